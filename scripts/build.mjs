@@ -1,0 +1,94 @@
+// Builds the bundles the extension ships (dist/) and, with --tests, transpiles sources and tests
+// file by file into out/ for mocha. Usage: node scripts/build.mjs [--production] [--tests] [--watch]
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+
+const nodeBundle = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+/** Every bundle the VSIX ships; heavy parts are separate files loaded on first use. */
+function bundles() {
+  const list = [
+    { ...nodeBundle, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+    // The local environment (database engine, /admin server): loaded by the extension on first use.
+    { ...nodeBundle, entryPoints: { 'local-environment': 'src/cloud/local/index.ts' }, outdir: 'dist' },
+    // `cloudbase-emulator` command line.
+    { ...nodeBundle, entryPoints: { 'emulator-cli': 'src/emulator/cli.ts' }, outdir: 'dist' },
+  ];
+  const webviews = join(root, 'webview');
+  const panels = existsSync(webviews)
+    ? readdirSync(webviews).filter((d) => existsSync(join(webviews, d, 'main.ts')))
+    : [];
+  if (panels.length > 0) {
+    list.push({
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      sourcemap: production ? false : 'linked',
+      minify: production,
+      logLevel: 'warning',
+      absWorkingDir: root,
+      entryPoints: Object.fromEntries(panels.map((p) => [p, `webview/${p}/main.ts`])),
+      outdir: 'dist/webview',
+      loader: { '.css': 'text' },
+    });
+  }
+  return list;
+}
+
+function tsFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(relative(root, p));
+  }
+  return out;
+}
+
+/** Sources and tests, one output file per input, so mocha can load any test on its own. */
+function testBuild() {
+  return {
+    entryPoints: [...tsFiles(join(root, 'src')), ...tsFiles(join(root, 'test'))],
+    outdir: 'out',
+    outbase: '.',
+    bundle: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  };
+}
+
+const configs = bundles();
+if (args.has('--tests')) {
+  rmSync(join(root, 'out'), { recursive: true, force: true });
+  configs.push(testBuild());
+}
+
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+  console.log('[watch] build finished, watching for changes…');
+} else {
+  const started = Date.now();
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  console.log(`built ${configs.length} bundle sets in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,23 @@
+// Set-up shared by `npm start`, `npm test` and `npm run bench`: each must work on a fresh clone.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs a command in the repository and stops the script with its exit code when it fails. */
+export function run(cmd, args, what, options = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  if (res.status !== 0) {
+    console.error(`${what} failed (exit ${res.status ?? res.signal})`);
+    process.exit(res.status || 1);
+  }
+}
+
+/** Installs from the lockfile when node_modules is missing. */
+export function ensureDependencies() {
+  if (existsSync(join(root, 'node_modules/.package-lock.json'))) return;
+  console.log('Installing dependencies from package-lock.json…');
+  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+}

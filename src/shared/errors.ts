@@ -1,0 +1,71 @@
+/**
+ * Errors that cross layers carry a stable code (for tests, logs and the UI's choice of action)
+ * and the error that caused them. Messages are English for logs; the extension layer maps codes
+ * to localized text where it shows them.
+ */
+export type ErrorCode =
+  // input that was refused before anything changed
+  | 'InvalidArgument'
+  | 'InvalidCollectionName'
+  | 'InvalidDocument'
+  | 'InvalidQuery'
+  | 'UnknownOperator'
+  | 'DocumentTooLarge'
+  | 'InvalidPath'
+  | 'InvalidJson'
+  // state
+  | 'CollectionNotFound'
+  | 'CollectionExists'
+  | 'DocumentNotFound'
+  | 'DuplicateKey'
+  | 'IndexNotFound'
+  | 'IndexExists'
+  | 'Conflict'
+  | 'EnvironmentLocked'
+  | 'EnvironmentNotFound'
+  | 'NotSupported'
+  // transport and service
+  | 'Cancelled'
+  | 'Timeout'
+  | 'Network'
+  | 'Unauthorized'
+  | 'Throttled'
+  | 'ServiceError'
+  | 'Internal';
+
+export class StudioError extends Error {
+  override readonly name = 'StudioError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; requestId?: string },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.requestId = options?.requestId;
+  }
+  readonly requestId?: string;
+}
+
+export function isStudioError(e: unknown, code?: ErrorCode): e is StudioError {
+  return e instanceof StudioError && (code === undefined || e.code === code);
+}
+
+/** AbortSignal reasons become one recognisable error so callers can stay silent on cancel. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StudioError('Cancelled', 'The operation was cancelled.');
+}
+
+export function isCancellation(e: unknown): boolean {
+  return isStudioError(e, 'Cancelled') || (e instanceof Error && e.name === 'AbortError');
+}
+
+/** A readable one-line message for any thrown value (some SDKs throw objects or strings). */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}
