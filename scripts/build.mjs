@@ -29,6 +29,8 @@ function bundles() {
     { ...nodeBundle, entryPoints: { 'local-environment': 'src/cloud/local/index.ts' }, outdir: 'dist' },
     // `cloudbase-emulator` command line.
     { ...nodeBundle, entryPoints: { 'emulator-cli': 'src/emulator/cli.ts' }, outdir: 'dist' },
+    // The process each local cloud function runs in (forked by the function runtime).
+    { ...nodeBundle, entryPoints: { 'function-host': 'src/emulator/functions/host/main.ts' }, outdir: 'dist' },
   ];
   const webviews = join(root, 'webview');
   const panels = existsSync(webviews)

@@ -1,38 +1,82 @@
 // `npm test`: every tier, then one closing line `N passed, N failed` that counts them all.
-// A tier that cannot start counts as a failure; it is never skipped.
+// A tier that cannot start counts as a failure; it is never skipped. Each tier has a time limit,
+// and whatever a tier started is stopped when it ends, times out, or the run is interrupted.
 // Usage: node scripts/test.mjs [unit|extension-host|ui ...]
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installSignalHandlers, killLeftovers, reportLeftovers, startGroup } from './e2e/processes.mjs';
 import { ensureDependencies, run } from './lib/setup.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const requested = process.argv.slice(2);
 
+/**
+ * Each tier: its runner and how long it may take before it is stopped and counted as failed. The
+ * end-to-end modules load lazily: they import packages that `ensureDependencies` may install first.
+ */
 const tiers = {
-  unit: () => mochaTier('unit', ['out/test/unit/**/*.test.js']),
+  unit: { limitMs: 10 * 60_000, run: (signal) => mochaTier('unit', ['out/test/unit/**/*.test.js'], signal) },
+  'extension-host': {
+    limitMs: 5 * 60_000,
+    run: async (signal) => (await import('./e2e/extension-host-tier.mjs')).runExtensionHostTier({ signal, timeoutMs: 180_000 }),
+  },
+  ui: {
+    limitMs: 8 * 60_000,
+    run: async (signal) => (await import('./e2e/ui-tier.mjs')).runUiTier({ signal, timeoutMs: 300_000 }),
+  },
 };
 
-function mochaTier(name, globs) {
+async function mochaTier(name, globs, signal) {
   const dir = mkdtempSync(join(tmpdir(), `cbs-${name}-`));
   const summary = join(dir, 'summary.json');
-  const res = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/mocha/bin/mocha.js'), '--reporter', join(root, 'test/support/summary-reporter.cjs'), '--timeout', '30000', '--exit', ...globs],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_SUMMARY_FILE: summary } },
-  );
-  const result = existsSync(summary) ? JSON.parse(readFileSync(summary, 'utf8')) : { passed: 0, failed: 1, error: `mocha exited ${res.status} without a summary` };
-  rmSync(dir, { recursive: true, force: true });
-  return result;
+  try {
+    const child = startGroup(
+      `mocha (${name})`,
+      process.execPath,
+      [join(root, 'node_modules/mocha/bin/mocha.js'), '--reporter', join(root, 'test/support/summary-reporter.cjs'), '--timeout', '30000', '--exit', ...globs],
+      { cwd: root, env: { ...process.env, TEST_SUMMARY_FILE: summary }, onLine: (l) => console.log(l) },
+    );
+    const onAbort = () => void child.stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const { code, signal: killedBy } = await child.exited;
+    signal.removeEventListener('abort', onAbort);
+    await child.stop();
+    return existsSync(summary) ? JSON.parse(readFileSync(summary, 'utf8')) : { passed: 0, failed: 1, error: `mocha exited ${code ?? killedBy} without a summary` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
+/** Runs a tier under its time limit; on expiry the tier is told to stop and is given 30 s to clean up. */
+async function runTier(name, tier) {
+  const controller = new AbortController();
+  let timer;
+  const expired = new Promise((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve('expired');
+    }, tier.limitMs);
+  });
+  const work = Promise.resolve().then(() => tier.run(controller.signal));
+  try {
+    const first = await Promise.race([work, expired]);
+    if (first !== 'expired') return first;
+    const late = await Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, 30_000))]);
+    return { passed: late?.passed ?? 0, failed: Math.max(1, late?.failed ?? 0), error: `timed out after ${tier.limitMs / 1000} s` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+installSignalHandlers();
 ensureDependencies();
 run('npx', ['tsc', '-p', '.', '--noEmit'], 'type check');
 run(process.execPath, ['scripts/build.mjs', '--tests'], 'build');
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const times = [];
 for (const name of requested.length > 0 ? requested : Object.keys(tiers)) {
   const tier = tiers[name];
   if (!tier) {
@@ -40,17 +84,28 @@ for (const name of requested.length > 0 ? requested : Object.keys(tiers)) {
     process.exit(2);
   }
   console.log(`\n=== ${name} tier ===`);
+  const started = Date.now();
   let r;
   try {
-    r = await tier();
+    r = await runTier(name, tier);
   } catch (e) {
     r = { passed: 0, failed: 1, error: e instanceof Error ? e.message : String(e) };
   }
+  const left = reportLeftovers(`${name} tier`);
+  if (left > 0) {
+    killLeftovers();
+    r.failed += 1;
+  }
   if (r.error) console.error(`${name} tier could not run: ${r.error}`);
-  console.log(`${name}: ${r.passed} passed, ${r.failed} failed`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  times.push(`${name} ${seconds} s`);
+  const m = r.metrics;
+  const detail = m ? ` (code-server ready ${m.serverReadyMs} ms, workbench ${[m.workbenchMs].flat().filter((x) => x !== undefined).join('/')} ms)` : '';
+  console.log(`${name}: ${r.passed} passed, ${r.failed} failed in ${seconds} s${detail}`);
   totals.passed += r.passed;
   totals.failed += r.failed;
   totals.skipped += r.skipped ?? 0;
 }
+console.log(`\ntiers: ${times.join(', ')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);

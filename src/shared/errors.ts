@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'DocumentTooLarge'
   | 'InvalidPath'
   | 'InvalidJson'
+  | 'UnknownAction'
   // state
   | 'CollectionNotFound'
   | 'CollectionExists'
@@ -24,6 +25,16 @@ export type ErrorCode =
   | 'EnvironmentLocked'
   | 'EnvironmentNotFound'
   | 'NotSupported'
+  // cloud functions: names and folders, then an invocation's failure (InvokeResult.error.code)
+  | 'InvalidFunctionName'
+  | 'FunctionNotFound'
+  | 'FunctionExists'
+  | 'HandlerNotFound'
+  | 'DependenciesMissing'
+  | 'FunctionLoadFailed'
+  | 'FunctionError'
+  | 'FunctionCrashed'
+  | 'MemoryLimitExceeded'
   // transport and service
   | 'Cancelled'
   | 'Timeout'

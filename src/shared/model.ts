@@ -106,7 +106,8 @@ export interface InvokeResult {
   requestId: string;
   /** The function's return value, as JSON. */
   result?: JsonValue;
-  error?: { message: string; stack?: string };
+  /** `code` is an ErrorCode (e.g. 'Timeout', 'DependenciesMissing') so the UI can offer the matching action. */
+  error?: { message: string; stack?: string; code?: string };
   durationMs: number;
   memoryMB?: number;
   logs: LogEntry[];

@@ -24,6 +24,19 @@ export interface FindResult {
   nextCursor?: string;
 }
 
+/** How a find ran: which index it read and how much, so tests and tools can see an index at work. */
+export interface QueryPlan {
+  /** The index read (`_id_` included); undefined for a plain collection scan. */
+  index?: string;
+  /** 'index': the index narrowed the candidates; 'scan': every document was a candidate. */
+  kind: 'index' | 'scan';
+  /** The index order was the requested sort, so no sorting happened. */
+  sortedByIndex: boolean;
+  /** Documents checked against the filter. */
+  examined: number;
+  returned: number;
+}
+
 export interface UpdateOptions {
   multi: boolean;
   upsert?: boolean;
@@ -32,6 +45,8 @@ export interface UpdateOptions {
 export interface Collection {
   readonly name: string;
   find(filter: Record<string, unknown>, options?: FindOptions): FindResult;
+  /** Runs a find and reports its plan instead of its documents. */
+  explain(filter: Record<string, unknown>, options?: FindOptions): QueryPlan;
   count(filter?: Record<string, unknown>): number;
   /** Resolves once every document is durable; all or nothing (a bad document fails the batch). */
   insertMany(documents: Record<string, unknown>[]): Promise<string[]>;

@@ -1,0 +1,5 @@
+App({
+  onLaunch() {
+    wx.cloud.init({ env: wx.cloud.DYNAMIC_CURRENT_ENV, traceUser: true });
+  },
+});

@@ -1,0 +1,45 @@
+/**
+ * Entry of the lazily loaded bundle dist/local-environment.js: the extension opens a project's
+ * local environment through here, and seeding scripts reach the engine directly.
+ */
+import { resolve } from 'node:path';
+import type { CloudBackend } from '../backend';
+import { startLocalEnvironment } from '../../emulator/environment';
+import { LocalBackend } from './local-backend';
+
+export { openDatabase } from '../../emulator/database/index';
+export { LocalBackend, LocalDatabaseApi } from './local-backend';
+
+export interface OpenLocalEnvironmentOptions {
+  projectRoot: string;
+  dataDir?: string;
+  port?: number;
+}
+
+export interface OpenedLocalEnvironment {
+  backend: CloudBackend;
+  /** `http://127.0.0.1:<port>`; functions reach the environment at `url + '/admin'`. */
+  url: string;
+  adminUrl: string;
+  envId: string;
+  /** Stops the server and closes the database; the backend's dispose() does the same. */
+  close(): Promise<void>;
+}
+
+export async function openLocalEnvironment(options: OpenLocalEnvironmentOptions): Promise<OpenedLocalEnvironment> {
+  const projectRoot = resolve(options.projectRoot);
+  const environment = await startLocalEnvironment({ projectRoot, dataDir: options.dataDir, port: options.port });
+  const backend = new LocalBackend({
+    envId: environment.envId,
+    projectRoot,
+    database: environment.database,
+    dispose: () => environment.close(),
+  });
+  return {
+    backend,
+    url: environment.url,
+    adminUrl: environment.adminUrl,
+    envId: environment.envId,
+    close: () => backend.dispose(),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The backend of a project's local environment. It talks to the engine in-process (no HTTP), so
+ * lists page by cursor over the engine's own order and documents never lose precision on the way.
+ */
+import { basename } from 'node:path';
+import type { CloudBackend, DatabaseApi } from '../backend';
+import { StudioError, throwIfAborted } from '../../shared/errors';
+import type {
+  CollectionInfo,
+  DocumentJson,
+  DocumentQuery,
+  EnvironmentInfo,
+  IndexInfo,
+  IndexSpec,
+  JsonObject,
+  Page,
+  PageRequest,
+  UpdateResult,
+} from '../../shared/model';
+import type { Database } from '../../emulator/database/api';
+import { fromDocumentJson, toDocumentJson } from './document-json';
+
+const MAX_PAGE = 1000;
+
+function checkPage(page: PageRequest): void {
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE) {
+    throw new StudioError('InvalidArgument', `A page holds 1 to ${MAX_PAGE} items, not ${page.limit}.`);
+  }
+}
+
+/** Collection cursors carry the last name returned; names are unique and sorted, so no skipping. */
+function encodeNameCursor(name: string): string {
+  return Buffer.from(name, 'utf8').toString('base64url');
+}
+
+function decodeNameCursor(cursor: string): string {
+  const name = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (name === '' || encodeNameCursor(name) !== cursor) throw new StudioError('InvalidArgument', 'The collection cursor is not valid.');
+  return name;
+}
+
+/** Runs one engine call between two cancellation checks: a result that arrives after abort is dropped. */
+async function guarded<T>(signal: AbortSignal | undefined, call: () => T | Promise<T>): Promise<T> {
+  throwIfAborted(signal);
+  const result = await call();
+  throwIfAborted(signal);
+  return result;
+}
+
+export class LocalDatabaseApi implements DatabaseApi {
+  constructor(private readonly db: Database) {}
+
+  listCollections(page: PageRequest, signal?: AbortSignal): Promise<Page<CollectionInfo>> {
+    return guarded(signal, () => {
+      checkPage(page);
+      const after = page.cursor === undefined ? undefined : decodeNameCursor(page.cursor);
+      const all = [...this.db.listCollections()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const rest = after === undefined ? all : all.filter((c) => c.name > after);
+      const items = rest.slice(0, page.limit);
+      const more = rest.length > items.length;
+      return { items, nextCursor: more ? encodeNameCursor(items[items.length - 1].name) : undefined };
+    });
+  }
+
+  createCollection(name: string, signal?: AbortSignal): Promise<void> {
+    return guarded(signal, async () => {
+      await this.db.createCollection(name);
+    });
+  }
+
+  deleteCollection(name: string, signal?: AbortSignal): Promise<void> {
+    return guarded(signal, () => this.db.dropCollection(name));
+  }
+
+  queryDocuments(collection: string, query: DocumentQuery, page: PageRequest, signal?: AbortSignal): Promise<Page<DocumentJson>> {
+    return guarded(signal, () => {
+      checkPage(page);
+      const filter = query.filter ? fromDocumentJson(query.filter, 'filter') : {};
+      const result = this.db.collection(collection).find(filter, {
+        sort: query.sort,
+        projection: query.projection,
+        limit: page.limit,
+        after: page.cursor,
+      });
+      return { items: result.documents.map(toDocumentJson), nextCursor: result.nextCursor };
+    });
+  }
+
+  countDocuments(collection: string, filter?: JsonObject, signal?: AbortSignal): Promise<number> {
+    return guarded(signal, () => this.db.collection(collection).count(filter ? fromDocumentJson(filter, 'filter') : {}));
+  }
+
+  getDocument(collection: string, id: string, signal?: AbortSignal): Promise<DocumentJson | undefined> {
+    return guarded(signal, () => {
+      const [document] = this.db.collection(collection).find({ _id: id }, { limit: 1 }).documents;
+      return document ? toDocumentJson(document) : undefined;
+    });
+  }
+
+  insertDocuments(collection: string, documents: JsonObject[], signal?: AbortSignal): Promise<string[]> {
+    return guarded(signal, () => {
+      const native = documents.map((d, i) => fromDocumentJson(d, `document ${i + 1}`));
+      return this.db.collection(collection).insertMany(native);
+    });
+  }
+
+  updateDocuments(
+    collection: string,
+    filter: JsonObject,
+    update: JsonObject,
+    options: { multi: boolean; upsert?: boolean },
+    signal?: AbortSignal,
+  ): Promise<UpdateResult> {
+    return guarded(signal, () =>
+      this.db.collection(collection).update(fromDocumentJson(filter, 'filter'), fromDocumentJson(update, 'update'), options),
+    );
+  }
+
+  deleteDocuments(collection: string, filter: JsonObject, options: { multi: boolean }, signal?: AbortSignal): Promise<number> {
+    return guarded(signal, () => this.db.collection(collection).remove(fromDocumentJson(filter, 'filter'), options));
+  }
+
+  listIndexes(collection: string, signal?: AbortSignal): Promise<IndexInfo[]> {
+    return guarded(signal, () => this.db.collection(collection).listIndexes());
+  }
+
+  createIndex(collection: string, spec: IndexSpec, signal?: AbortSignal): Promise<IndexInfo> {
+    return guarded(signal, () => this.db.collection(collection).createIndex(spec));
+  }
+
+  dropIndex(collection: string, name: string, signal?: AbortSignal): Promise<void> {
+    return guarded(signal, () => this.db.collection(collection).dropIndex(name));
+  }
+}
+
+export interface LocalBackendOptions {
+  envId: string;
+  projectRoot: string;
+  database: Database;
+  /** Stops what the backend runs on (the environment); called once by dispose(). */
+  dispose?: () => Promise<void>;
+}
+
+export class LocalBackend implements CloudBackend {
+  readonly environment: EnvironmentInfo;
+  readonly database: DatabaseApi;
+  private disposing?: Promise<void>;
+
+  constructor(private readonly options: LocalBackendOptions) {
+    this.environment = {
+      key: `local:${options.projectRoot}`,
+      kind: 'local',
+      envId: options.envId,
+      label: basename(options.projectRoot) || options.envId,
+      projectRoot: options.projectRoot,
+    };
+    this.database = new LocalDatabaseApi(options.database);
+  }
+
+  dispose(): Promise<void> {
+    this.disposing ??= this.options.dispose?.() ?? Promise.resolve();
+    return this.disposing;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * `cloudbase-emulator`: runs a project's local environment outside the editor, for scripts, tests
+ * and other tools. The first line of output is the address, so callers can wait for it and parse it.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { messageOf } from '../shared/errors';
+import { startLocalEnvironment, type LocalEnvironment } from './environment';
+
+const USAGE = `Usage: cloudbase-emulator [--project DIR] [--port N] [--data DIR] [--env ID]
+
+Runs the CloudBase local environment of a project on 127.0.0.1.
+
+Options:
+  --project DIR   the project folder (default: the current folder)
+  --port N        the port to listen on (default: 0, a free port)
+  --data DIR      where the environment keeps its data
+                  (default: <project>/.cloudbase/local)
+  --env ID        the environment id to report (default: local-<folder name>)
+  -h, --help      show this help
+
+The first line printed is
+  CloudBase local environment <envId> listening on http://127.0.0.1:<port>
+SDKs reach it with serviceUrl (node-sdk) or TCB_CONTEXT_CNFG={"URL":"…"} (wx-server-sdk)
+set to that address followed by /admin. Stop with Ctrl+C or SIGTERM.`;
+
+/** Exit codes: 0 after a clean stop, 1 when the environment fails, 2 for bad arguments. */
+export const EXIT_USAGE = 2;
+
+interface CliOptions {
+  projectRoot: string;
+  port: number;
+  dataDir?: string;
+  envId?: string;
+}
+
+class UsageError extends Error {}
+
+function parse(argv: string[]): CliOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        project: { type: 'string' },
+        port: { type: 'string' },
+        data: { type: 'string' },
+        env: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(messageOf(e));
+  }
+  if (values.help) return 'help';
+  const portText = values.port ?? '0';
+  const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}".`);
+  for (const name of ['project', 'data', 'env'] as const) {
+    if (values[name] === '') throw new UsageError(`--${name} needs a value.`);
+  }
+  if (values.env !== undefined && !/^[a-z0-9_-]{1,40}$/.test(values.env)) {
+    throw new UsageError('--env must be 1 to 40 lower-case letters, digits, "-" or "_".');
+  }
+  return {
+    projectRoot: resolve(values.project ?? '.'),
+    port,
+    dataDir: values.data === undefined ? undefined : resolve(values.data),
+    envId: values.env,
+  };
+}
+
+/** Runs until SIGINT or SIGTERM; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let options: CliOptions | 'help';
+  try {
+    options = parse(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`cloudbase-emulator: ${e.message}\nRun cloudbase-emulator --help for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+
+  let environment: LocalEnvironment;
+  try {
+    environment = await startLocalEnvironment({
+      ...options,
+      onError: (e) => process.stderr.write(`cloudbase-emulator: ${messageOf(e)}\n`),
+    });
+  } catch (e) {
+    process.stderr.write(`cloudbase-emulator: could not start: ${messageOf(e)}\n`);
+    return 1;
+  }
+
+  process.stdout.write(`CloudBase local environment ${environment.envId} listening on ${environment.url}\n`);
+  process.stdout.write(`  admin endpoint: ${environment.adminUrl}\n  data: ${environment.dataDir}\n  press Ctrl+C to stop\n`);
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`${signal}: stopping…\n`);
+      environment.close().then(
+        () => resolveExit(0),
+        (e: unknown) => {
+          process.stderr.write(`cloudbase-emulator: error while stopping: ${messageOf(e)}\n`);
+          resolveExit(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Entry for the bundle (`node dist/emulator-cli.js`) and for bin/cloudbase-emulator.js. */
+export function run(argv: string[] = process.argv.slice(2)): void {
+  main(argv).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`cloudbase-emulator: ${e instanceof Error ? (e.stack ?? e.message) : messageOf(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) run();

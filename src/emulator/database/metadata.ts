@@ -1,0 +1,56 @@
+/**
+ * The database's catalogue (collections, their files, their index definitions) in one JSON file,
+ * replaced atomically on every change.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { IndexInfo } from '../../shared/model';
+import { StudioError } from '../../shared/errors';
+import { writeFileAtomic } from './files';
+
+export const METADATA_FILE = 'database.json';
+const FORMAT = 1;
+
+export interface CollectionEntry {
+  name: string;
+  /** Stem of the collection's files; unique even on case-insensitive file systems. */
+  file: string;
+  createdAt: string;
+  /** Secondary indexes (the `_id_` index is implied). */
+  indexes: IndexInfo[];
+}
+
+export interface Metadata {
+  format: number;
+  nextFile: number;
+  collections: CollectionEntry[];
+}
+
+export async function readMetadata(dir: string): Promise<Metadata> {
+  let text: string;
+  try {
+    text = await fs.readFile(join(dir, METADATA_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { format: FORMAT, nextFile: 1, collections: [] };
+    throw e;
+  }
+  let parsed: Metadata;
+  try {
+    parsed = JSON.parse(text) as Metadata;
+  } catch (e) {
+    throw new StudioError('Internal', `The database catalogue ${join(dir, METADATA_FILE)} is damaged.`, { cause: e });
+  }
+  if (parsed.format !== FORMAT || !Array.isArray(parsed.collections) || typeof parsed.nextFile !== 'number') {
+    throw new StudioError('Internal', `The database catalogue ${join(dir, METADATA_FILE)} has an unknown format.`);
+  }
+  return parsed;
+}
+
+export async function writeMetadata(dir: string, metadata: Metadata): Promise<void> {
+  await writeFileAtomic(join(dir, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
+}
+
+/** A file stem from a collection name: the counter keeps stems distinct where names differ only in case. */
+export function fileStem(counter: number, name: string): string {
+  return `c${counter}-${name}`;
+}

@@ -1,0 +1,28 @@
+/** Where a handler setting (`index.main`, `src/app.handler`) points inside a function's folder. */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ResolvedHandler {
+  /** The module's absolute path, or undefined when no candidate file exists. */
+  file?: string;
+  exportName: string;
+  /** The files that were looked for, relative to the folder, for error messages. */
+  candidates: string[];
+}
+
+/** The module part is everything before the last dot, as in SCF; `.js`, `.mjs` and `.cjs` are tried in that order. */
+export async function resolveHandler(folder: string, handler: string): Promise<ResolvedHandler> {
+  const dot = handler.lastIndexOf('.');
+  const modulePath = dot > 0 ? handler.slice(0, dot) : 'index';
+  const exportName = dot > 0 ? handler.slice(dot + 1) : handler;
+  const candidates = ['.js', '.mjs', '.cjs'].map((ext) => `${modulePath}${ext}`);
+  for (const candidate of candidates) {
+    const file = join(folder, candidate);
+    try {
+      if ((await fs.stat(file)).isFile()) return { file, exportName, candidates };
+    } catch {
+      // try the next extension
+    }
+  }
+  return { exportName, candidates };
+}

@@ -1,0 +1,39 @@
+/** An invocation's event must survive JSON unchanged, as it does on its way to the cloud. */
+import { StudioError } from '../../shared/errors';
+
+/** SCF's limit for a synchronous invocation's request. */
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+function check(value: unknown, path: string, seen: Set<object>): void {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new StudioError('InvalidArgument', `The event is not JSON: ${path} is ${value}.`);
+    return;
+  }
+  if (typeof value !== 'object') {
+    const kind = value === undefined ? 'undefined' : `a ${typeof value}`;
+    throw new StudioError('InvalidArgument', `The event is not JSON: ${path} is ${kind}.`);
+  }
+  if (seen.has(value)) throw new StudioError('InvalidArgument', `The event is not JSON: ${path} refers back to itself.`);
+  seen.add(value);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => check(v, `${path}[${i}]`, seen));
+  } else {
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) {
+      const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+      throw new StudioError('InvalidArgument', `The event is not JSON: ${path} is a ${kind}.`);
+    }
+    for (const [k, v] of Object.entries(value)) check(v, `${path}.${k}`, seen);
+  }
+  seen.delete(value);
+}
+
+/** Throws StudioError('InvalidArgument') unless `event` is plain JSON data within the size limit. */
+export function assertPayload(event: unknown): void {
+  check(event, 'event', new Set());
+  const size = Buffer.byteLength(JSON.stringify(event));
+  if (size > MAX_PAYLOAD_BYTES) {
+    throw new StudioError('InvalidArgument', `The event is ${size} bytes; invocations take at most ${MAX_PAYLOAD_BYTES}.`);
+  }
+}

@@ -1,0 +1,6 @@
+/** The local environment's HTTP side: the /admin protocol and its services. */
+export { adminRoute, ADMIN_PATH } from './admin-route';
+export { databaseActions } from './database-actions';
+export { dispatchAdmin } from './dispatch';
+export { LOCAL_HOST, startHttpServer, type HttpRoute, type HttpServerHandle } from './http-server';
+export type { ActionContext, ActionHandler, AdminFailure, AdminReply, AdminRequest, AdminSuccess, ServiceActions, ServiceTable, WireErrorCode } from './protocol';

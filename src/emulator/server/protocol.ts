@@ -1,0 +1,65 @@
+/**
+ * The CloudBase server SDK protocol as @cloudbase/node-sdk and wx-server-sdk speak it:
+ * `POST /admin` with a JSON body naming an `action`; the reply is `{ requestId, data }` or, on
+ * failure, HTTP 200 with `{ requestId, code, message }` (the SDKs read the code, not the status).
+ */
+
+/** The fields every request carries next to the action's own parameters. */
+export interface AdminRequest {
+  action: string;
+  envName?: string;
+  [param: string]: unknown;
+}
+
+export interface AdminSuccess {
+  requestId: string;
+  data: unknown;
+}
+
+export interface AdminFailure {
+  requestId: string;
+  code: WireErrorCode;
+  message: string;
+}
+
+export type AdminReply = AdminSuccess | AdminFailure;
+
+/**
+ * Error codes the cloud returns. wx-server-sdk turns the known ones into numeric `errCode`s
+ * (DATABASE_COLLECTION_NOT_EXIST → -502005, INVALID_PARAM → -501007, …) and anything else into
+ * SYS_ERR (-501001), so local failures must use these names to look the same as in the cloud.
+ */
+export type WireErrorCode =
+  | 'SYS_ERR'
+  | 'SERVER_TIMEOUT'
+  | 'INVALID_PARAM'
+  | 'INVALID_ACTION'
+  | 'DATABASE_REQUEST_FAILED'
+  | 'DATABASE_INVALID_OPERRATOR'
+  | 'DATABASE_COLLECTION_NOT_EXIST'
+  | 'DATABASE_COLLECTION_ALREADY_EXIST'
+  | 'STORAGE_REQUEST_FAIL'
+  | 'STORAGE_FILE_NONEXIST'
+  | 'FUNCTIONS_REQUEST_FAIL'
+  | 'FUNCTIONS_EXECUTE_FAIL';
+
+/** What a handler knows about the request it serves. */
+export interface ActionContext {
+  requestId: string;
+  /** One instant per request, so every `db.serverDate()` in a write gets the same time. */
+  now: Date;
+  envId: string;
+}
+
+/** Returns the reply's `data`; throws StudioError for failures. */
+export type ActionHandler = (params: AdminRequest, context: ActionContext) => unknown;
+
+/** One service's actions, by full action name (`database.getDocument`). */
+export interface ServiceActions {
+  /** The code for failures that have no more specific one in this service. */
+  fallbackCode: WireErrorCode;
+  actions: Record<string, ActionHandler>;
+}
+
+/** Services by action prefix: `database`, and later `storage` and `functions`. */
+export type ServiceTable = Record<string, ServiceActions>;

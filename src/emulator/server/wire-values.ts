@@ -1,0 +1,73 @@
+/**
+ * Values on the wire are Extended JSON strings (the SDKs send canonical EJSON such as
+ * `{"$numberInt":"18"}`); the engine holds native values. This is the one place that converts.
+ */
+import { BSONRegExp, EJSON } from 'bson';
+import { StudioError } from '../../shared/errors';
+
+const SERVER_DATE = '$tcb_server_date';
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** JavaScript has no `x` (extended) flag; the other MongoDB options map one to one. */
+function toRegExp(re: BSONRegExp): RegExp {
+  if (/[^imsu]/.test(re.options)) {
+    throw new StudioError('InvalidQuery', `Unsupported regular expression options "${re.options}" in /${re.pattern}/ (supported: i, m, s, u).`);
+  }
+  try {
+    return new RegExp(re.pattern, re.options);
+  } catch (e) {
+    throw new StudioError('InvalidQuery', `Invalid regular expression /${re.pattern}/: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function serverDate(spec: unknown, now: Date): Date {
+  const offset = isPlainObject(spec) && typeof spec.offset === 'number' ? spec.offset : 0;
+  return new Date(now.getTime() + offset);
+}
+
+/**
+ * Replaces what EJSON leaves in wire form with the engine's values: regular expressions become
+ * RegExp (so queries match with them) and `db.serverDate()` markers become the request's time.
+ */
+export function resolveWireValues(value: unknown, now: Date): unknown {
+  if (value instanceof BSONRegExp) return toRegExp(value);
+  if (value instanceof Date && Number.isNaN(value.getTime())) throw new StudioError('InvalidJson', 'A "$date" value is not a valid date.');
+  if (Array.isArray(value)) return value.map((v) => resolveWireValues(v, now));
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === SERVER_DATE) return serverDate(value[SERVER_DATE], now);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = resolveWireValues(value[key], now);
+  return out;
+}
+
+/**
+ * Reads one wire value: an EJSON string, or an already-parsed object from older SDKs.
+ * `what` names the parameter in the error message.
+ */
+export function decodeWireValue(raw: unknown, what: string, now: Date): unknown {
+  let parsed: unknown;
+  try {
+    parsed = typeof raw === 'string' ? EJSON.parse(raw, { relaxed: true }) : EJSON.deserialize(raw as Record<string, unknown>, { relaxed: true });
+  } catch (e) {
+    throw new StudioError('InvalidArgument', `Parameter "${what}" is not valid Extended JSON: ${(e as Error).message}`, { cause: e });
+  }
+  return resolveWireValues(parsed, now);
+}
+
+/** Like decodeWireValue, for parameters that must be a JSON object. */
+export function decodeWireObject(raw: unknown, what: string, now: Date): Record<string, unknown> {
+  const value = decodeWireValue(raw, what, now);
+  if (!isPlainObject(value)) throw new StudioError('InvalidArgument', `Parameter "${what}" must be an object.`);
+  return value;
+}
+
+/** Documents go back as relaxed EJSON strings, which the SDKs parse with `EJSON.parse`. */
+export function encodeWireDocument(document: Record<string, unknown>): string {
+  return EJSON.stringify(document, { relaxed: true });
+}

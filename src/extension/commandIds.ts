@@ -1,0 +1,24 @@
+/**
+ * Every command the extension registers. package.json declares exactly these (checked by
+ * test/unit/manifest.test.ts); no vscode import so plain-Node tests can read it.
+ */
+export const CommandId = {
+  refresh: 'cloudbase.refresh',
+  startLocalEnvironment: 'cloudbase.startLocalEnvironment',
+  stopLocalEnvironment: 'cloudbase.stopLocalEnvironment',
+  signIn: 'cloudbase.signIn',
+  createCollection: 'cloudbase.createCollection',
+  deleteCollection: 'cloudbase.deleteCollection',
+  openDocument: 'cloudbase.openDocument',
+  deleteDocument: 'cloudbase.deleteDocument',
+  copyDocumentId: 'cloudbase.copyDocumentId',
+  showLogs: 'cloudbase.showLogs',
+  loadMore: 'cloudbase.loadMore',
+  retry: 'cloudbase.retry',
+} as const;
+
+export type CommandId = (typeof CommandId)[keyof typeof CommandId];
+
+/** Ids used by the manifest and by context keys, kept next to the command ids. */
+export const VIEW_CONTAINER_ID = 'cloudbase';
+export const EXPLORER_VIEW_ID = 'cloudbase.explorer';

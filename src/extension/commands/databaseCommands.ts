@@ -1,0 +1,117 @@
+import * as vscode from 'vscode';
+import { StudioError } from '../../shared/errors';
+import { CommandId } from '../commandIds';
+import type { DocumentAddress } from '../documents/documentAddress';
+import { CollectionNode } from '../explorer/nodes/collectionNode';
+import { DatabaseNode } from '../explorer/nodes/databaseNode';
+import { DocumentNode } from '../explorer/nodes/documentNode';
+import { EnvironmentNode } from '../explorer/nodes/environmentNode';
+import type { ExplorerNode } from '../explorer/nodes/explorerNode';
+import type { CommandRegistry } from '../platform/commandRegistry';
+import { withViewProgress } from '../platform/progress';
+import type { Services } from '../services';
+import { pickCollection, pickDocument, pickEnvironment } from './pickers';
+import { isFromSelection, targetNode } from './targets';
+
+interface CollectionTarget {
+  envKey: string;
+  name: string;
+  count?: number;
+}
+
+/** Collections and documents: create, delete, open, copy the ID. */
+export function registerDatabaseCommands(commands: CommandRegistry, s: Services): void {
+  commands.register(CommandId.createCollection, async (node?: ExplorerNode) => {
+    const envKey = node instanceof DatabaseNode || node instanceof EnvironmentNode ? node.envKey : (await pickEnvironment(s)).key;
+    const name = (
+      await s.prompts.ui.input({
+        title: vscode.l10n.t('Create Collection'),
+        prompt: vscode.l10n.t('Name of the new collection'),
+        placeHolder: 'todos',
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a name.') : undefined),
+      })
+    ).trim();
+    const database = (await withViewProgress(() => s.registry.backend(envKey))).database;
+    await withViewProgress(() => database.createCollection(name));
+    s.log.info(`Created collection ${name} in ${envKey}`);
+    s.model.invalidateCollections(envKey);
+    refreshDatabase(s, envKey);
+  });
+
+  commands.register(CommandId.deleteCollection, async (arg?: unknown) => {
+    const target = await collectionTarget(s, arg);
+    if (!target) return;
+    const { envKey, name } = target;
+    const database = (await withViewProgress(() => s.registry.backend(envKey))).database;
+    const count = target.count ?? (await withViewProgress(() => database.countDocuments(name)));
+    await s.prompts.ui.confirm(
+      vscode.l10n.t('Delete collection "{0}"?', name),
+      vscode.l10n.t('Delete'),
+      vscode.l10n.t('Its {0} documents will be deleted. This cannot be undone.', count),
+    );
+    await withViewProgress(() => database.deleteCollection(name));
+    s.log.info(`Deleted collection ${name} (${count} documents) in ${envKey}`);
+    s.model.invalidate(envKey, name);
+    s.model.invalidateCollections(envKey);
+    refreshDatabase(s, envKey);
+  });
+
+  commands.register(CommandId.deleteDocument, async (arg?: unknown) => {
+    const target = await documentTarget(s, arg);
+    if (!target) return;
+    const { envKey, collection, id } = target;
+    await s.prompts.ui.confirm(
+      vscode.l10n.t('Delete document "{0}" from collection "{1}"?', id, collection),
+      vscode.l10n.t('Delete'),
+      vscode.l10n.t('This cannot be undone.'),
+    );
+    const database = (await withViewProgress(() => s.registry.backend(envKey))).database;
+    const deleted = await withViewProgress(() => database.deleteDocuments(collection, { _id: id }, { multi: false }));
+    s.model.forgetDocument(envKey, collection, id);
+    s.model.invalidateCollections(envKey);
+    refreshDatabase(s, envKey, collection);
+    if (deleted === 0) throw new StudioError('DocumentNotFound', `Document ${id} was not in ${collection}.`);
+    s.log.info(`Deleted document ${id} from ${collection} in ${envKey}`);
+  });
+
+  commands.register(CommandId.openDocument, async (arg?: unknown) => {
+    const target = await documentTarget(s, arg);
+    if (target) await s.documents.open(target, { preserveFocus: arg instanceof DocumentNode });
+  });
+
+  commands.register(CommandId.copyDocumentId, async (arg?: unknown) => {
+    const target = await documentTarget(s, arg);
+    if (!target) return;
+    await vscode.env.clipboard.writeText(target.id);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied document ID: {0}', target.id), 3000);
+  });
+}
+
+/** The collection a command acts on; undefined when the Delete key found nothing to act on. */
+async function collectionTarget(s: Services, arg: unknown): Promise<CollectionTarget | undefined> {
+  const node = targetNode(arg, s.view, CollectionNode);
+  if (node) return { envKey: node.envKey, name: node.name, count: node.info.count };
+  if (isFromSelection(arg)) return undefined;
+  const envKey = (await pickEnvironment(s)).key;
+  return { envKey, name: await pickCollection(s, envKey) };
+}
+
+async function documentTarget(s: Services, arg: unknown): Promise<DocumentAddress | undefined> {
+  const node = targetNode(arg, s.view, DocumentNode);
+  if (node) return { envKey: node.envKey, collection: node.collection, id: node.document._id };
+  if (isFromSelection(arg)) return undefined;
+  const envKey = (await pickEnvironment(s)).key;
+  const collection = await pickCollection(s, envKey);
+  const document = await pickDocument(s, envKey, collection);
+  return { envKey, collection, id: document._id };
+}
+
+/** Redraws an environment's collection list (counts change) and, if given, one collection. */
+function refreshDatabase(s: Services, envKey: string, collection?: string): void {
+  const database = s.tree.environmentNode(envKey)?.database;
+  if (!database) return s.tree.refresh();
+  const collectionNode = collection === undefined ? undefined : database.collectionNode(collection);
+  if (collectionNode) s.tree.refresh(database, collectionNode);
+  else s.tree.refresh(database);
+}

@@ -1,0 +1,223 @@
+/**
+ * The environments the explorer shows and their lifecycles. Local environments are opened on
+ * first use (or by auto-start) and closed on stop, removal and shutdown; concurrent callers share
+ * one start. No vscode import: the explorer's unit tests drive it with a fake factory.
+ */
+import { basename } from 'node:path';
+import type { CloudBackend } from '../../cloud/backend';
+import type { ProjectInfo } from '../../emulator/project';
+import { localEnvId } from '../../emulator/project';
+import { StudioError, messageOf } from '../../shared/errors';
+import type { EnvironmentInfo } from '../../shared/model';
+import type { Logger } from '../platform/logger';
+import { silentLogger } from '../platform/logger';
+import type { LocalEnvironment, OpenLocalEnvironment } from './localEnvironment';
+
+export type EnvironmentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+export interface EnvironmentEntry {
+  readonly key: string;
+  readonly info: EnvironmentInfo;
+  readonly project: ProjectInfo;
+  /** Started by the user for a folder that is not (or not only) a detected workspace project. */
+  readonly explicit: boolean;
+  readonly state: EnvironmentState;
+  /** Why the last start failed (state `failed`). */
+  readonly error?: unknown;
+  /** The running environment's HTTP endpoint. */
+  readonly url?: string;
+}
+
+export type RegistryChange =
+  | { kind: 'added' | 'removed'; key: string }
+  | { kind: 'state'; key: string; state: EnvironmentState };
+
+export interface RegistryOptions {
+  open: OpenLocalEnvironment;
+  /** Absolute data folder for a project (the setting may move it). */
+  dataDirectory: (project: ProjectInfo) => string;
+  log?: Logger;
+}
+
+class Entry implements EnvironmentEntry {
+  state: EnvironmentState = 'idle';
+  error?: unknown;
+  url?: string;
+  info: EnvironmentInfo;
+  handle?: LocalEnvironment;
+  /** The start or stop in progress; later calls wait for it instead of racing it. */
+  transition?: Promise<unknown>;
+  removed = false;
+
+  constructor(
+    readonly key: string,
+    readonly project: ProjectInfo,
+    public explicit: boolean,
+  ) {
+    this.info = {
+      key,
+      kind: 'local',
+      envId: localEnvId(project),
+      label: basename(project.root) || project.root,
+      projectRoot: project.root,
+    };
+  }
+}
+
+export function localEnvironmentKey(projectRoot: string): string {
+  return `local:${projectRoot}`;
+}
+
+export class EnvironmentRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<(change: RegistryChange) => void>();
+  private readonly log: Logger;
+
+  constructor(private readonly options: RegistryOptions) {
+    this.log = options.log ?? silentLogger;
+  }
+
+  /** Environments ordered by label, so the tree and pickers agree. */
+  list(): EnvironmentEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.info.label.localeCompare(b.info.label) || a.key.localeCompare(b.key));
+  }
+
+  get(key: string): EnvironmentEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  findByRoot(projectRoot: string): EnvironmentEntry | undefined {
+    return this.entries.get(localEnvironmentKey(projectRoot));
+  }
+
+  onDidChange(listener: (change: RegistryChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Adds a project's local environment (idle) or returns the one already known. */
+  addLocal(project: ProjectInfo, options: { explicit: boolean }): EnvironmentEntry {
+    const key = localEnvironmentKey(project.root);
+    const known = this.entries.get(key);
+    if (known) {
+      known.explicit ||= options.explicit;
+      return known;
+    }
+    const entry = new Entry(key, project, options.explicit);
+    this.entries.set(key, entry);
+    this.emit({ kind: 'added', key });
+    return entry;
+  }
+
+  /** Stops the environment if it runs and forgets it. */
+  async remove(key: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.removed = true;
+    this.entries.delete(key);
+    this.emit({ kind: 'removed', key });
+    await this.stopEntry(entry);
+  }
+
+  /** The environment's backend, starting it when it is not running. */
+  backend(key: string): Promise<CloudBackend> {
+    return this.start(key);
+  }
+
+  async start(key: string): Promise<CloudBackend> {
+    return this.startEntry(this.require(key));
+  }
+
+  async stop(key: string): Promise<void> {
+    await this.stopEntry(this.require(key));
+  }
+
+  /** Closes every running environment (extension shutdown): each close flushes its database. */
+  async dispose(): Promise<void> {
+    const all = [...this.entries.values()];
+    await Promise.all(all.map((e) => this.stopEntry(e).catch((err: unknown) => this.log.error(`Stopping ${e.info.label} failed: ${messageOf(err)}`))));
+  }
+
+  private require(key: string): Entry {
+    const entry = this.entries.get(key);
+    if (!entry) throw new StudioError('EnvironmentNotFound', `No environment ${key} is known.`);
+    return entry;
+  }
+
+  private async startEntry(entry: Entry): Promise<CloudBackend> {
+    while (entry.transition) {
+      // A start in flight resolves for everyone; a stop in flight is followed by a fresh start.
+      await entry.transition.catch(() => undefined);
+      if (entry.state === 'running' && entry.handle) return entry.handle.backend;
+    }
+    if (entry.state === 'running' && entry.handle) return entry.handle.backend;
+    if (entry.removed) throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed.`);
+
+    const dataDir = this.options.dataDirectory(entry.project);
+    this.setState(entry, 'starting');
+    entry.error = undefined;
+    this.log.info(`Starting local environment ${entry.info.label} (data: ${dataDir})`);
+    const started = Date.now();
+    // Loading the bundle may throw synchronously; keep every failure on the promise path.
+    const opening = Promise.resolve().then(() => this.options.open({ projectRoot: entry.project.root, dataDir }));
+    entry.transition = opening;
+    try {
+      const handle = await opening;
+      if (entry.removed) {
+        await handle.close();
+        throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed while starting.`);
+      }
+      entry.handle = handle;
+      entry.url = handle.url;
+      entry.info = { ...entry.info, envId: handle.envId };
+      this.log.info(`Local environment ${entry.info.label} (${handle.envId}) runs at ${handle.url} after ${Date.now() - started} ms`);
+      this.setState(entry, 'running');
+      return handle.backend;
+    } catch (e) {
+      if (!entry.removed) {
+        entry.error = e;
+        this.log.error(`Local environment ${entry.info.label} failed to start: ${messageOf(e)}`);
+        this.setState(entry, 'failed');
+      }
+      throw e;
+    } finally {
+      entry.transition = undefined;
+    }
+  }
+
+  private async stopEntry(entry: Entry): Promise<void> {
+    while (entry.transition) await entry.transition.catch(() => undefined);
+    const handle = entry.handle;
+    if (!handle) {
+      if (entry.state !== 'idle' && entry.state !== 'stopped' && !entry.removed) this.setState(entry, 'stopped');
+      return;
+    }
+    this.setState(entry, 'stopping');
+    const closing = handle.close();
+    entry.transition = closing;
+    try {
+      await closing;
+      this.log.info(`Local environment ${entry.info.label} stopped`);
+    } finally {
+      entry.handle = undefined;
+      entry.url = undefined;
+      entry.transition = undefined;
+      this.setState(entry, 'stopped');
+    }
+  }
+
+  private setState(entry: Entry, state: EnvironmentState): void {
+    entry.state = state;
+    if (!entry.removed) this.emit({ kind: 'state', key: entry.key, state });
+  }
+
+  private emit(change: RegistryChange): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (e) {
+        this.log.error(`A registry listener failed: ${messageOf(e)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The tokens tree items carry in `contextValue`. package.json menus match them with
+ * `viewItem =~ /\bcloudbase\.<token>\b/`, so a node can carry several and menus stay readable;
+ * test/unit/manifest.test.ts checks every token here against the menus. No vscode import: the
+ * manifest test loads this module in plain Node.
+ */
+export const ContextValue = {
+  environment: 'cloudbase.environment',
+  localEnvironment: 'cloudbase.localEnvironment',
+  running: 'cloudbase.running',
+  /** Idle, stopped or failed: something Start can act on. */
+  startable: 'cloudbase.startable',
+  database: 'cloudbase.database',
+  collection: 'cloudbase.collection',
+  document: 'cloudbase.document',
+  error: 'cloudbase.error',
+} as const;
+
+export type ContextToken = (typeof ContextValue)[keyof typeof ContextValue];
+
+export const CONTEXT_SEPARATOR = ';';
+
+export function contextValue(...tokens: ContextToken[]): string {
+  return tokens.join(CONTEXT_SEPARATOR);
+}

@@ -1,0 +1,86 @@
+/**
+ * Composition root: builds the services, registers views, providers and commands, and nothing
+ * else. Activation stays light: the local environment bundle loads when an environment starts,
+ * which happens after activate() has returned.
+ */
+import * as vscode from 'vscode';
+import { dataDirectory } from '../emulator/project';
+import type { CloudBaseStudioApi } from './api';
+import { registerDatabaseCommands } from './commands/databaseCommands';
+import { registerEnvironmentCommands } from './commands/environmentCommands';
+import { registerExplorerCommands } from './commands/explorerCommands';
+import { EXPLORER_VIEW_ID } from './commandIds';
+import { ReadonlyDocuments } from './documents/readonlyDocuments';
+import { bundledLocalEnvironment } from './environments/localEnvironment';
+import type { EnvironmentEntry } from './environments/registry';
+import { EnvironmentRegistry } from './environments/registry';
+import { WorkspaceProjects } from './environments/workspaceProjects';
+import { ExplorerModel } from './explorer/explorerModel';
+import { selectionKind } from './explorer/selectionKind';
+import { ExplorerTreeProvider } from './explorer/treeProvider';
+import { CommandRegistry } from './platform/commandRegistry';
+import { setExplorerSelection, setStudioState } from './platform/contextKeys';
+import { ErrorReporter } from './platform/errorReporter';
+import { createLog } from './platform/log';
+import { settings } from './platform/settings';
+import { Prompts } from './platform/userInput';
+import type { Services } from './services';
+
+let shutdown: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
+  const log = createLog();
+  context.subscriptions.push(log);
+  void setStudioState('loading');
+
+  const registry = new EnvironmentRegistry({
+    open: bundledLocalEnvironment(context.extensionPath),
+    dataDirectory: (project) => dataDirectory(project, settings.dataDirectory(project.root)),
+    log,
+  });
+  shutdown = () => registry.dispose();
+
+  // Detection reads files asynchronously, so these starts always run after activate() returned.
+  const autoStart = (entry: EnvironmentEntry): void => {
+    if (settings.autoStart()) registry.start(entry.key).catch(() => undefined /* the registry logged it; the tree shows it */);
+  };
+  const projects = new WorkspaceProjects(registry, context.workspaceState, log, autoStart);
+  const model = new ExplorerModel(registry, { pageSize: settings.pageSize, log });
+  const tree = new ExplorerTreeProvider(registry, model, projects.ready, settings.autoStart);
+  const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const { documents, registration } = ReadonlyDocuments.register(registry);
+  const prompts = new Prompts();
+  context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration);
+
+  const updateState = (): void => void setStudioState(registry.list().length > 0 ? 'ready' : 'noEnvironments');
+  void projects.ready.then(() => {
+    updateState();
+    context.subscriptions.push(registry.onDidChange(updateState));
+  });
+  context.subscriptions.push(view.onDidChangeSelection((e) => void setExplorerSelection(selectionKind(e.selection[0]))));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cloudbase.local.dataDirectory')) log.info('The data directory setting changed; it applies when a local environment starts next.');
+    }),
+  );
+
+  const services: Services = { registry, model, tree, view, projects, documents, prompts, log };
+  const commands = new CommandRegistry(log, new ErrorReporter(log), context.subscriptions);
+  registerExplorerCommands(commands, services);
+  registerEnvironmentCommands(commands, services);
+  registerDatabaseCommands(commands, services);
+
+  return {
+    explorer: tree,
+    environments: registry,
+    ready: projects.ready,
+    useUserInput: (input) => prompts.use(input),
+  };
+}
+
+/** Closes every local environment; each close flushes its database. */
+export async function deactivate(): Promise<void> {
+  const stop = shutdown;
+  shutdown = undefined;
+  await stop?.();
+}

@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+
+/** `cloudbase.state`: drives the explorer's welcome view (shown for `noEnvironments`). */
+export type StudioState = 'loading' | 'noEnvironments' | 'ready';
+
+/** `cloudbase.explorerSelection`: lets the Delete key pick the right command (keybindings cannot see viewItem). */
+export type ExplorerSelection = 'none' | 'environment' | 'collection' | 'document' | 'other';
+
+export function setStudioState(state: StudioState): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', 'cloudbase.state', state);
+}
+
+export function setExplorerSelection(selection: ExplorerSelection): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', 'cloudbase.explorerSelection', selection);
+}

@@ -1,0 +1,71 @@
+/**
+ * What the user reads for an error: StudioError codes become localized sentences; the engine's
+ * English message follows after a colon where it carries the specifics (which field, which
+ * rule). Logs keep the English original.
+ */
+import { l10n } from 'vscode';
+import { isStudioError, messageOf } from '../../shared/errors';
+
+export function userMessage(error: unknown): string {
+  if (!isStudioError(error)) return l10n.t('Unexpected error: {0}', messageOf(error));
+  const detail = error.message;
+  switch (error.code) {
+    case 'InvalidArgument':
+      return l10n.t('Invalid input: {0}', detail);
+    case 'InvalidCollectionName':
+      return l10n.t('Invalid collection name: {0}', detail);
+    case 'InvalidDocument':
+      return l10n.t('Invalid document: {0}', detail);
+    case 'InvalidQuery':
+    case 'UnknownOperator':
+      return l10n.t('Invalid query: {0}', detail);
+    case 'DocumentTooLarge':
+      return l10n.t('The document is too large: {0}', detail);
+    case 'InvalidPath':
+      return l10n.t('Invalid path: {0}', detail);
+    case 'InvalidJson':
+      return l10n.t('Invalid JSON: {0}', detail);
+    case 'CollectionNotFound':
+      return l10n.t('The collection no longer exists.');
+    case 'CollectionExists':
+      return l10n.t('A collection with this name already exists.');
+    case 'DocumentNotFound':
+      return l10n.t('The document no longer exists.');
+    case 'DuplicateKey':
+      return l10n.t('A document with the same unique key already exists: {0}', detail);
+    case 'Conflict':
+      return l10n.t('Someone else changed this in the meantime: {0}', detail);
+    case 'EnvironmentLocked':
+      return l10n.t('The local environment is in use by another window or process: {0}', detail);
+    case 'EnvironmentNotFound':
+      return l10n.t('No CloudBase environment is available. Start a local environment first.');
+    case 'NotSupported':
+      return l10n.t('Not supported: {0}', detail);
+    case 'Cancelled':
+      return l10n.t('Cancelled.');
+    case 'Timeout':
+      return l10n.t('The operation timed out: {0}', detail);
+    case 'Network':
+      return l10n.t('Network error: {0}', detail);
+    case 'Unauthorized':
+      return l10n.t('Not authorized: {0}', detail);
+    case 'Throttled':
+      return l10n.t('Too many requests; try again shortly: {0}', detail);
+    default:
+      return l10n.t('Something went wrong: {0}', detail);
+  }
+}
+
+/** The log line for an error: code, message, request id and the chain of causes. */
+export function logDescription(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth++) {
+    const code = isStudioError(current) ? `[${current.code}] ` : '';
+    const requestId = isStudioError(current) && current.requestId ? ` (request ${current.requestId})` : '';
+    parts.push(`${code}${messageOf(current)}${requestId}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  const stack = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+  return parts.join('\n  caused by: ') + stack;
+}

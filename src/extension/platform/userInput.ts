@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { StudioError } from '../../shared/errors';
+
+/**
+ * Every question the extension asks goes through this interface, so extension-host tests can
+ * script the answers. A dismissed prompt throws a cancellation, which commands let through
+ * silently.
+ */
+export interface UserInput {
+  pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T>;
+  input(options: vscode.InputBoxOptions): Promise<string>;
+  /** A modal warning; resolves when the user chose `action`. */
+  confirm(message: string, action: string, detail?: string): Promise<void>;
+  pickFolder(options: vscode.OpenDialogOptions): Promise<vscode.Uri>;
+}
+
+export type PickOptions = Omit<vscode.QuickPickOptions, 'canPickMany'>;
+
+export function dismissed(): StudioError {
+  return new StudioError('Cancelled', 'The prompt was dismissed.');
+}
+
+export const windowInput: UserInput = {
+  async pick(items, options) {
+    const chosen = await vscode.window.showQuickPick(items, options);
+    if (chosen === undefined) throw dismissed();
+    return chosen;
+  },
+  async input(options) {
+    const value = await vscode.window.showInputBox(options);
+    if (value === undefined) throw dismissed();
+    return value;
+  },
+  async confirm(message, action, detail) {
+    const chosen = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+    if (chosen !== action) throw dismissed();
+  },
+  async pickFolder(options) {
+    const chosen = await vscode.window.showOpenDialog({ ...options, canSelectFolders: true, canSelectFiles: false, canSelectMany: false });
+    if (!chosen || chosen.length === 0) throw dismissed();
+    return chosen[0];
+  },
+};
+
+/** The prompts in use: the real window, or a test's script. */
+export class Prompts {
+  private current: UserInput = windowInput;
+
+  get ui(): UserInput {
+    return this.current;
+  }
+
+  use(input: UserInput | undefined): void {
+    this.current = input ?? windowInput;
+  }
+}

@@ -1,0 +1,20 @@
+import type * as vscode from 'vscode';
+import type { ReadonlyDocuments } from './documents/readonlyDocuments';
+import type { EnvironmentRegistry } from './environments/registry';
+import type { WorkspaceProjects } from './environments/workspaceProjects';
+import type { ExplorerModel } from './explorer/explorerModel';
+import type { ExplorerNode } from './explorer/nodes/explorerNode';
+import type { ExplorerTreeProvider } from './explorer/treeProvider';
+import type { Prompts } from './platform/userInput';
+
+/** What the composition root builds once and hands to every command. */
+export interface Services {
+  readonly registry: EnvironmentRegistry;
+  readonly model: ExplorerModel;
+  readonly tree: ExplorerTreeProvider;
+  readonly view: vscode.TreeView<ExplorerNode>;
+  readonly projects: WorkspaceProjects;
+  readonly documents: ReadonlyDocuments;
+  readonly prompts: Prompts;
+  readonly log: vscode.LogOutputChannel;
+}

@@ -1,0 +1,67 @@
+/**
+ * Shared set-up for the function runtime tests: a private copy of the fixture project (tests edit
+ * files in it) and a runtime over it. Fixture functions find wx-server-sdk through `nodePath`
+ * pointing at the repository's node_modules, the way the runtime offers it, so the copies need no
+ * node_modules of their own and the real SDK runs.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { detectProject, type ProjectInfo } from '../../../src/emulator/project';
+import { FunctionRuntime, type FunctionRuntimeOptions } from '../../../src/emulator/functions';
+
+/** The repository, found from this file (out/test/unit/functions) or, for other build folders, the working directory. */
+export const repoRoot = (() => {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'test', 'fixtures', 'functions'))) return dir;
+  }
+  return process.cwd();
+})();
+
+/** The transpiled host next to this build's copy of the runtime. */
+export const hostScript = resolve(__dirname, '../../../src/emulator/functions/host/main.js');
+
+export const repoNodeModules = join(repoRoot, 'node_modules');
+
+export const LOCAL_ENV_ID = 'local-fixture';
+
+export async function copyFixtureProject(): Promise<{ dir: string; project: ProjectInfo; remove(): Promise<void> }> {
+  const dir = await fs.mkdtemp(join(tmpdir(), 'cbs-functions-'));
+  const remove = () => fs.rm(dir, { recursive: true, force: true });
+  try {
+    await fs.cp(join(repoRoot, 'test', 'fixtures', 'functions', 'project'), dir, { recursive: true });
+    return { dir, project: (await detectProject(dir))!, remove };
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+}
+
+export function createRuntime(project: ProjectInfo, options: Partial<FunctionRuntimeOptions> = {}): FunctionRuntime {
+  return new FunctionRuntime({
+    project,
+    envId: LOCAL_ENV_ID,
+    adminUrl: 'http://127.0.0.1:9/admin',
+    hostScript,
+    nodePath: [repoNodeModules],
+    ...options,
+  });
+}
+
+/** True while a process with this id exists. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

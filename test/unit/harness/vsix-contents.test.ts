@@ -1,0 +1,22 @@
+/**
+ * .vscodeignore: the VSIX ships only what runs (bundles, manifest, translations, media, readme),
+ * never sources, tests, maps, node_modules, the e2e cache or the demo. Asks vsce itself.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..', '..');
+const allowed = [/^dist\/[^/]+\.js$/, /^dist\/webview\/.+\.(js|css|woff2|svg|png)$/, /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\//, /^media\//, /^README\.md$/, /^LICENSE(\.md)?$/, /^CHANGELOG\.md$/];
+
+describe('e2e harness: VSIX contents', function () {
+  this.timeout(120_000);
+
+  it('lists only files that run', () => {
+    const res = spawnSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+    assert.equal(res.status, 0, res.stderr);
+    const files = res.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    assert.ok(files.includes('package.json'));
+    assert.deepEqual(files.filter((f) => !allowed.some((a) => a.test(f))), []);
+  });
+});

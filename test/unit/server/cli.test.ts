@@ -1,0 +1,144 @@
+/**
+ * `cloudbase-emulator` as users run it: the bin shim over the built bundle, a real process,
+ * real signals, and data that survives a restart.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import * as tcb from '@cloudbase/node-sdk';
+import { makeProject, repoRoot, type TestProject } from './support';
+
+const bin = join(repoRoot, 'bin', 'cloudbase-emulator.js');
+const FIRST_LINE = /^CloudBase local environment (\S+) listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
+
+interface Running {
+  child: ChildProcess;
+  envId: string;
+  url: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startCli(args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no first line within 20 s; stderr: ${stderr}`));
+    }, 20_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const m = FIRST_LINE.exec(line);
+      if (!m) {
+        child.kill('SIGKILL');
+        reject(new Error(`unexpected first line: ${line}`));
+        return;
+      }
+      lines.on('line', () => undefined); // keep draining
+      resolve({ child, envId: m[1], url: m[2], exited });
+    });
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code}) before the first line; stderr: ${stderr}`));
+    });
+  });
+}
+
+async function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
+  running.child.kill(signal);
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running 15 s after ${signal}`)), 15_000).unref());
+  const { code } = await Promise.race([running.exited, timeout]);
+  return code;
+}
+
+function db(url: string, envId: string) {
+  return tcb.init({ env: envId, secretId: 'AKIDlocal', secretKey: 'local-secret', serviceUrl: `${url}/admin` }).database();
+}
+
+describe('cloudbase-emulator command', function () {
+  let project: TestProject;
+  const running: Running[] = [];
+
+  before(function () {
+    assert.ok(existsSync(join(repoRoot, 'dist', 'emulator-cli.js')), 'dist/emulator-cli.js is missing: run `node scripts/build.mjs` first');
+    project = makeProject('cbs-cli-');
+  });
+  afterEach(function () {
+    for (const r of running.splice(0)) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+  });
+  after(function () {
+    project?.remove();
+  });
+
+  it('prints usage with --help', function () {
+    const res = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    assert.equal(res.status, 0);
+    assert.match(res.stdout, /Usage: cloudbase-emulator/);
+  });
+
+  it('refuses bad arguments with exit code 2', function () {
+    for (const args of [['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['stray'], ['--project'], ['--env', 'Bad Id']]) {
+      const res = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      assert.equal(res.status, 2, `${args.join(' ')}: ${res.stderr}`);
+      assert.match(res.stderr, /cloudbase-emulator: /);
+    }
+  });
+
+  it('fails with exit code 1 for a missing project folder', function () {
+    const res = spawnSync(process.execPath, [bin, '--project', join(project.root, 'absent')], { encoding: 'utf8' });
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /could not start/);
+  });
+
+  it('serves node-sdk, stops on SIGTERM and keeps the data', async function () {
+    const first = await startCli(['--project', project.root]);
+    running.push(first);
+    assert.match(first.envId, /^local-cbs-cli-/);
+    const d = db(first.url, first.envId);
+    await d.createCollection('notes');
+    const { ids } = await d.collection('notes').add([{ text: 'one' }, { text: 'two', at: new Date('2025-02-03T04:05:06Z') }]);
+    assert.equal(ids?.length, 2);
+    assert.equal(await stop(first, 'SIGTERM'), 0);
+    assert.ok(existsSync(join(project.root, '.cloudbase', 'local', 'database')), 'data lives in <project>/.cloudbase/local/database');
+
+    const second = await startCli(['--project', project.root, '--port', '0']);
+    running.push(second);
+    assert.equal(second.envId, first.envId);
+    const notes = await db(second.url, second.envId).collection('notes').orderBy('text', 'asc').get();
+    assert.deepEqual(
+      notes.data.map((n: Record<string, unknown>) => n.text),
+      ['one', 'two'],
+    );
+    assert.deepEqual(notes.data[1].at, new Date('2025-02-03T04:05:06Z'));
+    assert.equal(await stop(second, 'SIGINT'), 0);
+  });
+
+  it('honours --data, --port and --env', async function () {
+    const port = await freePort();
+    const dataDir = join(project.root, 'elsewhere');
+    const r = await startCli(['--project', project.root, '--data', dataDir, '--port', String(port), '--env', 'my-env']);
+    running.push(r);
+    assert.equal(r.url, `http://127.0.0.1:${port}`);
+    assert.equal(r.envId, 'my-env');
+    await db(r.url, r.envId).createCollection('here');
+    assert.equal(await stop(r, 'SIGTERM'), 0);
+    assert.ok(existsSync(join(dataDir, 'database')));
+  });
+});
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
