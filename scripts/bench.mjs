@@ -107,7 +107,7 @@ try {
     const out = join(scratch, `${section}.json`);
     const t = Date.now();
     // A large heap: the database section holds a million documents twice (engine and naive copy).
-    const res = spawnSync(process.execPath, ['--max-old-space-size=6144', fileURLToPath(import.meta.url), '--run-section', join(sectionsDir, file), out], {
+    const res = spawnSync(process.execPath, ['--max-old-space-size=6144', '--expose-gc', fileURLToPath(import.meta.url), '--run-section', join(sectionsDir, file), out], {
       cwd: root,
       stdio: 'inherit',
     });

@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { installSignalHandlers, releaseAll, tempDir } from './e2e/processes.mjs';
+import { installSignalHandlers, releaseAll, stopping, tempDir } from './e2e/processes.mjs';
 import { ensureDependencies } from './lib/setup.mjs';
 
 const { values } = parseArgs({
@@ -35,7 +35,7 @@ try {
   ensureDependencies();
   // Loaded after ensureDependencies: these import packages it may have just installed.
   const { ensureTools } = await import('./e2e/tools.mjs');
-  const { packageExtension } = await import('./e2e/ui-tier.mjs');
+  const { packageExtension } = await import('./e2e/package.mjs');
   const { ensureDemoProject } = await import('./e2e/demo.mjs');
   const { createProfile, installVsix, startCodeServer } = await import('./e2e/code-server.mjs');
   const { cacheDir, demoCopyDir } = await import('./e2e/paths.mjs');
@@ -66,6 +66,7 @@ The demo project is ${demo.path}; its local environment starts with the extensio
 No account or sign-in is needed. code-server's log: ${logFile}. Press Ctrl+C to stop.
 `);
   const { code, signal } = await server.exited;
+  if (stopping()) await new Promise(() => undefined); // the signal handler exits
   console.error(`code-server stopped (${signal ?? `exit ${code}`}):\n${server.output().split('\n').slice(-20).join('\n')}`);
   await releaseAll();
   process.exit(1);

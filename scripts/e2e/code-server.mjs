@@ -95,7 +95,7 @@ async function healthy(port) {
  * Starts code-server and resolves once /healthz answers. `smokeTestDriver` lets the web client
  * honour the `payload` URL parameter (development path, tests path); it also hides toasts.
  */
-export async function startCodeServer(tools, profile, { port, folder, smokeTestDriver = false, env = {}, onLine, readyTimeoutMs = 60_000 }) {
+export async function startCodeServer(tools, profile, { port, folder, smokeTestDriver = false, env = {}, onLine, readyTimeoutMs = 60_000, reconnectionGraceSeconds = 5 }) {
   writeConfig(profile, port);
   const args = [
     tools.codeServerEntry,
@@ -105,6 +105,9 @@ export async function startCodeServer(tools, profile, { port, folder, smokeTestD
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
+    // A closed or reloaded tab leaves its extension host running for this long (default 3 h),
+    // holding the project's local environment; a short grace frees it for the next window.
+    '--reconnection-grace-time', String(reconnectionGraceSeconds),
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     folder,
   ];

@@ -8,6 +8,7 @@ import { format } from 'node:util';
 import { launchBrowser } from './browser.mjs';
 import { profileEnv, remoteUri } from './code-server.mjs';
 import { root } from './paths.mjs';
+import { waitForFile } from './processes.mjs';
 import { openSession } from './session.mjs';
 
 /** Messages every code-server run logs that say nothing about the extension or its tests. */
@@ -64,6 +65,7 @@ export async function runExtensionHostTier({ signal, extensionPath = root, tests
     page.on('console', (m) => {
       if (m.type() === 'error' && !NOISE.some((n) => n.test(m.text()))) pageErrors.push(m.text());
     });
+    if (!(await waitForFile(join(testsPath, 'index.js')))) throw new Error(`${testsPath}/index.js disappeared: was out/ rebuilt meanwhile?`);
     const navigated = Date.now();
     const url = session.server.url([
       ['extensionDevelopmentPath', remoteUri(extensionPath)],

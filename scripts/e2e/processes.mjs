@@ -2,7 +2,7 @@
 // a run marker in its environment, so it can be stopped as a whole and checked for leftovers by pid
 // (never by name). Cleanups run on normal end, on a timeout, on SIGINT/SIGTERM/SIGHUP and at exit.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,6 +38,10 @@ export async function releaseAll() {
 }
 
 let handlersInstalled = false;
+let stoppingSince = 0;
+/** True once a signal asked this run to stop: processes ending now are no news. */
+export const stopping = () => stoppingSince > 0;
+
 /**
  * Ctrl+C, a CI timeout (SIGTERM) or a closed terminal stop everything this run started before the
  * process exits; a second signal, or cleanup taking over 10 s, forces the exit. (npm forwards the
@@ -46,7 +50,6 @@ let handlersInstalled = false;
 export function installSignalHandlers() {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  let stoppingSince = 0;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
       const code = 128 + (constants.signals[sig] ?? 1);
@@ -152,6 +155,19 @@ export function killLeftovers() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits (up to `ms`) for a built file: `build.mjs --tests` empties out/ before it writes it again,
+ * so a build started elsewhere in the same working tree can briefly remove what a tier needs.
+ */
+export async function waitForFile(file, ms = 30_000) {
+  const end = Date.now() + ms;
+  while (!existsSync(file)) {
+    if (Date.now() > end) return false;
+    await sleep(200);
+  }
+  return true;
+}
 
 async function waitUntil(check, ms) {
   const end = Date.now() + ms;

@@ -3,18 +3,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { profileEnv } from './code-server.mjs';
-import { chromiumPath, root, screenshotsDir, vsixPath } from './paths.mjs';
-import { runBounded, startGroup } from './processes.mjs';
+import { packageExtension } from './package.mjs';
+import { chromiumPath, root, screenshotsDir } from './paths.mjs';
+import { startGroup, waitForFile } from './processes.mjs';
 import { openSession } from './session.mjs';
-
-/** `npm run package`: the production build and dist/cloudbase-studio.vsix. */
-export async function packageExtension() {
-  const started = Date.now();
-  const { code, output } = await runBounded('npm run package', 'npm', ['run', 'package', '--silent'], { cwd: root, timeoutMs: 5 * 60_000, quiet: true });
-  if (code !== 0 || !existsSync(vsixPath)) throw new Error(`npm run package failed (exit ${code}):\n${output.split('\n').slice(-30).join('\n')}`);
-  console.log(`packaged ${vsixPath} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return vsixPath;
-}
 
 /**
  * `vsix` skips packaging and installs that file instead of the fresh dist/cloudbase-studio.vsix.
@@ -22,11 +14,13 @@ export async function packageExtension() {
  * @returns {Promise<{passed: number, failed: number, error?: string, metrics?: object}>}
  */
 export async function runUiTier({ signal, timeoutMs = 300_000, files = ['out/test/ui/**/*.test.js'], vsix } = {}) {
-  if (!existsSync(join(root, 'out', 'test', 'ui'))) throw new Error('out/test/ui is missing: build the tests first (node scripts/build.mjs --tests)');
+  const hooks = join(root, 'out', 'test', 'ui', 'support', 'hooks.js');
+  if (!existsSync(hooks)) throw new Error(`${hooks} is missing: build the tests first (node scripts/build.mjs --tests)`);
   const started = Date.now();
   const session = await openSession({ name: 'ui', vsix: vsix ?? (await packageExtension()) });
   let mocha;
   try {
+    if (!(await waitForFile(hooks))) throw new Error(`${hooks} disappeared: was out/ rebuilt meanwhile?`);
     // Screenshots show this run only.
     rmSync(screenshotsDir, { recursive: true, force: true });
     mkdirSync(screenshotsDir, { recursive: true });

@@ -44,14 +44,45 @@ export interface StorageApi {
   list(prefix: string, page: PageRequest, signal?: AbortSignal): Promise<Page<StorageEntry>>;
 }
 
+/** Function names whose folders appeared, disappeared, or whose code or settings changed. */
+export interface FunctionsChange {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+/** A function process waiting for a debugger: the Node inspector on 127.0.0.1. */
+export interface FunctionDebugTarget {
+  functionName: string;
+  port: number;
+  /** ws://127.0.0.1:<port>/<id> */
+  url: string;
+}
+
 export interface FunctionsApi {
   listFunctions(page: PageRequest, signal?: AbortSignal): Promise<Page<FunctionInfo>>;
+  /** Rejects only for bad input (unknown function, an event that is not JSON) and cancellation; the function's own failure is `error`. */
   invoke(name: string, event: JsonValue, signal?: AbortSignal): Promise<InvokeResult>;
+  /** Local environments: reports functions added, removed or edited on disk until disposed. */
+  watch?(listener: (change: FunctionsChange) => void): { dispose(): void };
+  /** Local environments: runs the function's invocations under the inspector, without a time limit, until stopDebug. */
+  startDebug?(name: string, signal?: AbortSignal): Promise<FunctionDebugTarget>;
+  stopDebug?(name: string): Promise<void>;
 }
 
 export interface LogsApi {
   /** Streams entries until the signal aborts. */
   tail(filter: { functionName?: string }, signal: AbortSignal): AsyncIterable<LogEntry[]>;
+  /** Kept entries, oldest first: the most recent `limit` of those matching (time bounds inclusive, ms). */
+  query(filter: LogQuery, signal?: AbortSignal): Promise<LogEntry[]>;
+}
+
+export interface LogQuery {
+  functionName?: string;
+  requestId?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
 }
 
 /** One environment's services. Areas that an implementation does not offer yet are absent. */

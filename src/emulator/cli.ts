@@ -5,11 +5,13 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { messageOf } from '../shared/errors';
+import type { LogEntry } from '../shared/model';
 import { startLocalEnvironment, type LocalEnvironment } from './environment';
 
-const USAGE = `Usage: cloudbase-emulator [--project DIR] [--port N] [--data DIR] [--env ID]
+const USAGE = `Usage: cloudbase-emulator [--project DIR] [--port N] [--data DIR] [--env ID] [--quiet]
 
-Runs the CloudBase local environment of a project on 127.0.0.1.
+Runs the CloudBase local environment of a project on 127.0.0.1: its database and its cloud
+functions (one folder per function under the project's function root).
 
 Options:
   --project DIR   the project folder (default: the current folder)
@@ -17,12 +19,14 @@ Options:
   --data DIR      where the environment keeps its data
                   (default: <project>/.cloudbase/local)
   --env ID        the environment id to report (default: local-<folder name>)
+  --quiet         do not print the functions' logs
   -h, --help      show this help
 
 The first line printed is
   CloudBase local environment <envId> listening on http://127.0.0.1:<port>
 SDKs reach it with serviceUrl (node-sdk) or TCB_CONTEXT_CNFG={"URL":"…"} (wx-server-sdk)
-set to that address followed by /admin. Stop with Ctrl+C or SIGTERM.`;
+set to that address followed by /admin; callFunction runs the project's functions, which use
+their own node_modules (run npm install in each function's folder). Stop with Ctrl+C or SIGTERM.`;
 
 /** Exit codes: 0 after a clean stop, 1 when the environment fails, 2 for bad arguments. */
 export const EXIT_USAGE = 2;
@@ -32,6 +36,7 @@ interface CliOptions {
   port: number;
   dataDir?: string;
   envId?: string;
+  quiet: boolean;
 }
 
 class UsageError extends Error {}
@@ -48,6 +53,7 @@ function parse(argv: string[]): CliOptions | 'help' {
         port: { type: 'string' },
         data: { type: 'string' },
         env: { type: 'string' },
+        quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -69,7 +75,15 @@ function parse(argv: string[]): CliOptions | 'help' {
     port,
     dataDir: values.data === undefined ? undefined : resolve(values.data),
     envId: values.env,
+    quiet: values.quiet === true,
   };
+}
+
+/** `12:00:01.123 [login] message`, with the level where it is not plain output. */
+function logLine(entry: LogEntry): string {
+  const time = new Date(entry.time).toISOString().slice(11, 23);
+  const level = entry.level === 'warn' || entry.level === 'error' ? `${entry.level.toUpperCase()} ` : '';
+  return `${time} [${entry.functionName}] ${level}${entry.message}\n`;
 }
 
 /** Runs until SIGINT or SIGTERM; resolves with the exit code. */
@@ -89,17 +103,22 @@ export async function main(argv: string[]): Promise<number> {
 
   let environment: LocalEnvironment;
   try {
+    const { quiet, ...environmentOptions } = options;
     environment = await startLocalEnvironment({
-      ...options,
+      ...environmentOptions,
       onError: (e) => process.stderr.write(`cloudbase-emulator: ${messageOf(e)}\n`),
     });
+    if (!quiet) environment.functions.logs.subscribe((entry) => process.stdout.write(logLine(entry)));
   } catch (e) {
     process.stderr.write(`cloudbase-emulator: could not start: ${messageOf(e)}\n`);
     return 1;
   }
 
   process.stdout.write(`CloudBase local environment ${environment.envId} listening on ${environment.url}\n`);
-  process.stdout.write(`  admin endpoint: ${environment.adminUrl}\n  data: ${environment.dataDir}\n  press Ctrl+C to stop\n`);
+  const functions = await environment.functions.list().catch(() => []);
+  const names = functions.length > 0 ? functions.map((f) => f.name).join(', ') : 'none';
+  process.stdout.write(`  admin endpoint: ${environment.adminUrl}\n  data: ${environment.dataDir}\n`);
+  process.stdout.write(`  functions (${environment.project.functionRoot}): ${names}\n  press Ctrl+C to stop\n`);
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;

@@ -1,14 +1,38 @@
 /**
- * One project's local environment: its database and the HTTP server that speaks the CloudBase
- * server SDK protocol at /admin. The CLI and the extension both start it through here.
+ * One project's local environment: its database, its cloud functions (a FunctionRuntime over the
+ * project's function root) and the HTTP server that speaks the CloudBase server SDK protocol at
+ * /admin, through which functions and outside SDKs reach both. The CLI and the extension both
+ * start it through here.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../shared/errors';
 import type { Database } from './database/api';
 import { openDatabase } from './database/index';
+import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from './project';
-import { ADMIN_PATH, adminRoute, databaseActions, startHttpServer, type HttpServerHandle, type ServiceTable } from './server/index';
+import {
+  ADMIN_PATH,
+  adminRoute,
+  databaseActions,
+  functionsActions,
+  startHttpServer,
+  type FunctionInvoker,
+  type HttpServerHandle,
+  type ServiceTable,
+} from './server/index';
+
+export interface LocalFunctionsOptions {
+  /** The function host script; default: function-host.js next to the running bundle (see defaultHostScript). */
+  hostScript?: string;
+  /** Extra package folders (NODE_PATH). Default none: functions use their own node_modules. */
+  nodePath?: string[];
+  /** The Node executable for function processes; default the current one (Electron runs as Node). */
+  execPath?: string;
+  /** Who calls functions when the caller does not say. */
+  defaultIdentity?: Partial<SimulatedIdentity>;
+}
 
 export interface LocalEnvironmentOptions {
   projectRoot: string;
@@ -20,6 +44,7 @@ export interface LocalEnvironmentOptions {
   port?: number;
   /** Told about failures that are defects of the environment (the request still gets an error reply). */
   onError?: (error: unknown) => void;
+  functions?: LocalFunctionsOptions;
 }
 
 export interface LocalEnvironment {
@@ -32,13 +57,28 @@ export interface LocalEnvironment {
   readonly adminUrl: string;
   readonly port: number;
   readonly database: Database;
-  /** Stops the server (requests in flight finish first), then flushes and closes the database. */
+  /** The project's cloud functions; their SDK calls come back to `adminUrl`. */
+  readonly functions: FunctionRuntime;
+  /**
+   * Stops every function process, then the server (requests in flight finish first), then flushes
+   * and closes the database.
+   */
   close(): Promise<void>;
 }
 
 /** Each area registers its /admin actions here by prefix. */
-function services(database: Database): ServiceTable {
-  return { database: databaseActions(database) };
+function services(database: Database, functions: FunctionInvoker): ServiceTable {
+  return { database: databaseActions(database), functions: functionsActions(functions) };
+}
+
+/**
+ * The bundles (dist/local-environment.js, dist/emulator-cli.js) sit next to dist/function-host.js;
+ * the file-by-file test build (out/src/emulator/environment.js) has the host at functions/host/main.js.
+ */
+export function defaultHostScript(dir: string = __dirname): string {
+  const bundled = join(dir, 'function-host.js');
+  const transpiled = join(dir, 'functions', 'host', 'main.js');
+  return !existsSync(bundled) && existsSync(transpiled) ? transpiled : bundled;
 }
 
 async function checkOptions(options: LocalEnvironmentOptions): Promise<void> {
@@ -57,17 +97,38 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const envId = options.envId ?? localEnvId(project);
   const database = await openDatabase(join(dataDir, 'database'));
 
+  // The runtime needs the server's address and the server serves the runtime: nobody knows the
+  // address before the server listens, so no call can arrive before `runtime` is set.
+  let runtime: FunctionRuntime | undefined;
+  const invoker: FunctionInvoker = {
+    invoke(name, event, invokeOptions) {
+      if (!runtime) throw new StudioError('Internal', 'The function runtime is not running yet.');
+      return runtime.invoke(name, event, invokeOptions);
+    },
+  };
+
   let server: HttpServerHandle;
   try {
     server = await startHttpServer({
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(database), onError: options.onError })],
+      routes: [adminRoute({ envId, services: services(database, invoker), onError: options.onError })],
       onError: options.onError,
     });
   } catch (e) {
     await database.close().catch(() => undefined);
     throw e;
   }
+  const functions = options.functions ?? {};
+  runtime = new FunctionRuntime({
+    project,
+    envId,
+    adminUrl: server.url + ADMIN_PATH,
+    hostScript: functions.hostScript ?? defaultHostScript(),
+    nodePath: functions.nodePath,
+    execPath: functions.execPath,
+    defaultIdentity: functions.defaultIdentity,
+  });
+  const functionRuntime = runtime;
 
   let closing: Promise<void> | undefined;
   return {
@@ -78,12 +139,18 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     adminUrl: server.url + ADMIN_PATH,
     port: server.port,
     database,
+    functions: functionRuntime,
     close() {
+      // Functions first: an invocation waiting on /admin ends (cancelled) instead of holding the server open.
       closing ??= (async () => {
         try {
-          await server.close();
+          await functionRuntime.dispose();
         } finally {
-          await database.close();
+          try {
+            await server.close();
+          } finally {
+            await database.close();
+          }
         }
       })();
       return closing;

@@ -100,6 +100,8 @@ export interface FunctionInfo {
   status?: string;
   /** Local environments: the function's folder. */
   folder?: string;
+  /** Settings that were present but unusable (and so fell back to defaults). */
+  warnings?: string[];
 }
 
 export interface InvokeResult {
@@ -125,4 +127,6 @@ export interface LogEntry {
   kind?: 'start' | 'end' | 'log';
   durationMs?: number;
   memoryMB?: number;
+  /** End entries: the invocation's return value as JSON text, possibly cut (an error is in `message`). */
+  result?: string;
 }

@@ -12,6 +12,7 @@ describe('CloudBase commands (UI)', function () {
     wb = await Workbench.shared();
     await wb.step('palette-setup', async () => {
       await wb.showViewContainer('CloudBase');
+      await wb.collapseAll();
       await wb.expand('cloudbase-demo');
       await wb.expand('Database');
       await wb.reveal('todos');

@@ -4,16 +4,20 @@
  */
 import { resolve } from 'node:path';
 import type { CloudBackend } from '../backend';
-import { startLocalEnvironment } from '../../emulator/environment';
+import { startLocalEnvironment, type LocalFunctionsOptions } from '../../emulator/environment';
 import { LocalBackend } from './local-backend';
 
 export { openDatabase } from '../../emulator/database/index';
 export { LocalBackend, LocalDatabaseApi } from './local-backend';
+export { LocalFunctionsApi } from './functions-api';
+export { LocalLogsApi } from './logs-api';
 
 export interface OpenLocalEnvironmentOptions {
   projectRoot: string;
   dataDir?: string;
   port?: number;
+  /** Function host, node path, executable; defaults suit the bundle (dist/function-host.js next to it). */
+  functions?: LocalFunctionsOptions;
 }
 
 export interface OpenedLocalEnvironment {
@@ -28,11 +32,12 @@ export interface OpenedLocalEnvironment {
 
 export async function openLocalEnvironment(options: OpenLocalEnvironmentOptions): Promise<OpenedLocalEnvironment> {
   const projectRoot = resolve(options.projectRoot);
-  const environment = await startLocalEnvironment({ projectRoot, dataDir: options.dataDir, port: options.port });
+  const environment = await startLocalEnvironment({ projectRoot, dataDir: options.dataDir, port: options.port, functions: options.functions });
   const backend = new LocalBackend({
     envId: environment.envId,
     projectRoot,
     database: environment.database,
+    functions: environment.functions,
     dispose: () => environment.close(),
   });
   return {

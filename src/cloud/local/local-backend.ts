@@ -3,8 +3,8 @@
  * lists page by cursor over the engine's own order and documents never lose precision on the way.
  */
 import { basename } from 'node:path';
-import type { CloudBackend, DatabaseApi } from '../backend';
-import { StudioError, throwIfAborted } from '../../shared/errors';
+import type { CloudBackend, DatabaseApi, LogsApi } from '../backend';
+import { throwIfAborted } from '../../shared/errors';
 import type {
   CollectionInfo,
   DocumentJson,
@@ -18,26 +18,11 @@ import type {
   UpdateResult,
 } from '../../shared/model';
 import type { Database } from '../../emulator/database/api';
+import type { FunctionRuntime } from '../../emulator/functions/index';
 import { fromDocumentJson, toDocumentJson } from './document-json';
-
-const MAX_PAGE = 1000;
-
-function checkPage(page: PageRequest): void {
-  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE) {
-    throw new StudioError('InvalidArgument', `A page holds 1 to ${MAX_PAGE} items, not ${page.limit}.`);
-  }
-}
-
-/** Collection cursors carry the last name returned; names are unique and sorted, so no skipping. */
-function encodeNameCursor(name: string): string {
-  return Buffer.from(name, 'utf8').toString('base64url');
-}
-
-function decodeNameCursor(cursor: string): string {
-  const name = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (name === '' || encodeNameCursor(name) !== cursor) throw new StudioError('InvalidArgument', 'The collection cursor is not valid.');
-  return name;
-}
+import { LocalFunctionsApi } from './functions-api';
+import { LocalLogsApi } from './logs-api';
+import { checkPage, decodeNameCursor, encodeNameCursor } from './paging';
 
 /** Runs one engine call between two cancellation checks: a result that arrives after abort is dropped. */
 async function guarded<T>(signal: AbortSignal | undefined, call: () => T | Promise<T>): Promise<T> {
@@ -137,6 +122,8 @@ export interface LocalBackendOptions {
   envId: string;
   projectRoot: string;
   database: Database;
+  /** The environment's function runtime; without it the backend offers no functions and no logs. */
+  functions?: FunctionRuntime;
   /** Stops what the backend runs on (the environment); called once by dispose(). */
   dispose?: () => Promise<void>;
 }
@@ -144,6 +131,8 @@ export interface LocalBackendOptions {
 export class LocalBackend implements CloudBackend {
   readonly environment: EnvironmentInfo;
   readonly database: DatabaseApi;
+  readonly functions?: LocalFunctionsApi;
+  readonly logs?: LogsApi;
   private disposing?: Promise<void>;
 
   constructor(private readonly options: LocalBackendOptions) {
@@ -155,10 +144,17 @@ export class LocalBackend implements CloudBackend {
       projectRoot: options.projectRoot,
     };
     this.database = new LocalDatabaseApi(options.database);
+    if (options.functions) {
+      this.functions = new LocalFunctionsApi(options.functions);
+      this.logs = new LocalLogsApi(options.functions.logs);
+    }
   }
 
   dispose(): Promise<void> {
-    this.disposing ??= this.options.dispose?.() ?? Promise.resolve();
+    this.disposing ??= (async () => {
+      this.functions?.dispose();
+      await this.options.dispose?.();
+    })();
     return this.disposing;
   }
 }

@@ -7,7 +7,9 @@
  * Opening a million-document collection is dominated by this decoding, hence the fast path.
  * Plain numbers are written as $numberInt or $numberDouble, so $numberLong always means a Long.
  */
-import { EJSON } from 'bson';
+import { EJSON, calculateObjectSize } from 'bson';
+import { StudioError } from '../../shared/errors';
+import { MAX_DOCUMENT_BYTES } from './limits';
 import { bsonType, isPlainObject } from './values';
 
 const INT32_MIN = -2147483648;
@@ -26,10 +28,30 @@ function encodeNumber(n: number): string {
   return `{"$numberDouble":"${Number.isInteger(n) && !/[.e]/.test(text) ? `${text}.0` : text}"}`;
 }
 
+/** Characters JSON must escape, and surrogates (a lone one must be escaped to survive UTF-8). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function encodeString(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+}
+
+/** Field names repeat from document to document; their encoded form is kept. */
+const keyCache = new Map<string, string>();
+const KEY_CACHE_LIMIT = 10_000;
+
+function encodeKey(k: string): string {
+  let encoded = keyCache.get(k);
+  if (encoded === undefined) {
+    encoded = `${encodeString(k)}:`;
+    if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(k, encoded);
+  }
+  return encoded;
+}
+
 function encodeValue(v: unknown): string {
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return encodeString(v);
     case 'number':
       return encodeNumber(v);
     case 'boolean':
@@ -52,7 +74,7 @@ function encodeValue(v: unknown): string {
   for (const k in v) {
     const item = v[k];
     if (item === undefined) continue;
-    s += `${first ? '' : ','}${JSON.stringify(k)}:${encodeValue(item)}`;
+    s += (first ? '' : ',') + encodeKey(k) + encodeValue(item);
     first = false;
   }
   return `${s}}`;
@@ -61,6 +83,25 @@ function encodeValue(v: unknown): string {
 /** One value (usually a document or a journal record) as a single line of canonical EJSON. */
 export function encode(value: unknown): string {
   return encodeValue(value);
+}
+
+/**
+ * A BSON document is at most 16 times longer than its canonical EJSON text in UTF-16 units (an
+ * element's type byte, key and length words against a few characters of JSON, times 3 bytes per
+ * unit in UTF-8), so only long texts need BSON's exact measure.
+ */
+const SURELY_SMALL = MAX_DOCUMENT_BYTES / 16;
+
+/** Encodes a document for the journal, refusing one over MongoDB's BSON size limit. */
+export function encodeDocument(doc: Record<string, unknown>): string {
+  const line = encodeValue(doc);
+  if (line.length >= SURELY_SMALL) {
+    const size = calculateObjectSize(doc);
+    if (size > MAX_DOCUMENT_BYTES) {
+      throw new StudioError('DocumentTooLarge', `The document is ${size} bytes; the limit is ${MAX_DOCUMENT_BYTES} bytes.`);
+    }
+  }
+  return line;
 }
 
 function decodeTagged(o: Record<string, unknown>): unknown {

@@ -26,8 +26,9 @@ export interface JournalRecord {
   d?: string[];
 }
 
-export function putRecord(docs: StoredDocument[]): string {
-  return encode({ p: docs });
+/** A put record from documents already encoded with `encodeDocument`. */
+export function putRecord(encodedDocs: string[]): string {
+  return `{"p":[${encodedDocs.join(',')}]}`;
 }
 
 export function deleteRecord(ids: string[]): string {

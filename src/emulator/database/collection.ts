@@ -3,7 +3,7 @@
  * every acknowledged write durable. Reads are synchronous; a write changes memory at once (all or
  * nothing) and resolves when its journal record is on disk.
  */
-import type { IndexInfo, IndexSpec, SortKey, UpdateResult } from '../../shared/model';
+import type { IndexInfo, IndexSpec, UpdateResult } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { Collection, FindOptions, FindResult, QueryPlan, StoredDocument, UpdateOptions } from './api';
 import {
@@ -14,13 +14,14 @@ import {
   removeCollectionFiles,
   writeSnapshot,
 } from './collection-files';
-import { decodeCursor, sortSignature } from './cursor';
+import { encodeDocument } from './codec';
+import { decodeCursor } from './cursor';
 import { executeFind, matching, type ExecutionStats } from './execute';
 import type { IdGenerator } from './ids';
 import type { Journal } from './journal';
-import { MAX_INDEXES, MAX_INDEX_FIELDS } from './limits';
+import { MAX_INDEXES } from './limits';
 import type { CollectionEntry } from './metadata';
-import { checkIndexName } from './names';
+import { checkCount, checkIndexSpec, invalidArgument, normalizeSort } from './options';
 import { choosePlan, type Plan, type SortSpec } from './planner';
 import { ID_INDEX, PrimaryIndex } from './primary-index';
 import { compileFilter, compilePipeline, compileProjection, type CompiledFilter } from './query';
@@ -45,47 +46,10 @@ export interface CollectionHost {
 interface Change {
   before?: StoredDocument;
   after?: StoredDocument;
+  /** `after` encoded for the journal. */
+  encoded?: string;
   keysBefore?: ReturnType<SecondaryIndex['keysOf']>[];
   keysAfter?: ReturnType<SecondaryIndex['keysOf']>[];
-}
-
-function invalidArgument(message: string): StudioError {
-  return new StudioError('InvalidArgument', message);
-}
-
-function checkFieldPath(path: unknown, what: string): asserts path is string {
-  if (typeof path !== 'string' || path === '' || path.split('.').some((s) => s === '' || s.startsWith('$'))) {
-    throw new StudioError('InvalidQuery', `Invalid ${what} field: ${String(path)}`);
-  }
-}
-
-/** Validates a sort; keys after `_id` cannot matter and are dropped. */
-function normalizeSort(sort: readonly SortKey[] | undefined): { spec: SortSpec; signature: string } {
-  if (sort === undefined) return { spec: { keys: [] }, signature: '' };
-  if (!Array.isArray(sort)) throw new StudioError('InvalidQuery', 'A sort must be a list of { field, direction }.');
-  const keys: { field: string; direction: 1 | -1 }[] = [];
-  const seen = new Set<string>();
-  let tie: 1 | -1 | undefined;
-  for (const k of sort) {
-    if (!isPlainObject(k)) throw new StudioError('InvalidQuery', 'A sort must be a list of { field, direction }.');
-    checkFieldPath(k.field, 'sort');
-    if (k.direction !== 1 && k.direction !== -1) throw new StudioError('InvalidQuery', `Sort direction of ${k.field} must be 1 or -1.`);
-    if (seen.has(k.field)) throw new StudioError('InvalidQuery', `The sort names ${k.field} twice.`);
-    seen.add(k.field);
-    if (k.field === '_id') {
-      tie = k.direction;
-      break;
-    }
-    keys.push({ field: k.field, direction: k.direction });
-  }
-  const all = tie === undefined ? keys : [...keys, { field: '_id', direction: tie }];
-  return { spec: { keys, tie }, signature: sortSignature(all) };
-}
-
-function checkCount(value: unknown, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw invalidArgument(`${what} must be a whole number ≥ 0.`);
-  return value;
 }
 
 export class LocalCollection implements Collection {
@@ -146,7 +110,7 @@ export class LocalCollection implements Collection {
 
   // ---- reads ----
 
-  private plan(filter: CompiledFilter, sort: SortSpec): Plan {
+  private plan(filter: CompiledFilter, sort?: SortSpec): Plan {
     return choosePlan(this.primary, this.indexes, filter.source, sort);
   }
 
@@ -188,7 +152,7 @@ export class LocalCollection implements Collection {
     const compiled = compileFilter(filter);
     if (compiled.empty) return this.primary.size;
     let n = 0;
-    for (const _ of matching(this.plan(compiled, { keys: [] }), compiled, { examined: 0 })) {
+    for (const _ of matching(this.plan(compiled), compiled, { examined: 0 })) {
       void _;
       n++;
     }
@@ -201,7 +165,7 @@ export class LocalCollection implements Collection {
     let input: StoredDocument[];
     if (compiled.match) {
       const filter = compileFilter(compiled.match);
-      const plan = this.plan(filter, { keys: [] });
+      const plan = this.plan(filter);
       input = [...matching(plan, filter, { examined: 0 })];
       // Stages after $match see documents in natural (_id) order, whichever index found them.
       if (plan.index !== this.primary) input.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
@@ -232,19 +196,26 @@ export class LocalCollection implements Collection {
 
   private firstMatches(filter: CompiledFilter, multi: boolean): StoredDocument[] {
     const out: StoredDocument[] = [];
-    for (const doc of matching(this.plan(filter, { keys: [] }), filter, { examined: 0 })) {
+    for (const doc of matching(this.plan(filter), filter, { examined: 0 })) {
       out.push(doc);
       if (!multi) break;
     }
     return out;
   }
 
-  /** Applies changes to memory and indexes, all or none: a unique-index conflict undoes the lot. */
-  private applyChanges(changes: Change[]): void {
-    // Key extraction can refuse a document (parallel arrays): do it all before changing anything.
+  /**
+   * Applies changes to memory and indexes, all or none: a unique-index conflict undoes the lot.
+   * Returns the journal record that makes them durable.
+   */
+  private applyChanges(changes: Change[]): string {
+    // Encoding (size limit) and key extraction (parallel arrays) can refuse a document: all of it
+    // happens before anything changes.
     for (const c of changes) {
       if (c.before) c.keysBefore = this.indexes.map((i) => i.keysOf(c.before!));
-      if (c.after) c.keysAfter = this.indexes.map((i) => i.keysOf(c.after!));
+      if (c.after) {
+        c.encoded = encodeDocument(c.after);
+        c.keysAfter = this.indexes.map((i) => i.keysOf(c.after!));
+      }
     }
     const done: Change[] = [];
     try {
@@ -256,6 +227,9 @@ export class LocalCollection implements Collection {
       for (const c of done.reverse()) this.undoOne(c);
       throw e;
     }
+    const puts = changes.filter((c) => c.after).map((c) => c.encoded!);
+    const deletes = changes.filter((c) => !c.after).map((c) => c.before!._id);
+    return puts.length > 0 ? putRecord(puts) : deleteRecord(deletes);
   }
 
   private applyOne(c: Change): void {
@@ -306,8 +280,7 @@ export class LocalCollection implements Collection {
       // A new _id goes first, where MongoDB and CloudBase put it.
       return (doc._id === undefined ? { _id: this.host.ids.next(), ...doc } : doc) as StoredDocument;
     });
-    this.applyChanges(docs.map((after) => ({ after })));
-    await this.commit(putRecord(docs));
+    await this.commit(this.applyChanges(docs.map((after) => ({ after }))));
     return docs.map((d) => d._id);
   }
 
@@ -320,8 +293,7 @@ export class LocalCollection implements Collection {
     if (matches.length === 0) {
       if (!options.upsert) return { matched: 0, modified: 0 };
       const doc = this.upsertDocument(compiled.source, parsed);
-      this.applyChanges([{ after: doc }]);
-      await this.commit(putRecord([doc]));
+      await this.commit(this.applyChanges([{ after: doc }]));
       return { matched: 0, modified: 0, upsertedId: doc._id };
     }
     const changes: Change[] = [];
@@ -330,8 +302,7 @@ export class LocalCollection implements Collection {
       if (after) changes.push({ before, after });
     }
     if (changes.length > 0) {
-      this.applyChanges(changes);
-      await this.commit(putRecord(changes.map((c) => c.after!)));
+      await this.commit(this.applyChanges(changes));
     }
     return { matched: matches.length, modified: changes.length };
   }
@@ -360,8 +331,7 @@ export class LocalCollection implements Collection {
     if (!before) return undefined;
     const after = applyUpdate(before, parsed, compiled.source) as StoredDocument | undefined;
     if (!after) return cloneValue(before);
-    this.applyChanges([{ before, after }]);
-    await this.commit(putRecord([after]));
+    await this.commit(this.applyChanges([{ before, after }]));
     return cloneValue(after);
   }
 
@@ -371,36 +341,15 @@ export class LocalCollection implements Collection {
     const compiled = compileFilter(filter);
     const matches = this.firstMatches(compiled, options.multi === true);
     if (matches.length === 0) return 0;
-    this.applyChanges(matches.map((before) => ({ before })));
-    await this.commit(deleteRecord(matches.map((d) => d._id)));
+    await this.commit(this.applyChanges(matches.map((before) => ({ before }))));
     return matches.length;
   }
 
   // ---- indexes ----
 
-  private checkSpec(spec: IndexSpec): IndexInfo {
-    if (!isPlainObject(spec) || !Array.isArray(spec.keys) || spec.keys.length === 0) {
-      throw invalidArgument('An index needs at least one key { field, direction }.');
-    }
-    if (spec.keys.length > MAX_INDEX_FIELDS) throw invalidArgument(`An index has at most ${MAX_INDEX_FIELDS} fields.`);
-    const seen = new Set<string>();
-    const keys = spec.keys.map((k) => {
-      if (!isPlainObject(k)) throw invalidArgument('Index keys are { field, direction }.');
-      checkFieldPath(k.field, 'index');
-      if (k.direction !== 1 && k.direction !== -1) throw invalidArgument(`Index direction of ${k.field} must be 1 or -1.`);
-      if (seen.has(k.field)) throw invalidArgument(`The index names ${k.field} twice.`);
-      seen.add(k.field);
-      return { field: k.field, direction: k.direction };
-    });
-    if (spec.unique !== undefined && typeof spec.unique !== 'boolean') throw invalidArgument('unique must be true or false.');
-    const name = spec.name ?? keys.map((k) => `${k.field}_${k.direction}`).join('_');
-    checkIndexName(name);
-    return { name, keys, unique: spec.unique === true };
-  }
-
   async createIndex(spec: IndexSpec): Promise<IndexInfo> {
     this.checkOpen();
-    const info = this.checkSpec(spec);
+    const info = checkIndexSpec(spec);
     const sameKeys = (a: IndexInfo) =>
       a.keys.length === info.keys.length && a.keys.every((k, i) => k.field === info.keys[i].field && k.direction === info.keys[i].direction);
     const all = [ID_INDEX, ...this.indexes.map((i) => i.info)];

@@ -61,6 +61,10 @@ class LocalDatabase implements Database {
 
   async load(): Promise<void> {
     await fs.mkdir(this.host.folder, { recursive: true });
+    // A catalogue write cut short leaves its temporary file; the catalogue itself is intact.
+    for (const name of await fs.readdir(this.dir)) {
+      if (/^\.database\.json\.\d+\.tmp$/.test(name)) await fs.rm(join(this.dir, name), { force: true });
+    }
     const metadata = await readMetadata(this.dir);
     this.nextFile = metadata.nextFile;
     const stems = new Set(metadata.collections.map((c) => c.file));

@@ -209,12 +209,14 @@ function countUpTo(plan: Plan, cap: number): number {
 
 const TRIAL_CAP = 10_000;
 
-export function choosePlan(primary: OrderedIndex, secondary: readonly OrderedIndex[], filter: PlainObject, sort: SortSpec): Plan {
+/** `sort` undefined: any order will do (counting, updating, deleting). */
+export function choosePlan(primary: OrderedIndex, secondary: readonly OrderedIndex[], filter: PlainObject, sort?: SortSpec): Plan {
+  const ordering = sort ?? { keys: [] };
   const bounds = fieldBounds(filter);
-  const base = consider(primary, bounds, sort, true)!;
+  const base = consider(primary, bounds, ordering, true)!;
   const options: Candidate[] = [base];
   for (const index of secondary) {
-    const c = consider(index, bounds, sort, false);
+    const c = consider(index, bounds, ordering, false);
     if (c && (c.narrowed || c.ordered)) options.push(c);
   }
 
@@ -224,7 +226,7 @@ export function choosePlan(primary: OrderedIndex, secondary: readonly OrderedInd
 
   const narrowed = options.filter((o) => o.narrowed).sort((a, b) => b.score - a.score || Number(b.ordered) - Number(a.ordered));
   const best = narrowed[0];
-  if (best?.ordered) return best;
+  if (best && (best.ordered || sort === undefined)) return best;
   const ordered = options.filter((o) => o.ordered).sort((a, b) => Number(b.narrowed) - Number(a.narrowed) || b.score - a.score);
   if (best && (ordered.length === 0 || countUpTo(best, TRIAL_CAP) < TRIAL_CAP)) return best;
   if (ordered.length > 0) return ordered[0];

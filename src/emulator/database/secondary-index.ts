@@ -7,7 +7,7 @@ import { bulkLoad } from 'sorted-btree/extended/bulkLoad';
 import type { IndexInfo } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { StoredDocument } from './api';
-import { HIGHEST, LOWEST, keyComparator, type IndexKeyTuple } from './keys';
+import { LOWEST, keyComparator, type IndexKeyTuple } from './keys';
 import { pathValues, splitPath } from './paths';
 import { compareValues } from './values';
 
@@ -83,11 +83,14 @@ export class SecondaryIndex {
   /** Another document holding one of these keys, if this is a unique index. */
   conflict(keys: unknown[][], id: string): StoredDocument | undefined {
     if (!this.info.unique) return undefined;
+    const n = this.fields.length;
     for (const key of keys) {
-      for (const [k, doc] of this.tree.entries([...key, LOWEST])) {
-        if (this.compare(k, [...key, HIGHEST]) > 0) break;
-        if (doc._id !== id) return doc;
-      }
+      let pair = this.tree.getPairOrNextHigher([...key, LOWEST]);
+      while (pair && pair[1]._id === id) pair = this.tree.nextHigherPair(pair[0]);
+      if (!pair) continue;
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = compareValues(pair[0][i], key[i]) === 0;
+      if (same) return pair[1];
     }
     return undefined;
   }

@@ -3,9 +3,9 @@
  * and bson's value classes. This module orders them the way MongoDB does, copies them, and checks
  * documents before they are stored.
  */
-import { BSONRegExp, Long, calculateObjectSize } from 'bson';
+import { BSONRegExp, Long } from 'bson';
 import { StudioError } from '../../shared/errors';
-import { MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH } from './limits';
+import { MAX_NESTING_DEPTH } from './limits';
 
 export type PlainObject = Record<string, unknown>;
 
@@ -287,16 +287,15 @@ function normalizeObject(o: PlainObject, path: string, depth: number): PlainObje
   return out;
 }
 
-/** Checks a document and returns the copy to store. `_id`, when present, must be a non-empty string. */
+/**
+ * Checks a document and returns the copy to store. `_id`, when present, must be a non-empty
+ * string. (The size limit is checked where the document is encoded for the journal.)
+ */
 export function normalizeDocument(doc: unknown): PlainObject {
   if (!isPlainObject(doc)) throw invalid('', 'a document must be an object.');
   const out = normalizeObject(doc, '', 1);
   if ('_id' in out && (typeof out._id !== 'string' || out._id === '')) {
     throw invalid('_id', 'must be a non-empty string.');
-  }
-  const size = calculateObjectSize(out);
-  if (size > MAX_DOCUMENT_BYTES) {
-    throw new StudioError('DocumentTooLarge', `The document is ${size} bytes; the limit is ${MAX_DOCUMENT_BYTES} bytes.`);
   }
   return out;
 }

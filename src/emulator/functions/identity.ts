@@ -26,8 +26,30 @@ export const DEFAULT_IDENTITY: SimulatedIdentity = {
   clientIp: '127.0.0.1',
 };
 
-/** The variables `getWXContext()` and node-sdk's context reading look at, per invocation. */
-const WX_KEYS = ['WX_OPENID', 'WX_APPID', 'WX_UNIONID', 'WX_CLIENTIP'];
+/**
+ * In the cloud WX_API_TOKEN tells the platform who called, so a function calling another one with
+ * `cloud.callFunction` passes its caller on. The SDK sends it as `wxCloudApiToken`; locally it is
+ * the identity itself, readable by the local /admin (there are no keys to sign it with).
+ */
+const CALLER_TOKEN_PREFIX = 'local-caller.';
+
+export function callerToken(identity: SimulatedIdentity): string {
+  return CALLER_TOKEN_PREFIX + Buffer.from(JSON.stringify(identity), 'utf8').toString('base64url');
+}
+
+/** The identity in a token from callerToken, or undefined for anything else. */
+export function identityFromCallerToken(token: unknown): SimulatedIdentity | undefined {
+  if (typeof token !== 'string' || !token.startsWith(CALLER_TOKEN_PREFIX)) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(token.slice(CALLER_TOKEN_PREFIX.length), 'base64url').toString('utf8')) as Partial<SimulatedIdentity>;
+    return typeof value.openId === 'string' && typeof value.appId === 'string' ? (value as SimulatedIdentity) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The variables `getWXContext()` and node-sdk's context reading look at, per invocation (getWXContext leaves out API_TOKEN). */
+const WX_KEYS = ['WX_OPENID', 'WX_APPID', 'WX_UNIONID', 'WX_CLIENTIP', 'WX_API_TOKEN'];
 const TCB_KEYS = ['TCB_ENV', 'TCB_SEQID', 'TCB_SOURCE', 'TCB_SOURCE_IP', 'TCB_UUID', 'TCB_CUSTOM_USER_ID', 'TCB_ISANONYMOUS_USER'];
 
 /** Null values are removed from the process environment (the previous caller's must not leak). */
@@ -41,6 +63,7 @@ export function identityEnv(identity: SimulatedIdentity, envId: string, requestI
     WX_APPID: identity.appId,
     WX_UNIONID: identity.unionId,
     WX_CLIENTIP: identity.clientIp,
+    WX_API_TOKEN: callerToken(identity),
     TCB_ENV: envId,
     TCB_SEQID: requestId,
     TCB_SOURCE: identity.source,

@@ -76,6 +76,14 @@ const DEFAULT_IDLE_MS = 10 * 60_000;
 const MIN_START_TIMEOUT_MS = 10_000;
 const RECENT_INVOCATIONS = 200;
 
+/** The return value on the END log entry is cut here: the store bounds messages, not results. */
+const LOGGED_RESULT_CHARS = 8 * 1024;
+
+function resultText(result: JsonValue): string {
+  const text = JSON.stringify(result);
+  return text.length > LOGGED_RESULT_CHARS ? `${text.slice(0, LOGGED_RESULT_CHARS)}… (${text.length - LOGGED_RESULT_CHARS} more characters cut)` : text;
+}
+
 export class FunctionRuntime {
   readonly logs: LogStore;
   private readonly pools = new Map<string, FunctionPool>();
@@ -155,6 +163,7 @@ export class FunctionRuntime {
         message: `END RequestId: ${requestId} Duration: ${outcome.durationMs} ms Memory: ${def.memoryMB} MB${memory}${tail}`,
         durationMs: outcome.durationMs,
         memoryMB: outcome.memoryMB,
+        result: outcome.result === undefined ? undefined : resultText(outcome.result),
       });
       return { functionName: name, requestId, ...outcome, logs: log.close(), totalMs: Date.now() - called };
     };

@@ -60,7 +60,7 @@ export function adminRoute(options: AdminRouteOptions): HttpRoute {
       let tooLarge = false;
       try {
         const body = parseBody(await readBody(request, limit));
-        reply = await dispatchAdmin(options.services, body, { requestId, now: new Date(), envId: options.envId }, options.onError);
+        reply = await dispatchAdmin(options.services, body, { requestId, now: new Date(), envId: options.envId, headers: request.headers }, options.onError);
       } catch (e) {
         tooLarge = e instanceof StudioError && e.code === 'DocumentTooLarge';
         reply = { requestId, ...toWireError(e, 'SYS_ERR') };

@@ -1,9 +1,9 @@
 /**
- * Routes one /admin request to its service by the action's prefix (`database.`, later `storage.`
- * and `functions.`) and turns every failure into the cloud's error reply; nothing escapes.
+ * Routes one /admin request to its service by the action's prefix (`database.`, `functions.`,
+ * later `storage.`) and turns every failure into the cloud's error reply; nothing escapes.
  */
 import { StudioError, isStudioError } from '../../shared/errors';
-import type { ActionContext, AdminReply, AdminRequest, ServiceTable, WireErrorCode } from './protocol';
+import type { ActionContext, AdminReply, AdminRequest, ServiceActions, ServiceTable, WireErrorCode } from './protocol';
 import { isPlainObject } from './wire-values';
 import { toWireError } from './wire-errors';
 
@@ -21,6 +21,7 @@ export async function dispatchAdmin(
   onInternalError?: (error: unknown) => void,
 ): Promise<AdminReply> {
   let fallback: WireErrorCode = 'SYS_ERR';
+  let codes: ServiceActions['codes'];
   try {
     const request = requestOf(body);
     const prefix = request.action.split('.')[0];
@@ -28,11 +29,12 @@ export async function dispatchAdmin(
     const handler = service && Object.hasOwn(service.actions, request.action) ? service.actions[request.action] : undefined;
     if (!service || !handler) throw new StudioError('UnknownAction', `Unknown action "${request.action}".`);
     fallback = service.fallbackCode;
+    codes = service.codes;
     const data: unknown = await handler(request, context);
     return { requestId: context.requestId, data: data ?? {} };
   } catch (e) {
     if (!isStudioError(e)) onInternalError?.(e);
-    const { code, message } = toWireError(e, fallback);
+    const { code, message } = toWireError(e, fallback, codes);
     return { requestId: context.requestId, code, message };
   }
 }

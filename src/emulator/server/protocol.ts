@@ -4,6 +4,8 @@
  * failure, HTTP 200 with `{ requestId, code, message }` (the SDKs read the code, not the status).
  */
 
+import type { ErrorCode } from '../../shared/errors';
+
 /** The fields every request carries next to the action's own parameters. */
 export interface AdminRequest {
   action: string;
@@ -45,10 +47,13 @@ export type WireErrorCode =
 
 /** What a handler knows about the request it serves. */
 export interface ActionContext {
+  /** The reply's request ID. A handler that runs work under its own ID (a function invocation) sets it, so the reply names that work. */
   requestId: string;
   /** One instant per request, so every `db.serverDate()` in a write gets the same time. */
   now: Date;
   envId: string;
+  /** The request's HTTP headers (lower-case names), e.g. `x-tcb-source`. */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 /** Returns the reply's `data`; throws StudioError for failures. */
@@ -58,6 +63,8 @@ export type ActionHandler = (params: AdminRequest, context: ActionContext) => un
 export interface ServiceActions {
   /** The code for failures that have no more specific one in this service. */
   fallbackCode: WireErrorCode;
+  /** This service's own codes for some StudioError codes, ahead of the shared table. */
+  codes?: Partial<Record<ErrorCode, WireErrorCode>>;
   actions: Record<string, ActionHandler>;
 }
 

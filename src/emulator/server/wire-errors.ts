@@ -17,6 +17,8 @@ const byStudioCode: Partial<Record<ErrorCode, WireErrorCode>> = {
   UnknownOperator: 'DATABASE_INVALID_OPERRATOR',
   CollectionNotFound: 'DATABASE_COLLECTION_NOT_EXIST',
   CollectionExists: 'DATABASE_COLLECTION_ALREADY_EXIST',
+  InvalidFunctionName: 'INVALID_PARAM',
+  FunctionNotFound: 'FUNCTIONS_REQUEST_FAIL',
   Timeout: 'SERVER_TIMEOUT',
   Cancelled: 'SERVER_TIMEOUT',
   Internal: 'SYS_ERR',
@@ -31,9 +33,9 @@ export interface WireError {
  * `fallback` is the service's own failure code (DATABASE_REQUEST_FAILED for database actions):
  * duplicate keys, conflicts and unsupported operations there are database failures in the cloud too.
  */
-export function toWireError(error: unknown, fallback: WireErrorCode): WireError {
+export function toWireError(error: unknown, fallback: WireErrorCode, serviceCodes?: Partial<Record<ErrorCode, WireErrorCode>>): WireError {
   if (isStudioError(error)) {
-    return { code: byStudioCode[error.code] ?? fallback, message: error.message };
+    return { code: serviceCodes?.[error.code] ?? byStudioCode[error.code] ?? fallback, message: error.message };
   }
   // Anything else is a defect in the environment, not the caller's fault.
   return { code: 'SYS_ERR', message: `Internal error: ${messageOf(error)}` };

@@ -124,7 +124,7 @@ export class Workbench {
     const rows = this.page.locator('.part.sidebar .monaco-list-rows').first();
     const atTop = async () => /(^|;)\s*top:\s*0px/.test((await rows.getAttribute('style')) ?? '');
     // Stay in the tree's left margin: an item's tooltip under the mouse would take the wheel.
-    await this.page.keyboard.press('Escape');
+    if (!(await this.page.locator('.quick-input-widget').isVisible())) await this.page.keyboard.press('Escape');
     await this.page.locator('.part.sidebar .monaco-list').first().hover({ position: { x: 6, y: 12 } });
     for (let i = 0; i < 200 && !(await atTop()); i++) await this.page.mouse.wheel(0, -100);
     for (let i = 0; i < 300 && (await target.count()) === 0; i++) {
@@ -133,6 +133,12 @@ export class Workbench {
     }
     await target.waitFor({ timeout: WAIT });
     return target;
+  }
+
+  /** The view's Collapse All action, when the view has one (a tree with many open rows is hard to read). */
+  async collapseAll(): Promise<void> {
+    const action = this.page.locator('.part.sidebar .title-actions [aria-label^="Collapse All"], .part.sidebar .pane-header .actions [aria-label^="Collapse All"]').first();
+    if ((await action.count()) > 0) await action.click();
   }
 
   /** Runs a set-up step and keeps a screenshot if it fails (mocha runs no afterEach for hooks). */
@@ -178,10 +184,21 @@ export class Workbench {
 
   /** Answers the input box (or picks the item) a command shows. */
   async answer(value: string): Promise<void> {
-    const input = this.page.locator('.quick-input-widget input');
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('input');
     await input.waitFor({ state: 'visible', timeout: WAIT });
     await input.fill(value);
-    await input.press('Enter');
+    // An input box ignores Enter while its validation runs: press again until it closes.
+    for (let i = 0; i < 10; i++) {
+      if ((await input.inputValue()) !== value) break; // the next prompt of the same command
+      await input.press('Enter');
+      try {
+        await widget.waitFor({ state: 'hidden', timeout: 1000 });
+        return;
+      } catch {
+        // still open
+      }
+    }
   }
 
   /** The prompt or placeholder of the open quick input. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Collection } from '../../../src/emulator/database/api';
 import { people } from './fixtures';
-import { assertCode, scratchDatabase } from './helpers';
+import { assertCode, scratchDatabase } from './support';
 
 const ORDERS = [
   { _id: 'o1', person: 'p01', total: 30, items: ['tea', 'cake'] },

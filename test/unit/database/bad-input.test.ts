@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { ErrorCode } from '../../../src/shared/errors';
 import type { Collection, Database } from '../../../src/emulator/database/api';
 import { MAX_DOCUMENT_BYTES } from '../../../src/emulator/database';
-import { assertCode, assertRejectsCode, scratchDatabase } from './helpers';
+import { assertCode, assertRejectsCode, scratchDatabase } from './support';
 
 const BAD_NAMES: unknown[] = ['', 'a b', 'a/b', '$x', 'a$b', '.a', '-a', 'a.', 'a..b', 'x'.repeat(65), 'system.users', 'tab\there', '中文', 5, null];
 const GOOD_NAMES = ['a', 'A_b-c.d', '9lives', '_x', 'x'.repeat(64), 'todo-items.v2'];

@@ -21,6 +21,7 @@ const VALUES: [string, unknown][] = [
   ['-0', -0],
   ['string with quotes, escapes and a fake wrapper', 'a"b\\c\n{"$numberInt":"5"}\u0000\u2028'],
   ['non-BMP text', '😀 中文'],
+  ['a lone surrogate', 'a\ud800b'],
   ['Date', new Date('2001-02-03T04:05:06.007Z')],
   ['Date before 1970', new Date(-1234567890123)],
   ['Long', Long.fromString('-9223372036854775808')],

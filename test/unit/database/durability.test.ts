@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../../src/emulator/database';
-import { tempFolder } from './helpers';
+import { tempFolder } from './support';
 
 const WRITER = join(__dirname, 'durability-writer.js');
 
@@ -82,6 +82,11 @@ describe('database durability (a real process, killed at random)', function () {
           if (!acked.deleting.has(id)) assert.ok(present.has(id), `round ${round}: acknowledged insert ${id} is missing`);
         }
         for (const id of acked.deleted) assert.ok(!present.has(id), `round ${round}: acknowledged delete ${id} came back`);
+        // A batch insert is one journal record: after any kill it is there whole or not at all.
+        for (const id of present) {
+          const batch = /^(r\d+-w\d+-\d+)-\d$/.exec(id);
+          if (batch) for (const j of [0, 1, 2]) assert.ok(present.has(`${batch[1]}-${j}`), `round ${round}: batch ${batch[1]} is partial`);
+        }
         const counter = c.find({ _id: 'counter' }).documents[0].n as number;
         assert.ok(counter >= acked.counter, `round ${round}: counter ${counter} < acknowledged ${acked.counter}`);
         // Indexes rebuilt from the files agree with a full scan.

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { SortKey } from '../../../src/shared/model';
 import type { Collection, Database, StoredDocument } from '../../../src/emulator/database/api';
-import { assertCode, scratchDatabase } from './helpers';
+import { assertCode, scratchDatabase } from './support';
 
 /** A deterministic pseudo-random sequence, so a failure can be replayed. */
 function random(seed: number): () => number {

@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } 
 import { join } from 'node:path';
 import { Binary, Decimal128, EJSON, Long, ObjectId, Timestamp } from 'bson';
 import { openDatabase } from '../../../src/emulator/database';
-import { assertCode, assertRejectsCode, tempFolder } from './helpers';
+import { assertCode, assertRejectsCode, tempFolder } from './support';
 
 const collectionsDir = (dir: string) => join(dir, 'collections');
 const filesOf = (dir: string) => readdirSync(collectionsDir(dir)).sort();
@@ -163,8 +163,10 @@ describe('database persistence', () => {
       await db.close();
       writeFileSync(join(collectionsDir(folder.dir), 'c99-old.1.journal'), '{"p":[]}\n');
       writeFileSync(join(collectionsDir(folder.dir), 'c1-kept.snapshot.tmp'), 'half a snapshot');
+      writeFileSync(join(folder.dir, '.database.json.999.tmp'), '{"half": ');
       db = await openDatabase(folder.dir);
       assert.deepEqual(filesOf(folder.dir), ['c1-kept.1.journal']);
+      assert.ok(!existsSync(join(folder.dir, '.database.json.999.tmp')));
       assert.equal(db.collection('kept').count(), 1);
       await db.close();
     });

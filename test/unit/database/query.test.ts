@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { SortKey } from '../../../src/shared/model';
 import type { Collection, FindOptions } from '../../../src/emulator/database/api';
 import { PEOPLE_INDEXES, people } from './fixtures';
-import { ids, scratchDatabase } from './helpers';
+import { ids, scratchDatabase } from './support';
 
 /** [what, filter, ids expected in _id order] */
 const FILTERS: [string, Record<string, unknown>, string[]][] = [

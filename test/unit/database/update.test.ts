@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Collection, Database } from '../../../src/emulator/database/api';
-import { assertRejectsCode, ids, scratchDatabase } from './helpers';
+import { assertRejectsCode, ids, scratchDatabase } from './support';
 
 /** [what, document before (without _id), update, document after (without _id)] */
 const OPERATORS: [string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>][] = [

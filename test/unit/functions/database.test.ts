@@ -1,55 +1,73 @@
 /**
- * A wx-server-sdk function writing to the local database through the local environment's /admin.
- * Runs once the environment (src/emulator/environment.ts and its database engine) can start;
- * until then it is reported as pending with the reason.
+ * Fixture functions with the real wx-server-sdk against the real local environment: the runtime
+ * is the environment's own, so the SDK's requests go to its /admin, which writes to its database
+ * and runs `cloud.callFunction` with the same runtime.
  */
 import assert from 'node:assert/strict';
-import type { FunctionRuntime } from '../../../src/emulator/functions';
-import type { LocalEnvironment, LocalEnvironmentOptions } from '../../../src/emulator/environment';
-import { copyFixtureProject, createRuntime } from './support';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalEnvironment, type LocalEnvironment } from '../../../src/emulator/environment';
+import { copyFixtureProject, hostScript, repoNodeModules } from './support';
 
-type Start = (options: LocalEnvironmentOptions) => Promise<LocalEnvironment>;
+const CALLER = `const cloud = require('wx-server-sdk');
 
-function loadEnvironment(): Start | string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../../../src/emulator/environment') as { startLocalEnvironment: Start }).startLocalEnvironment;
-  } catch (e) {
-    return e instanceof Error ? e.message.split('\n')[0] : String(e);
-  }
-}
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+
+exports.main = async (event) => (await cloud.callFunction({ name: event.name, data: event.data })).result;
+`;
 
 describe('functions and the local database', function () {
   this.timeout(60_000);
   let fx: Awaited<ReturnType<typeof copyFixtureProject>>;
-  let env: LocalEnvironment | undefined;
-  let runtime: FunctionRuntime | undefined;
+  let env: LocalEnvironment;
 
   before(async function () {
-    const start = loadEnvironment();
-    if (typeof start === 'string') {
-      console.log(`      (local environment not available: ${start})`);
-      this.skip();
-    }
     fx = await copyFixtureProject();
-    env = await start({ projectRoot: fx.dir, envId: 'local-fixture' });
-    runtime = createRuntime(fx.project, { envId: env.envId, adminUrl: env.adminUrl });
+    await fs.mkdir(join(fx.project.functionRoot, 'caller'));
+    await fs.writeFile(join(fx.project.functionRoot, 'caller', 'index.js'), CALLER);
+    env = await startLocalEnvironment({ projectRoot: fx.dir, envId: 'local-fixture', functions: { hostScript, nodePath: [repoNodeModules] } });
   });
   after(async () => {
-    await runtime?.dispose();
     await env?.close();
     await fx?.remove();
   });
 
   it('adds a document from a function and reads it back, stamped with the caller', async () => {
-    await env!.database.createCollection('notes');
-    const out = await runtime!.invoke('database', { collection: 'notes', text: 'from a function' }, { identity: { openId: 'oWriter' } });
+    await env.database.createCollection('notes');
+    const out = await env.functions.invoke('database', { collection: 'notes', text: 'from a function' }, { identity: { openId: 'oWriter' } });
     assert.equal(out.error, undefined, out.error?.message);
     const { id, read } = out.result as { id: string; read: { text: string; _openid: string } };
     assert.equal(read.text, 'from a function');
     assert.equal(read._openid, 'oWriter');
-    const stored = env!.database.collection('notes').find({ _id: id }).documents;
+    const stored = env.database.collection('notes').find({ _id: id }).documents;
     assert.equal(stored.length, 1);
     assert.equal(stored[0].text, 'from a function');
+  });
+
+  it('gives a missing collection the cloud error code, and the environment keeps serving', async () => {
+    const out = await env.functions.invoke('database', { collection: 'missing', text: 'x' });
+    assert.equal(out.error?.code, 'FunctionError');
+    assert.match(out.error.message, /-502005|collection not exist/);
+    const again = await env.functions.invoke('database', { collection: 'notes', text: 'still here' });
+    assert.equal(again.error, undefined, again.error?.message);
+  });
+
+  it('calls another function with cloud.callFunction, which sees the caller and the environment', async () => {
+    const out = await env.functions.invoke('caller', { name: 'wxcontext', data: {} }, { identity: { openId: 'oCaller', appId: 'wx00000000000000bb' } });
+    assert.equal(out.error, undefined, out.error?.message);
+    const { wxContext } = out.result as { wxContext: Record<string, unknown> };
+    assert.equal(wxContext.OPENID, 'oCaller');
+    assert.equal(wxContext.APPID, 'wx00000000000000bb');
+    assert.equal(wxContext.ENV, 'local-fixture');
+    assert.equal(wxContext.SOURCE, 'wx_client,scf');
+  });
+
+  it('a called function writes to the database in its caller\'s name', async () => {
+    const out = await env.functions.invoke('caller', { name: 'database', data: { collection: 'notes', text: 'nested' } }, { identity: { openId: 'oNested' } });
+    assert.equal(out.error, undefined, out.error?.message);
+    const { id } = out.result as { id: string };
+    assert.equal(env.database.collection('notes').find({ _id: id }).documents[0]._openid, 'oNested');
+    const callee = env.functions.logs.query({ functionName: 'database' }).filter((e) => e.kind === 'end');
+    assert.ok(callee.length >= 1, 'the called function has its own log entries');
   });
 });

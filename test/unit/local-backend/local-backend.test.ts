@@ -32,7 +32,8 @@ describe('LocalBackend', function () {
     assert.equal(env.envId, opened.envId);
     assert.equal(env.projectRoot, project.root);
     assert.equal(opened.backend.storage, undefined);
-    assert.equal(opened.backend.functions, undefined);
+    assert.ok(opened.backend.functions, 'functions run locally (see functions.test.ts)');
+    assert.ok(opened.backend.logs);
     assert.match(opened.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   });
 

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as tcb from '@cloudbase/node-sdk';
@@ -18,6 +18,8 @@ interface Running {
   envId: string;
   url: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Every line printed after the first. */
+  output: string[];
 }
 
 function startCli(args: string[]): Promise<Running> {
@@ -39,8 +41,9 @@ function startCli(args: string[]): Promise<Running> {
         reject(new Error(`unexpected first line: ${line}`));
         return;
       }
-      lines.on('line', () => undefined); // keep draining
-      resolve({ child, envId: m[1], url: m[2], exited });
+      const output: string[] = [];
+      lines.on('line', (l) => output.push(l));
+      resolve({ child, envId: m[1], url: m[2], exited, output });
     });
     void exited.then(({ code }) => {
       clearTimeout(timer);
@@ -118,6 +121,22 @@ describe('cloudbase-emulator command', function () {
     assert.equal(await stop(second, 'SIGINT'), 0);
   });
 
+  it('runs the project\'s functions for callFunction and prints their logs', async function () {
+    const folder = join(project.root, 'cloudfunctions', 'hello');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'index.js'), 'exports.main = async (event) => { console.log("hello from", event.who); return { hi: event.who }; };\n');
+    const r = await startCli(['--project', project.root]);
+    running.push(r);
+    await waitForLine(r, /functions \(.*cloudfunctions\): hello$/);
+    const app = tcb.init({ env: r.envId, secretId: 'AKIDlocal', secretKey: 'local-secret', serviceUrl: `${r.url}/admin` });
+    const res = await app.callFunction({ name: 'hello', data: { who: 'cli' } });
+    assert.deepEqual(res.result, { hi: 'cli' });
+    await waitForLine(r, /\[hello\] hello from cli$/);
+    await waitForLine(r, /\[hello\] END RequestId: /);
+    assert.equal(await stop(r, 'SIGTERM'), 0);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
   it('honours --data, --port and --env', async function () {
     const port = await freePort();
     const dataDir = join(project.root, 'elsewhere');
@@ -130,6 +149,14 @@ describe('cloudbase-emulator command', function () {
     assert.ok(existsSync(join(dataDir, 'database')));
   });
 });
+
+async function waitForLine(r: Running, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!r.output.some((l) => pattern.test(l))) {
+    if (Date.now() > end) throw new Error(`no line ${pattern} in:\n${r.output.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

@@ -1,0 +1,154 @@
+/**
+ * The log panel's messages. The host (src/extension/panels/logPanel.ts) and the page
+ * (webview/logs/) share these declarations; the page imports them as types only. Everything the
+ * page sends passes `isLogPageMessage` (./logPanelGuards.ts) before the host acts on it.
+ *
+ * Flow: the page posts `ready` once it listens; the host answers `init`, then replays the entries
+ * its session holds (`reset` + `append` chunks) and streams new ones as `append` batches.
+ */
+import type { LogEntry, LogLevel } from '../model';
+
+export const LOG_PANEL_VIEW_TYPE = 'cloudbase.logs';
+/** The bundle the page loads: dist/webview/<name>.js, built from webview/<name>/main.ts. */
+export const LOG_PANEL_BUNDLE = 'logs';
+
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** What a panel tails: one function, or every function of an environment. */
+export interface LogPanelTarget {
+  envKey: string;
+  envLabel: string;
+  /** Absent: all functions of the environment. */
+  functionName?: string;
+}
+
+/** An entry as the panel holds it; `seq` numbers entries in the order the session accepted them. */
+export interface PanelLogEntry extends LogEntry {
+  seq: number;
+}
+
+export interface LogFilter {
+  /** Matched against message, function name and request ID. */
+  text: string;
+  /** `text` is a regular expression (case-insensitive). */
+  regex: boolean;
+  /** Levels shown; all four by default. */
+  levels: LogLevel[];
+  /** Only this invocation's entries. */
+  requestId?: string;
+}
+
+/** Inclusive bounds in milliseconds since the epoch; no `until` means up to now. */
+export interface TimeRange {
+  since: number;
+  until?: number;
+}
+
+/**
+ * What the page keeps with setState: it survives hiding and moving the panel, and the serializer
+ * gets it back after a window reload to reopen the same target.
+ */
+export interface LogPanelState {
+  version: 1;
+  target: LogPanelTarget;
+  filter: LogFilter;
+  follow: boolean;
+  paused: boolean;
+  grouped: boolean;
+  /** Invocations collapsed in grouped mode. */
+  collapsed: string[];
+  /** When not following: the entry at the top of the view, found again by seq (same session) or time. */
+  anchor?: { seq: number; time: number };
+  /** The history preset last chosen, in minutes. */
+  historyMinutes?: number;
+}
+
+export type LogPanelStatus = 'connecting' | 'live' | 'stopped' | 'unsupported' | 'error';
+
+/** Every user-facing string of the page, localized by the host. `{0}` marks a value. */
+export interface LogPanelStrings {
+  pause: string;
+  resume: string;
+  follow: string;
+  jumpToNewest: string;
+  clear: string;
+  export: string;
+  filterPlaceholder: string;
+  regex: string;
+  invalidRegex: string;
+  levels: string;
+  levelDebug: string;
+  levelInfo: string;
+  levelWarn: string;
+  levelError: string;
+  requestFilter: string;
+  clearRequestFilter: string;
+  filterByRequest: string;
+  group: string;
+  collapseGroup: string;
+  expandGroup: string;
+  groupSummary: string;
+  history: string;
+  lastMinutes: string;
+  lastHours: string;
+  loadHistory: string;
+  historyLoaded: string;
+  historyFailed: string;
+  columnTime: string;
+  columnLevel: string;
+  columnFunction: string;
+  columnRequest: string;
+  columnMessage: string;
+  duration: string;
+  memory: string;
+  result: string;
+  statusConnecting: string;
+  statusLive: string;
+  statusStopped: string;
+  statusUnsupported: string;
+  statusError: string;
+  pausedCount: string;
+  shownCount: string;
+  dropped: string;
+  empty: string;
+  emptyFiltered: string;
+  copy: string;
+  copied: string;
+  details: string;
+  closeDetails: string;
+  allFunctions: string;
+}
+
+/** Host → page. */
+export type LogHostMessage =
+  | {
+      type: 'init';
+      target: LogPanelTarget;
+      maxEntries: number;
+      strings: LogPanelStrings;
+      /** BCP 47, for dates and numbers. */
+      locale: string;
+    }
+  /** The page drops what it holds; `total` entries follow in `append` chunks (a replay). */
+  | { type: 'reset'; total: number; dropped: number }
+  /** New entries in order; `dropped` is how many the session has let go since the last clear. */
+  | { type: 'append'; entries: PanelLogEntry[]; dropped: number }
+  /** Older entries for a time range, merged by time; answers `loadHistory` with the same `requestId`. */
+  | { type: 'history'; requestId: number; entries: PanelLogEntry[]; dropped: number; truncated: boolean }
+  | { type: 'historyFailed'; requestId: number; message: string }
+  | { type: 'status'; status: LogPanelStatus; message?: string }
+  /** The host changed the cap (setting). */
+  | { type: 'maxEntries'; maxEntries: number };
+
+/** Page → host. */
+export type LogPageMessage =
+  | { type: 'ready' }
+  | { type: 'loadHistory'; requestId: number; range: TimeRange }
+  | { type: 'clear' }
+  | { type: 'copy'; text: string }
+  /** Saves the entries the page shows; the host asks where and picks the format by extension. */
+  | { type: 'export'; entries: LogEntry[] }
+  /** The page hit something it cannot handle; the host logs it. */
+  | { type: 'pageError'; message: string };
+
+export type LogPageMessageType = LogPageMessage['type'];

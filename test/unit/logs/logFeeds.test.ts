@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import type { LogQuery } from '../../../src/cloud/backend';
+import { exportFormatFor, formatEntries } from '../../../src/extension/logs/exportFormat';
+import { pollingFeed } from '../../../src/extension/logs/logFeeds';
+import { LogSession, type SessionOutput } from '../../../src/extension/logs/logSession';
+import { StudioError } from '../../../src/shared/errors';
+import type { LogEntry } from '../../../src/shared/model';
+import { ManualTimers, entry, settle } from './support';
+
+/** A log service that only answers searches, like Tencent's: entries appear in it over time. */
+class SearchOnlyService {
+  readonly entries: LogEntry[] = [];
+  readonly asked: LogQuery[] = [];
+  failNext = 0;
+
+  async query(filter: LogQuery): Promise<LogEntry[]> {
+    this.asked.push(filter);
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new StudioError('Throttled', 'too many requests');
+    }
+    const found = this.entries.filter((e) => (filter.since === undefined || e.time >= filter.since) && (filter.until === undefined || e.time <= filter.until));
+    return filter.limit === undefined ? found : found.slice(-filter.limit);
+  }
+}
+
+describe('polling feed', () => {
+  it('asks again and again with overlapping windows; the session keeps each line once', async () => {
+    const service = new SearchOnlyService();
+    let now = 1_000_000;
+    let wake: (() => void) | undefined;
+    const feed = pollingFeed((q) => service.query(q), {
+      now: () => now,
+      overlapMs: 500,
+      sleep: () => new Promise<void>((r) => (wake = r)),
+    });
+    assert.equal(feed.overlapping, true);
+    const outputs: SessionOutput[] = [];
+    const session = new LogSession({ maxEntries: 1000, preload: 0, timers: new ManualTimers(), onOutput: (o) => outputs.push(o) });
+    void session.attach(feed);
+    const tick = async (): Promise<void> => {
+      await settle();
+      const w = wake;
+      wake = undefined;
+      w?.();
+      await settle();
+    };
+
+    service.entries.push(entry(100), entry(200));
+    now += 300;
+    await tick();
+    service.entries.push(entry(250), entry(400));
+    now += 300;
+    await tick();
+    // Indexed late: older than the newest seen, still inside the overlap.
+    service.entries.push(entry(300));
+    now += 300;
+    await tick();
+    session.flush();
+    assert.deepEqual(
+      session.snapshot().map((e) => e.message),
+      ['line 100', 'line 200', 'line 250', 'line 400', 'line 300'],
+    );
+    assert.ok(service.asked.length >= 3);
+    for (const q of service.asked.slice(1)) assert.ok(q.since !== undefined && q.until !== undefined && q.since < q.until);
+    session.dispose();
+    wake?.();
+  });
+
+  it('rides out a failed poll or two, and ends with the error after three in a row', async () => {
+    const service = new SearchOnlyService();
+    const controller = new AbortController();
+    const feed = pollingFeed((q) => service.query(q), { sleep: async () => undefined });
+    service.failNext = 2;
+    service.entries.push(entry(Date.now() - 1_000_000));
+    const batches: LogEntry[][] = [];
+    const iterator = feed.tail({}, controller.signal)[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    assert.equal(first.done, false);
+    batches.push(first.value as LogEntry[]);
+    assert.equal(service.asked.length, 3, 'two failures, then an answer');
+    service.failNext = 3;
+    service.entries.length = 0;
+    await assert.rejects(() => iterator.next(), (e: unknown) => e instanceof StudioError && e.code === 'Throttled');
+    controller.abort();
+  });
+});
+
+describe('export format', () => {
+  const entries: LogEntry[] = [
+    { time: Date.UTC(2026, 10, 23, 10, 0, 0, 123), level: 'info', functionName: 'login', requestId: 'req-1', kind: 'start', message: 'START RequestId: req-1' },
+    { time: Date.UTC(2026, 10, 23, 10, 0, 0, 130), level: 'error', functionName: 'login', requestId: 'req-1', kind: 'log', message: 'Error: boom\n    at main (index.js:3)' },
+    { time: Date.UTC(2026, 10, 23, 10, 0, 0, 140), level: 'info', functionName: 'login', requestId: 'req-1', kind: 'end', message: 'END RequestId: req-1', durationMs: 17, memoryMB: 42.5, result: '{"ok":true}' },
+  ];
+
+  it('picks JSON Lines by extension, text otherwise', () => {
+    assert.equal(exportFormatFor('/tmp/a.jsonl'), 'jsonl');
+    assert.equal(exportFormatFor('C:\\logs\\A.NDJSON'), 'jsonl');
+    assert.equal(exportFormatFor('/tmp/a.log'), 'text');
+    assert.equal(exportFormatFor('/tmp/a.txt'), 'text');
+  });
+
+  it('writes readable lines with ISO times; later lines of a message are indented', () => {
+    const text = formatEntries(entries, 'text');
+    assert.equal(
+      text,
+      [
+        '2026-11-23T10:00:00.123Z INFO  login req-1 START RequestId: req-1',
+        '2026-11-23T10:00:00.130Z ERROR login req-1 Error: boom',
+        '        at main (index.js:3)',
+        '2026-11-23T10:00:00.140Z INFO  login req-1 END RequestId: req-1 Result: {"ok":true}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes one JSON object per line that reads back to the same facts', () => {
+    const lines = formatEntries(entries, 'jsonl').trimEnd().split('\n');
+    assert.equal(lines.length, 3);
+    const last = JSON.parse(lines[2]) as Record<string, unknown>;
+    assert.deepEqual(last, { time: '2026-11-23T10:00:00.140Z', level: 'info', functionName: 'login', requestId: 'req-1', kind: 'end', message: 'END RequestId: req-1', durationMs: 17, memoryMB: 42.5, result: '{"ok":true}' });
+    assert.equal(formatEntries([], 'jsonl'), '');
+  });
+});

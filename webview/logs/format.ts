@@ -1,0 +1,52 @@
+/** Text the page shows or copies; formatters are created once per locale. */
+import type { LogEntry } from '../../src/shared/model';
+
+/** `{0}`, `{1}`… replaced by the values, as vscode.l10n.t does on the host. */
+export function fill(template: string, ...values: (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (m, i: string) => (values[Number(i)] === undefined ? m : String(values[Number(i)])));
+}
+
+export interface Formatters {
+  time(ms: number): string;
+  dateTime(ms: number): string;
+  count(n: number): string;
+}
+
+export function formatters(locale: string): Formatters {
+  const safe = (make: () => Intl.DateTimeFormat): Intl.DateTimeFormat => {
+    try {
+      return make();
+    } catch {
+      return new Intl.DateTimeFormat('en', { hour12: false });
+    }
+  };
+  const time = safe(() => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hour12: false }));
+  const dateTime = safe(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }));
+  let numbers: Intl.NumberFormat;
+  try {
+    numbers = new Intl.NumberFormat(locale);
+  } catch {
+    numbers = new Intl.NumberFormat('en');
+  }
+  return { time: (ms) => time.format(ms), dateTime: (ms) => dateTime.format(ms), count: (n) => numbers.format(n) };
+}
+
+/** The first line of a message; the rest shows in the details pane. */
+export function firstLine(message: string): string {
+  const nl = message.indexOf('\n');
+  const line = nl < 0 ? message : message.slice(0, nl);
+  return line.length > 2000 ? line.slice(0, 2000) : line;
+}
+
+/** What Copy puts on the clipboard for one entry: one line per entry, later lines indented. */
+export function entryAsText(e: LogEntry): string {
+  const parts = [new Date(e.time).toISOString(), e.level.toUpperCase().padEnd(5), e.functionName, e.requestId];
+  let message = e.message.replace(/\r?\n/g, '\n    ');
+  if (e.result !== undefined) message += ` Result: ${e.result}`;
+  return `${parts.join(' ')} ${message}`;
+}
+
+/** Request IDs are UUIDs: the first block tells them apart on screen. */
+export function shortRequestId(id: string): string {
+  return id.length > 13 ? id.slice(0, 8) : id;
+}
