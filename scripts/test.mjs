@@ -2,12 +2,13 @@
 // A tier that cannot start counts as a failure; it is never skipped. Each tier has a time limit,
 // and whatever a tier started is stopped when it ends, times out, or the run is interrupted.
 // Usage: node scripts/test.mjs [unit|extension-host|ui ...]
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installSignalHandlers, killLeftovers, reportLeftovers, startGroup } from './e2e/processes.mjs';
-import { ensureDependencies, run } from './lib/setup.mjs';
+import { installSignalHandlers, killLeftovers, reportLeftovers, startGroup, stopping } from './e2e/processes.mjs';
+import { ensureDependencies } from './lib/setup.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const requested = process.argv.slice(2);
@@ -19,12 +20,12 @@ const requested = process.argv.slice(2);
 const tiers = {
   unit: { limitMs: 10 * 60_000, run: (signal) => mochaTier('unit', ['out/test/unit/**/*.test.js'], signal) },
   'extension-host': {
-    limitMs: 5 * 60_000,
-    run: async (signal) => (await import('./e2e/extension-host-tier.mjs')).runExtensionHostTier({ signal, timeoutMs: 180_000 }),
+    limitMs: 7 * 60_000,
+    run: async (signal) => (await import('./e2e/extension-host-tier.mjs')).runExtensionHostTier({ signal, timeoutMs: 300_000 }),
   },
   ui: {
-    limitMs: 8 * 60_000,
-    run: async (signal) => (await import('./e2e/ui-tier.mjs')).runUiTier({ signal, timeoutMs: 300_000 }),
+    limitMs: 10 * 60_000,
+    run: async (signal) => (await import('./e2e/ui-tier.mjs')).runUiTier({ signal, timeoutMs: 480_000 }),
   },
 };
 
@@ -70,19 +71,40 @@ async function runTier(name, tier) {
   }
 }
 
+/** The closing line, always the last thing printed (CI reads it). */
+function finish(totals) {
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+  process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
+}
+
+/** A step before the tiers; when it fails nothing can be tested, which counts as one failure. */
+function prepare(what, cmd, args) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (res.status === 0) return;
+  console.error(`${what} failed (exit ${res.status ?? res.signal})`);
+  finish({ passed: 0, failed: 1 });
+}
+
+const names = requested.length > 0 ? requested : Object.keys(tiers);
+const unknown = names.filter((n) => !tiers[n]);
+if (unknown.length > 0) {
+  console.error(`unknown tier: ${unknown.join(', ')} (tiers: ${Object.keys(tiers).join(', ')})`);
+  process.exit(2);
+}
+
 installSignalHandlers();
 ensureDependencies();
-run('npx', ['tsc', '-p', '.', '--noEmit'], 'type check');
-run(process.execPath, ['scripts/build.mjs', '--tests'], 'build');
+prepare('type check', 'npx', ['tsc', '-p', '.', '--noEmit']);
+prepare('type check (webview)', 'npx', ['tsc', '-p', 'webview', '--noEmit']);
+prepare('build', process.execPath, ['scripts/build.mjs', '--tests']);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const times = [];
-for (const name of requested.length > 0 ? requested : Object.keys(tiers)) {
+// After Ctrl+C the signal handler stops what runs and exits; no further tier starts meanwhile.
+const halted = () => new Promise(() => undefined);
+for (const name of names) {
+  if (stopping()) await halted();
   const tier = tiers[name];
-  if (!tier) {
-    console.error(`unknown tier: ${name} (tiers: ${Object.keys(tiers).join(', ')})`);
-    process.exit(2);
-  }
   console.log(`\n=== ${name} tier ===`);
   const started = Date.now();
   let r;
@@ -91,12 +113,13 @@ for (const name of requested.length > 0 ? requested : Object.keys(tiers)) {
   } catch (e) {
     r = { passed: 0, failed: 1, error: e instanceof Error ? e.message : String(e) };
   }
+  if (stopping()) await halted();
   const left = reportLeftovers(`${name} tier`);
   if (left > 0) {
     killLeftovers();
     r.failed += 1;
   }
-  if (r.error) console.error(`${name} tier could not run: ${r.error}`);
+  if (r.error) console.error(`${name} tier: ${r.error}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   times.push(`${name} ${seconds} s`);
   const m = r.metrics;
@@ -107,5 +130,4 @@ for (const name of requested.length > 0 ? requested : Object.keys(tiers)) {
   totals.skipped += r.skipped ?? 0;
 }
 console.log(`\ntiers: ${times.join(', ')}`);
-console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
-process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
+finish(totals);

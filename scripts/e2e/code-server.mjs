@@ -115,7 +115,9 @@ export async function startCodeServer(tools, profile, { port, folder, smokeTestD
   const server = startGroup('code-server', tools.node, args, { env: node24Env(profileEnv(profile, env)), onLine });
   let exited = false;
   void server.exited.then(() => (exited = true));
-  while (!(await healthy(port))) {
+  // Another server on the port could answer /healthz too: wait for ours to say it listens.
+  const listening = () => server.output().includes(`HTTP server listening on http://127.0.0.1:${port}`);
+  while (!(listening() && (await healthy(port)))) {
     if (exited) {
       await server.stop();
       const hint = /EADDRINUSE/.test(server.output()) ? ` (port ${port} is taken: choose another one)` : '';

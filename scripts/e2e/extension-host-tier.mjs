@@ -37,7 +37,7 @@ function text(args) {
  * @param {{ signal?: AbortSignal, extensionPath?: string, testsPath?: string, timeoutMs?: number }} options
  * @returns {Promise<{passed: number, failed: number, error?: string, metrics?: object}>}
  */
-export async function runExtensionHostTier({ signal, extensionPath = root, testsPath = join(root, 'out', 'test', 'extension-host'), timeoutMs = 180_000 } = {}) {
+export async function runExtensionHostTier({ signal, extensionPath = root, testsPath = join(root, 'out', 'test', 'extension-host'), timeoutMs = 300_000 } = {}) {
   if (!existsSync(join(testsPath, 'index.js'))) throw new Error(`${testsPath}/index.js is missing: build the tests first (node scripts/build.mjs --tests)`);
   const started = Date.now();
   const session = await openSession({ name: 'exthost', smokeTestDriver: true, env: (dir) => ({ TEST_SUMMARY_FILE: join(dir, 'summary.json') }) });
@@ -46,17 +46,15 @@ export async function runExtensionHostTier({ signal, extensionPath = root, tests
   try {
     browser = await launchBrowser(session.dir, profileEnv(session.profile));
     const { context } = browser;
-    const logs = [];
     let exitCode;
-    const exited = new Promise((resolve) => {
-      void context.exposeFunction('codeAutomationExit', (code) => {
-        exitCode = code;
-        resolve(code);
-      });
+    let onExit;
+    const exited = new Promise((resolve) => (onExit = resolve));
+    await context.exposeFunction('codeAutomationExit', (code) => {
+      exitCode = code;
+      onExit(code);
     });
-    await context.exposeFunction('codeAutomationLog', (type, args) => {
+    await context.exposeFunction('codeAutomationLog', (_type, args) => {
       const line = text(args);
-      logs.push(`[${type}] ${line}`);
       if (NOISE.some((n) => n.test(line))) return;
       for (const l of line.split('\n')) console.log(`  ${l}`);
     });

@@ -46,23 +46,28 @@ export const stopping = () => stoppingSince > 0;
  * Ctrl+C, a CI timeout (SIGTERM) or a closed terminal stop everything this run started before the
  * process exits; a second signal, or cleanup taking over 10 s, forces the exit. (npm forwards the
  * terminal's Ctrl+C to its script, which then gets it twice at once: that is not a second signal.)
+ * SIGTERM sent to `npm test` or `npm start` alone ends npm and the `sh` between it and this
+ * script, but never reaches this script: a parent that goes away counts as SIGTERM.
  */
 export function installSignalHandlers() {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(sig, () => {
-      const code = 128 + (constants.signals[sig] ?? 1);
-      if (stoppingSince > 0) {
-        if (Date.now() - stoppingSince > 1000) process.exit(code);
-        return;
-      }
-      stoppingSince = Date.now();
-      console.error(`\n${sig}: stopping everything this run started…`);
-      setTimeout(() => process.exit(code), 10_000).unref();
-      releaseAll().finally(() => process.exit(code));
-    });
-  }
+  const stop = (why, sig) => {
+    const code = 128 + (constants.signals[sig] ?? 1);
+    if (stoppingSince > 0) {
+      if (Date.now() - stoppingSince > 1000) process.exit(code);
+      return;
+    }
+    stoppingSince = Date.now();
+    console.error(`\n${why}: stopping everything this run started…`);
+    setTimeout(() => process.exit(code), 10_000).unref();
+    releaseAll().finally(() => process.exit(code));
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stop(sig, sig));
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && stoppingSince === 0) stop('the parent process ended', 'SIGTERM');
+  }, 500).unref();
   process.on('exit', () => {
     for (const r of [...resources].reverse()) {
       try {

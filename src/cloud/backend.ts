@@ -4,6 +4,7 @@
  */
 import type {
   CollectionInfo,
+  CollectionPermission,
   DocumentJson,
   DocumentQuery,
   EnvironmentInfo,
@@ -38,10 +39,37 @@ export interface DatabaseApi {
   listIndexes(collection: string, signal?: AbortSignal): Promise<IndexInfo[]>;
   createIndex(collection: string, spec: IndexSpec, signal?: AbortSignal): Promise<IndexInfo>;
   dropIndex(collection: string, name: string, signal?: AbortSignal): Promise<void>;
+
+  /** The collection's security rule (absent where an implementation cannot read it). */
+  getPermission?(collection: string, signal?: AbortSignal): Promise<CollectionPermission>;
+  setPermission?(collection: string, permission: CollectionPermission, signal?: AbortSignal): Promise<void>;
 }
 
+/** What an upload reads: a file on this machine, bytes in memory, or a stream of chunks. */
+export type StorageSource = { localPath: string } | { data: Uint8Array } | { stream: AsyncIterable<Uint8Array> };
+
+/**
+ * Paths are keys inside the bucket (`a/b.png`); folders end with `/` and `` is the root. Bad
+ * paths (`..`, absolute, empty segments, backslashes, control characters) fail with InvalidPath.
+ */
 export interface StorageApi {
+  /** A folder's direct children, folders first, each by name; the cursor is the last path seen. */
   list(prefix: string, page: PageRequest, signal?: AbortSignal): Promise<Page<StorageEntry>>;
+  /** A file's details, or undefined when there is none. */
+  stat(path: string, signal?: AbortSignal): Promise<StorageEntry | undefined>;
+  /** Without `overwrite`, an existing file is a Conflict and stays as it was. */
+  upload(path: string, source: StorageSource, options: { overwrite: boolean }, signal?: AbortSignal): Promise<StorageEntry>;
+  /** Writes the file to `localPath` (replacing what is there: the caller asked for that place). */
+  download(path: string, localPath: string, signal?: AbortSignal): Promise<StorageEntry>;
+  readFile(path: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Files and folders (with everything in them); returns how many files were deleted. */
+  delete(paths: string[], signal?: AbortSignal): Promise<number>;
+  /** Every file path under a folder, at any depth. */
+  listFiles(prefix: string, signal?: AbortSignal): Promise<string[]>;
+  createFolder(prefix: string, signal?: AbortSignal): Promise<void>;
+  /** A URL anyone can GET until it expires; `maxAgeSeconds` defaults to two hours. */
+  getTemporaryUrl(path: string, maxAgeSeconds?: number, signal?: AbortSignal): Promise<string>;
+  fileId(path: string): string;
 }
 
 /** Function names whose folders appeared, disappeared, or whose code or settings changed. */

@@ -12,12 +12,15 @@ import type { Database } from './database/api';
 import { openDatabase } from './database/index';
 import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from './project';
+import { LocalStorage } from './storage/index';
 import {
   ADMIN_PATH,
   adminRoute,
   databaseActions,
   functionsActions,
   startHttpServer,
+  storageActions,
+  storageRoutes,
   type FunctionInvoker,
   type HttpServerHandle,
   type ServiceTable,
@@ -59,6 +62,8 @@ export interface LocalEnvironment {
   readonly database: Database;
   /** The project's cloud functions; their SDK calls come back to `adminUrl`. */
   readonly functions: FunctionRuntime;
+  /** Files under `<dataDir>/storage`, with signed URLs on this server. */
+  readonly storage: LocalStorage;
   /**
    * Stops every function process, then the server (requests in flight finish first), then flushes
    * and closes the database.
@@ -67,8 +72,8 @@ export interface LocalEnvironment {
 }
 
 /** Each area registers its /admin actions here by prefix. */
-function services(database: Database, functions: FunctionInvoker): ServiceTable {
-  return { database: databaseActions(database), functions: functionsActions(functions) };
+function services(database: Database, functions: FunctionInvoker, storage: LocalStorage): ServiceTable {
+  return { database: databaseActions(database), functions: functionsActions(functions), storage: storageActions(storage) };
 }
 
 /**
@@ -96,6 +101,22 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const dataDir = dataDirectory(project, options.dataDir);
   const envId = options.envId ?? localEnvId(project);
   const database = await openDatabase(join(dataDir, 'database'));
+  // Like the runtime, storage URLs need the server's address, known once it listens.
+  let serverUrl: string | undefined;
+  let storage: LocalStorage;
+  try {
+    storage = await LocalStorage.open({
+      envId,
+      dataDir,
+      baseUrl: () => {
+        if (!serverUrl) throw new StudioError('Internal', 'The local server is not listening yet.');
+        return serverUrl;
+      },
+    });
+  } catch (e) {
+    await database.close().catch(() => undefined);
+    throw e;
+  }
 
   // The runtime needs the server's address and the server serves the runtime: nobody knows the
   // address before the server listens, so no call can arrive before `runtime` is set.
@@ -111,13 +132,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   try {
     server = await startHttpServer({
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(database, invoker), onError: options.onError })],
+      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError }), ...storageRoutes(storage)],
       onError: options.onError,
     });
   } catch (e) {
     await database.close().catch(() => undefined);
     throw e;
   }
+  serverUrl = server.url;
   const functions = options.functions ?? {};
   runtime = new FunctionRuntime({
     project,
@@ -140,6 +162,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     port: server.port,
     database,
     functions: functionRuntime,
+    storage,
     close() {
       // Functions first: an invocation waiting on /admin ends (cancelled) instead of holding the server open.
       closing ??= (async () => {

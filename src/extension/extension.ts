@@ -10,12 +10,20 @@ import { registerDatabaseCommands } from './commands/databaseCommands';
 import { registerEnvironmentCommands } from './commands/environmentCommands';
 import { registerExplorerCommands } from './commands/explorerCommands';
 import { EXPLORER_VIEW_ID } from './commandIds';
+import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
 import { bundledLocalEnvironment } from './environments/localEnvironment';
 import type { EnvironmentEntry } from './environments/registry';
 import { EnvironmentRegistry } from './environments/registry';
 import { WorkspaceProjects } from './environments/workspaceProjects';
 import { ExplorerModel } from './explorer/explorerModel';
+import { registerCollectionCommands } from './database/collectionCommands';
+import { registerFunctionCommands } from './functions/functionCommands';
+import { registerStorageCommands } from './storage/storageCommands';
+import { StorageDropController } from './storage/storageDrop';
+import { registerLogCommands } from './logs/logCommands';
+import { CollectionPanels, registerCollectionPanelCommand } from './panels/collectionPanels';
+import { LogPanels, logPanelsTestApi } from './panels/logPanels';
 import { selectionKind } from './explorer/selectionKind';
 import { ExplorerTreeProvider } from './explorer/treeProvider';
 import { CommandRegistry } from './platform/commandRegistry';
@@ -47,10 +55,16 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const projects = new WorkspaceProjects(registry, context.workspaceState, log, autoStart);
   const model = new ExplorerModel(registry, { pageSize: settings.pageSize, log });
   const tree = new ExplorerTreeProvider(registry, model, projects.ready, settings.autoStart);
-  const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const { documents, registration } = ReadonlyDocuments.register(registry);
+  // Files dropped on a storage folder are uploaded there; several storage items can be deleted or downloaded at once.
+  const storageDrop = new StorageDropController(() => services, new ErrorReporter(log));
+  const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: storageDrop });
   const prompts = new Prompts();
-  context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration);
+  // Editable documents on cloudbase:, and their stored versions on cloudbase-readonly: (compare views).
+  // A document saved in an editor: an open grid of its collection shows the new version.
+  let refreshCollectionPanel = (_target: { envKey: string; collection: string }): void => undefined;
+  const { documents, registration } = DocumentFileSystem.register(registry, prompts, (address) => refreshCollectionPanel(address));
+  const { registration: storedVersions } = ReadonlyDocuments.register(registry);
+  context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration, storedVersions);
 
   const updateState = (): void => void setStudioState(registry.list().length > 0 ? 'ready' : 'noEnvironments');
   void projects.ready.then(() => {
@@ -69,12 +83,25 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerExplorerCommands(commands, services);
   registerEnvironmentCommands(commands, services);
   registerDatabaseCommands(commands, services);
+  registerCollectionCommands(commands, services);
+  const collectionPanels = new CollectionPanels(services, context.extensionUri);
+  context.subscriptions.push(collectionPanels);
+  registerCollectionPanelCommand(commands, services, collectionPanels);
+  refreshCollectionPanel = (target) => collectionPanels.refresh(target);
+  registerFunctionCommands(commands, services, context.subscriptions);
+  registerStorageCommands(commands, services);
+  // Registers the panel serializer too, so it must exist before activate() returns.
+  const logPanels = new LogPanels({ registry, extensionUri: context.extensionUri, log, prompts });
+  context.subscriptions.push(logPanels);
+  registerLogCommands(commands, services, logPanels);
 
   return {
     explorer: tree,
     environments: registry,
     ready: projects.ready,
     useUserInput: (input) => prompts.use(input),
+    storageDrop,
+    logPanels: logPanelsTestApi(logPanels),
   };
 }
 

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ReadonlyDocuments } from './documents/readonlyDocuments';
+import type { DocumentFileSystem } from './documents/documentFileSystem';
 import type { EnvironmentRegistry } from './environments/registry';
 import type { WorkspaceProjects } from './environments/workspaceProjects';
 import type { ExplorerModel } from './explorer/explorerModel';
@@ -14,7 +14,7 @@ export interface Services {
   readonly tree: ExplorerTreeProvider;
   readonly view: vscode.TreeView<ExplorerNode>;
   readonly projects: WorkspaceProjects;
-  readonly documents: ReadonlyDocuments;
+  readonly documents: DocumentFileSystem;
   readonly prompts: Prompts;
   readonly log: vscode.LogOutputChannel;
 }

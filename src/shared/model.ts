@@ -74,6 +74,19 @@ export interface IndexInfo {
   unique: boolean;
 }
 
+/**
+ * A collection's security rule. The four presets are CloudBase's: READONLY (everyone reads, only
+ * the creator writes), PRIVATE (only the creator reads and writes), ADMINWRITE (everyone reads,
+ * nobody writes from clients), ADMINONLY (no client reads or writes); CUSTOM carries a rule.
+ */
+export type PermissionAcl = 'READONLY' | 'PRIVATE' | 'ADMINWRITE' | 'ADMINONLY' | 'CUSTOM';
+
+export interface CollectionPermission {
+  acl: PermissionAcl;
+  /** CUSTOM only: the security rule, e.g. `{ "read": true, "write": "doc._openid == auth.openid" }`. */
+  rule?: JsonObject;
+}
+
 export interface UpdateResult {
   matched: number;
   modified: number;

@@ -99,15 +99,6 @@ suite('Explorer: the demo project\'s local environment', () => {
     assert.deepEqual((await children(node)).map(labelOf), ['Database', 'Storage', 'Functions']);
   });
 
-  test('Storage and Functions hold a placeholder, not an error', async () => {
-    const env = await environmentNode();
-    for (const area of ['Storage', 'Functions']) {
-      const nodes = await children(await child(env, area));
-      assert.equal(nodes.length, 1, area);
-      assert.equal(item(nodes[0]).contextValue, undefined, `${area} shows ${labelOf(nodes[0])}`);
-    }
-  });
-
   test('Database lists todos with its document count', async () => {
     const todos = await child(await databaseNode(), 'todos');
     const count = Number(item(todos).description);
@@ -131,14 +122,14 @@ suite('Explorer: the demo project\'s local environment', () => {
     assert.equal(labelOf(second[second.length - 1]), 'Load more…');
   });
 
-  test('a document opens read-only as pretty-printed JSON', async () => {
+  test('a document opens as pretty-printed JSON', async () => {
     const todos = await child(await databaseNode(), 'todos');
     const doc = (await children(todos)).find(isDocument);
     assert.ok(doc);
     await vscode.commands.executeCommand('cloudbase.openDocument', doc);
     const editor = await waitFor('the document editor', () => {
       const active = vscode.window.activeTextEditor;
-      return active?.document.uri.scheme === 'cloudbase-readonly' ? active : undefined;
+      return active?.document.uri.scheme === 'cloudbase' ? active : undefined;
     });
     assert.equal(editor.document.languageId, 'json');
     const text = editor.document.getText();

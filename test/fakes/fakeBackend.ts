@@ -6,6 +6,7 @@
 import { Query } from 'mingo';
 import type { CloudBackend, DatabaseApi } from '../../src/cloud/backend';
 import { StudioError, throwIfAborted } from '../../src/shared/errors';
+import { FakeStorage } from './fakeStorage';
 import type {
   CollectionInfo,
   DocumentJson,
@@ -189,6 +190,7 @@ export class FakeDatabase implements DatabaseApi {
 
 export class FakeBackend implements CloudBackend {
   readonly database = new FakeDatabase();
+  readonly storage = new FakeStorage();
   disposed = false;
 
   constructor(readonly environment: EnvironmentInfo) {}

@@ -16,6 +16,11 @@ describe('CloudBase explorer (UI)', function () {
     if (this.currentTest?.state === 'failed') await wb?.screenshot(`failed-${this.currentTest.fullTitle()}`);
   });
 
+  // The window is shared: leave the tree short for the suites after this one.
+  after(async function () {
+    await wb?.collapseAll();
+  });
+
 
   it('shows the demo project as a local environment', async function () {
     await wb.showViewContainer('CloudBase');

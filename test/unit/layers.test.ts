@@ -110,6 +110,10 @@ describe('layers', () => {
       'explorer/explorerModel.ts',
       'explorer/documentSummary.ts',
       'documents/documentAddress.ts',
+      'explorer/functionSummary.ts',
+      'functions/eventFiles.ts',
+      'functions/invocationReport.ts',
+      'functions/functionsWatcher.ts',
     ].map((f) => join(root, 'src/extension', f));
     for (const f of plain) assert.ok(existsSync(f), `${relative(root, f)} is gone: update this list`);
     assert.deepEqual(plain.filter((f) => importsVscode(readFileSync(f, 'utf8'))).map((f) => relative(root, f)), []);

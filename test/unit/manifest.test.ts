@@ -226,8 +226,8 @@ describe('manifest', () => {
       }
     });
 
-    it('activates only on its view and on project files', () => {
-      assert.deepEqual(manifest.activationEvents, ['onView:cloudbase.explorer', 'workspaceContains:project.config.json', 'workspaceContains:cloudbaserc.json']);
+    it('activates only on its view, on project files and to restore its panels', () => {
+      assert.deepEqual(manifest.activationEvents, ['onView:cloudbase.explorer', 'workspaceContains:project.config.json', 'workspaceContains:cloudbaserc.json', 'onWebviewPanel:cloudbase.logs', 'onWebviewPanel:cloudbase.collection']);
       assert.equal(manifest.main, './dist/extension.js');
     });
 

@@ -28,7 +28,18 @@ export function formatters(locale: string): Formatters {
   } catch {
     numbers = new Intl.NumberFormat('en');
   }
-  return { time: (ms) => time.format(ms), dateTime: (ms) => dateTime.format(ms), count: (n) => numbers.format(n) };
+  // Rows are redrawn many times a second while following; formatting a time is the costly part.
+  const times = new Map<number, string>();
+  const timeOf = (ms: number): string => {
+    let s = times.get(ms);
+    if (s === undefined) {
+      if (times.size >= 4096) times.clear();
+      s = time.format(ms);
+      times.set(ms, s);
+    }
+    return s;
+  };
+  return { time: timeOf, dateTime: (ms) => dateTime.format(ms), count: (n) => numbers.format(n) };
 }
 
 /** The first line of a message; the rest shows in the details pane. */

@@ -54,6 +54,7 @@ export class VirtualList {
   private anchorKey?: RowKey;
   private activeKey?: RowKey;
   private lastTop?: number;
+  private pendingTopRow?: number;
 
   constructor(private readonly host: ListHost) {
     this.viewport = document.createElement('div');
@@ -75,6 +76,15 @@ export class VirtualList {
     }, { passive: true });
     this.viewport.addEventListener('keydown', (e) => this.onKey(e));
     this.layer.addEventListener('click', (e) => this.onClick(e));
+    // The full date goes into a tooltip only when the pointer reaches a time: rows are redrawn too often to format it for each.
+    this.layer.addEventListener('mouseover', (e) => {
+      const cell = (e.target as HTMLElement).closest<HTMLElement>('.time');
+      const rowEl = cell?.closest<HTMLElement>('.row');
+      if (!cell || !rowEl || cell.title !== '') return;
+      const row = this.model.at(Number(rowEl.dataset.row));
+      const time = row >= 0 ? this.host.entry(row)?.time : this.model.group(row)?.first.time;
+      if (time !== undefined) cell.title = this.host.formatters().dateTime(time);
+    });
     this.layer.addEventListener('dblclick', (e) => {
       const key = this.keyOfEvent(e);
       if (typeof key === 'number') this.host.onOpenDetails(key);
@@ -130,7 +140,8 @@ export class VirtualList {
     const row = this.model.rowOf(abs);
     if (row < 0) return false;
     this.setFollow(false);
-    this.setTop(row * ROW_HEIGHT);
+    // Applied by the next render, once the spacer has the height to scroll that far.
+    this.pendingTopRow = row;
     this.schedule();
     return true;
   }
@@ -156,6 +167,8 @@ export class VirtualList {
     this.spacer.style.height = `${total}px`;
     const height = this.viewport.clientHeight;
     if (this.follow) this.setTop(Math.max(0, total - height));
+    else if (this.pendingTopRow !== undefined) this.setTop(Math.min(this.pendingTopRow * ROW_HEIGHT, Math.max(0, total - height)));
+    this.pendingTopRow = undefined;
     const top = Math.min(this.viewport.scrollTop, Math.max(0, total - height));
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const needed = Math.min(count - first, Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN);
@@ -227,7 +240,7 @@ export class VirtualList {
     el.root.removeAttribute('aria-expanded');
     el.twistie.className = 'twistie';
     el.time.textContent = fmt.time(e.time);
-    el.time.title = fmt.dateTime(e.time);
+    el.time.removeAttribute('title');
     el.level.textContent = e.level.toUpperCase();
     el.fn.textContent = e.functionName;
     el.fn.title = e.functionName;
@@ -246,7 +259,7 @@ export class VirtualList {
     el.twistie.className = `twistie codicon ${g.collapsed ? 'codicon-chevron-right' : 'codicon-chevron-down'}`;
     el.twistie.title = g.collapsed ? t.expandGroup : t.collapseGroup;
     el.time.textContent = fmt.time(g.first.time);
-    el.time.title = fmt.dateTime(g.first.time);
+    el.time.removeAttribute('title');
     el.level.textContent = g.failed ? 'ERROR' : '';
     el.fn.textContent = g.functionName;
     el.req.textContent = shortRequestId(g.requestId);
@@ -262,7 +275,8 @@ export class VirtualList {
 
   private onScroll(): void {
     const top = this.viewport.scrollTop;
-    if (Math.abs(top - this.programmaticTop) > 1) {
+    const ours = this.programmaticTop >= 0 && Math.abs(top - this.programmaticTop) <= 1;
+    if (!ours) {
       const atBottom = top + this.viewport.clientHeight >= this.viewport.scrollHeight - ROW_HEIGHT / 2;
       this.setFollow(atBottom);
     }

@@ -2,10 +2,10 @@
  * The page's styles, adopted by the document (a constructed stylesheet: the CSP forbids inline
  * <style>). Colours come from the theme's --vscode-* variables so the panel follows it.
  */
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
 import { ROW_HEIGHT } from './list';
 
-const row = `${ROW_HEIGHT}px`;
+const row = unsafeCSS(`${ROW_HEIGHT}px`);
 
 export const pageStyles = css`
   html,
@@ -59,7 +59,7 @@ export const pageStyles = css`
   .columns,
   .row {
     display: grid;
-    grid-template-columns: 16px 92px 48px var(--fn-width, 120px) 72px minmax(0, 1fr);
+    grid-template-columns: 16px 106px 48px var(--fn-width, 120px) 72px minmax(0, 1fr);
     column-gap: 8px;
     align-items: center;
     padding: 0 10px 0 4px;
@@ -116,6 +116,9 @@ export const pageStyles = css`
   .row {
     cursor: default;
     user-select: text;
+  }
+  .row[hidden] {
+    display: none;
   }
   .row > span {
     overflow: hidden;
@@ -188,7 +191,7 @@ export const pageStyles = css`
     text-align: center;
     cursor: pointer;
   }
-  .empty {
+  .empty-note {
     position: absolute;
     inset: 40px 20px auto 20px;
     text-align: center;

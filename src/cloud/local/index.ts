@@ -11,6 +11,7 @@ export { openDatabase } from '../../emulator/database/index';
 export { LocalBackend, LocalDatabaseApi } from './local-backend';
 export { LocalFunctionsApi } from './functions-api';
 export { LocalLogsApi } from './logs-api';
+export { LocalStorageApi } from './storage-api';
 
 export interface OpenLocalEnvironmentOptions {
   projectRoot: string;
@@ -38,6 +39,7 @@ export async function openLocalEnvironment(options: OpenLocalEnvironmentOptions)
     projectRoot,
     database: environment.database,
     functions: environment.functions,
+    storage: environment.storage,
     dispose: () => environment.close(),
   });
   return {

@@ -7,6 +7,7 @@ import type { CloudBackend, DatabaseApi, LogsApi } from '../backend';
 import { throwIfAborted } from '../../shared/errors';
 import type {
   CollectionInfo,
+  CollectionPermission,
   DocumentJson,
   DocumentQuery,
   EnvironmentInfo,
@@ -22,6 +23,8 @@ import type { FunctionRuntime } from '../../emulator/functions/index';
 import { fromDocumentJson, toDocumentJson } from './document-json';
 import { LocalFunctionsApi } from './functions-api';
 import { LocalLogsApi } from './logs-api';
+import { LocalStorageApi } from './storage-api';
+import type { LocalStorage } from '../../emulator/storage/index';
 import { checkPage, decodeNameCursor, encodeNameCursor } from './paging';
 
 /** Runs one engine call between two cancellation checks: a result that arrives after abort is dropped. */
@@ -116,12 +119,22 @@ export class LocalDatabaseApi implements DatabaseApi {
   dropIndex(collection: string, name: string, signal?: AbortSignal): Promise<void> {
     return guarded(signal, () => this.db.collection(collection).dropIndex(name));
   }
+
+  getPermission(collection: string, signal?: AbortSignal): Promise<CollectionPermission> {
+    return guarded(signal, () => this.db.collection(collection).getPermission());
+  }
+
+  setPermission(collection: string, permission: CollectionPermission, signal?: AbortSignal): Promise<void> {
+    return guarded(signal, () => this.db.collection(collection).setPermission(permission));
+  }
 }
 
 export interface LocalBackendOptions {
   envId: string;
   projectRoot: string;
   database: Database;
+  /** The environment's files; without it the backend offers no storage. */
+  storage?: LocalStorage;
   /** The environment's function runtime; without it the backend offers no functions and no logs. */
   functions?: FunctionRuntime;
   /** Stops what the backend runs on (the environment); called once by dispose(). */
@@ -133,6 +146,7 @@ export class LocalBackend implements CloudBackend {
   readonly database: DatabaseApi;
   readonly functions?: LocalFunctionsApi;
   readonly logs?: LogsApi;
+  readonly storage?: LocalStorageApi;
   private disposing?: Promise<void>;
 
   constructor(private readonly options: LocalBackendOptions) {
@@ -144,6 +158,7 @@ export class LocalBackend implements CloudBackend {
       projectRoot: options.projectRoot,
     };
     this.database = new LocalDatabaseApi(options.database);
+    if (options.storage) this.storage = new LocalStorageApi(options.storage);
     if (options.functions) {
       this.functions = new LocalFunctionsApi(options.functions);
       this.logs = new LocalLogsApi(options.functions.logs);

@@ -3,7 +3,7 @@
  * and bson's types where EJSON brings them); conversion to and from Extended JSON happens at the
  * edges (the /admin server and the local backend), never in the engine.
  */
-import type { CollectionInfo, IndexInfo, IndexSpec, SortKey, UpdateResult } from '../../shared/model';
+import type { CollectionInfo, CollectionPermission, IndexInfo, IndexSpec, SortKey, UpdateResult } from '../../shared/model';
 
 export type StoredDocument = Record<string, unknown> & { _id: string };
 
@@ -59,6 +59,9 @@ export interface Collection {
   listIndexes(): IndexInfo[];
   createIndex(spec: IndexSpec): Promise<IndexInfo>;
   dropIndex(name: string): Promise<void>;
+  getPermission(): CollectionPermission;
+  /** Refuses a malformed rule (InvalidArgument) and keeps the old one; resolves once the catalogue is on disk. */
+  setPermission(permission: CollectionPermission): Promise<void>;
 }
 
 export interface Database {

@@ -3,7 +3,7 @@
  * every acknowledged write durable. Reads are synchronous; a write changes memory at once (all or
  * nothing) and resolves when its journal record is on disk.
  */
-import type { IndexInfo, IndexSpec, UpdateResult } from '../../shared/model';
+import type { CollectionPermission, IndexInfo, IndexSpec, UpdateResult } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { Collection, FindOptions, FindResult, QueryPlan, StoredDocument, UpdateOptions } from './api';
 import {
@@ -23,6 +23,7 @@ import { MAX_INDEXES } from './limits';
 import type { CollectionEntry } from './metadata';
 import { checkCount, checkIndexSpec, invalidArgument, normalizeSort } from './options';
 import { choosePlan, type Plan, type SortSpec } from './planner';
+import { DEFAULT_PERMISSION, checkPermission } from './permission';
 import { ID_INDEX, PrimaryIndex } from './primary-index';
 import { compileFilter, compilePipeline, compileProjection, type CompiledFilter } from './query';
 import { SecondaryIndex, duplicateKey } from './secondary-index';
@@ -62,6 +63,7 @@ export class LocalCollection implements Collection {
   /** After a failed compaction, wait for this much journal before trying again. */
   private compactionFloor = 0;
   private state: 'open' | 'dropped' | 'closed' = 'open';
+  private permission: CollectionPermission | undefined;
 
   private constructor(
     private readonly entry: CollectionEntry,
@@ -70,6 +72,7 @@ export class LocalCollection implements Collection {
 
   static async open(entry: CollectionEntry, host: CollectionHost): Promise<LocalCollection> {
     const c = new LocalCollection(entry, host);
+    c.permission = entry.permission === undefined ? undefined : checkPermission(entry.permission);
     const files = await loadCollectionFiles(host.folder, entry.file);
     c.primary.load(files.documents);
     c.journal = files.journal;
@@ -100,7 +103,7 @@ export class LocalCollection implements Collection {
 
   /** The catalogue entry, with the current index definitions. */
   catalogEntry(): CollectionEntry {
-    return { ...this.entry, indexes: this.indexes.map((i) => i.info) };
+    return { ...this.entry, indexes: this.indexes.map((i) => i.info), permission: this.permission };
   }
 
   private checkOpen(): void {
@@ -371,6 +374,24 @@ export class LocalCollection implements Collection {
       throw e;
     }
     return cloneValue(info);
+  }
+
+  getPermission(): CollectionPermission {
+    this.checkOpen();
+    return cloneValue(this.permission ?? DEFAULT_PERMISSION);
+  }
+
+  async setPermission(permission: CollectionPermission): Promise<void> {
+    this.checkOpen();
+    const next = checkPermission(permission);
+    const before = this.permission;
+    this.permission = next;
+    try {
+      await this.host.saveCatalog();
+    } catch (e) {
+      this.permission = before;
+      throw e;
+    }
   }
 
   async dropIndex(name: string): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { IndexInfo } from '../../shared/model';
+import type { CollectionPermission, IndexInfo } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import { writeFileAtomic } from './files';
 
@@ -18,6 +18,8 @@ export interface CollectionEntry {
   createdAt: string;
   /** Secondary indexes (the `_id_` index is implied). */
   indexes: IndexInfo[];
+  /** Absent in catalogues written before permissions existed: the default applies. */
+  permission?: CollectionPermission;
 }
 
 export interface Metadata {

@@ -3,6 +3,7 @@ import { CollectionNode } from '../explorer/nodes/collectionNode';
 import { DatabaseNode } from '../explorer/nodes/databaseNode';
 import { EnvironmentNode } from '../explorer/nodes/environmentNode';
 import { ErrorNode } from '../explorer/nodes/errorNode';
+import { FunctionsNode } from '../explorer/nodes/functionsNode';
 import type { ExplorerNode } from '../explorer/nodes/explorerNode';
 import { LoadMoreNode } from '../explorer/nodes/loadMoreNode';
 import type { CommandRegistry } from '../platform/commandRegistry';
@@ -23,6 +24,9 @@ export function registerExplorerCommands(commands: CommandRegistry, s: Services)
       s.model.invalidate(node.envKey, node.name);
       s.model.invalidateCollections(node.envKey);
       s.tree.refresh(node.parent, node);
+    } else if (node instanceof FunctionsNode) {
+      s.model.invalidateFunctions(node.envKey);
+      s.tree.refresh(node);
     } else if (node?.parent) {
       s.tree.refresh(node.parent);
     } else {

@@ -1,10 +1,12 @@
 /**
- * Where a document opens: `cloudbase-readonly:/<environment>/<collection>/<_id>.json`. Each
- * segment is percent-encoded, so keys with slashes or colons round-trip; the editor tab shows
- * `<_id>.json`. No vscode import.
+ * Where a document opens: `cloudbase:/<environment>/<collection>/<_id>.json` (editable), or the
+ * same path on `cloudbase-readonly:` (the stored version, e.g. in a compare). Each segment is
+ * percent-encoded, so keys with slashes or colons round-trip; the editor tab shows `<_id>.json`.
+ * No vscode import.
  */
 import { StudioError } from '../../shared/errors';
 
+export const DOCUMENT_SCHEME = 'cloudbase';
 export const READONLY_SCHEME = 'cloudbase-readonly';
 
 export interface DocumentAddress {

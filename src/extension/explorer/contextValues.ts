@@ -13,6 +13,15 @@ export const ContextValue = {
   database: 'cloudbase.database',
   collection: 'cloudbase.collection',
   document: 'cloudbase.document',
+  /** The Functions area of an environment. */
+  functions: 'cloudbase.functions',
+  function: 'cloudbase.function',
+  /** A function whose package.json dependencies are not installed. */
+  dependenciesMissing: 'cloudbase.dependenciesMissing',
+  /** The Storage area (its root folder), its folders and files. */
+  storage: 'cloudbase.storage',
+  storageFolder: 'cloudbase.storageFolder',
+  storageFile: 'cloudbase.storageFile',
   error: 'cloudbase.error',
 } as const;
 

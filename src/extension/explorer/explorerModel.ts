@@ -1,17 +1,18 @@
 /**
  * What each level of the explorer holds, independent of how VS Code draws it: environments,
- * their areas, cursor-paged collections and documents, and the error, empty and placeholder
- * states. Nodes map these children to tree items; commands call loadMore/retry/invalidate.
+ * their areas, cursor-paged collections, documents and functions, and the error, empty and
+ * placeholder states. Nodes map these children to tree items; commands call loadMore/retry/invalidate.
  * No vscode import, so the paging and state rules are unit-tested in plain Node.
  */
 import type { CloudBackend } from '../../cloud/backend';
 import { StudioError, messageOf } from '../../shared/errors';
-import type { CollectionInfo, DocumentJson } from '../../shared/model';
+import type { CollectionInfo, DocumentJson, FunctionInfo } from '../../shared/model';
 import type { EnvironmentEntry, EnvironmentRegistry, EnvironmentState } from '../environments/registry';
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
 import type { ListChild } from './pagedList';
 import { PagedList } from './pagedList';
+import { StorageListing } from '../storage/storageListing';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MIN_PAGE_SIZE = 10;
@@ -31,13 +32,11 @@ export type EnvironmentChild =
   /** Stopped on purpose: the tree waits for Start instead of starting it again. */
   | { kind: 'stopped' };
 
-/** Until storage and functions land, their areas hold one placeholder. */
-export type AreaChild = { kind: 'placeholder'; area: Exclude<Area, 'database'> };
-
-/** Which paged list: an environment's collections, or one collection's documents. */
+/** Which paged list: an environment's collections, one collection's documents, or the environment's functions. */
 export interface ListRef {
   envKey: string;
   collection?: string;
+  functions?: true;
 }
 
 export interface ExplorerModelOptions {
@@ -49,16 +48,19 @@ const AREAS: Area[] = ['database', 'storage', 'functions'];
 const GONE = new Set<EnvironmentState>(['stopping', 'stopped', 'failed']);
 
 export class ExplorerModel {
-  private readonly lists = new Map<string, PagedList<CollectionInfo> | PagedList<DocumentJson>>();
+  private readonly lists = new Map<string, PagedList<CollectionInfo> | PagedList<DocumentJson> | PagedList<FunctionInfo>>();
   private readonly log: Logger;
   private readonly reported = new WeakSet<object>();
   private readonly subscription: { dispose(): void };
+  /** The Storage area's folders, paged the same way. */
+  readonly storage: StorageListing;
 
   constructor(
     private readonly registry: EnvironmentRegistry,
     private readonly options: ExplorerModelOptions,
   ) {
     this.log = options.log ?? silentLogger;
+    this.storage = new StorageListing(registry, { pageSize: () => clampPageSize(options.pageSize()) });
     // A stopped or removed environment's pages point at a backend that is gone.
     this.subscription = registry.onDidChange((change) => {
       if (change.kind === 'removed' || (change.kind === 'state' && GONE.has(change.state))) this.invalidate(change.key);
@@ -69,6 +71,7 @@ export class ExplorerModel {
 
   dispose(): void {
     this.subscription.dispose();
+    this.storage.dispose();
     for (const list of this.lists.values()) list.reset();
     this.lists.clear();
   }
@@ -92,8 +95,17 @@ export class ExplorerModel {
     return AREAS.map((area) => ({ kind: 'area', area }));
   }
 
-  areaChildren(area: Exclude<Area, 'database'>): AreaChild[] {
-    return [{ kind: 'placeholder', area }];
+  async functions(envKey: string): Promise<ListChild<FunctionInfo>[]> {
+    const list = this.functionList(envKey);
+    await list.ensureLoaded();
+    return this.logged(list.children(), { envKey, functions: true });
+  }
+
+  /** Just the function list of an environment (a function was added, removed or edited). */
+  invalidateFunctions(envKey: string): void {
+    const key = listKey({ envKey, functions: true });
+    this.lists.get(key)?.reset();
+    this.lists.delete(key);
   }
 
   async collections(envKey: string): Promise<ListChild<CollectionInfo>[]> {
@@ -122,6 +134,7 @@ export class ExplorerModel {
    */
   invalidate(envKey?: string, collection?: string): void {
     this.drop((ref) => (envKey === undefined || ref.envKey === envKey) && (collection === undefined || ref.collection === collection));
+    if (collection === undefined) this.storage.invalidate(envKey);
   }
 
   /** Just the collection list (counts changed) of an environment. */
@@ -139,15 +152,31 @@ export class ExplorerModel {
 
   private drop(which: (ref: ListRef, list: { failed: boolean }) => boolean): void {
     for (const [key, list] of this.lists) {
-      const [envKey, collection] = JSON.parse(key) as [string, string | null];
-      if (!which(collection === null ? { envKey } : { envKey, collection }, list)) continue;
+      const [envKey, collection, functions] = JSON.parse(key) as [string, string | null, boolean?];
+      const ref: ListRef = functions ? { envKey, functions: true } : collection === null ? { envKey } : { envKey, collection };
+      if (!which(ref, list)) continue;
       list.reset();
       this.lists.delete(key);
     }
   }
 
-  private listFor(ref: ListRef): PagedList<CollectionInfo> | PagedList<DocumentJson> {
+  private listFor(ref: ListRef): PagedList<CollectionInfo> | PagedList<DocumentJson> | PagedList<FunctionInfo> {
+    if (ref.functions) return this.functionList(ref.envKey);
     return ref.collection === undefined ? this.collectionList(ref.envKey) : this.documentList(ref.envKey, ref.collection);
+  }
+
+  private functionList(envKey: string): PagedList<FunctionInfo> {
+    const key = listKey({ envKey, functions: true });
+    let list = this.lists.get(key) as PagedList<FunctionInfo> | undefined;
+    if (!list) {
+      list = new PagedList<FunctionInfo>(async (page, signal) => {
+        const functions = (await this.backend(envKey)).functions;
+        if (!functions) throw new StudioError('NotSupported', 'This environment does not offer cloud functions.');
+        return functions.listFunctions(page, signal);
+      }, this.pageSize);
+      this.lists.set(key, list);
+    }
+    return list;
   }
 
   private collectionList(envKey: string): PagedList<CollectionInfo> {
@@ -195,7 +224,7 @@ export class ExplorerModel {
   private logged<T>(children: ListChild<T>[], ref: ListRef): ListChild<T>[] {
     for (const child of children) {
       if (child.kind === 'error' && this.firstReport(child.error)) {
-        const where = ref.collection === undefined ? `collections of ${ref.envKey}` : `documents of ${ref.collection} in ${ref.envKey}`;
+        const where = ref.functions ? `functions of ${ref.envKey}` : ref.collection === undefined ? `collections of ${ref.envKey}` : `documents of ${ref.collection} in ${ref.envKey}`;
         this.log.error(`Loading ${where} failed: ${messageOf(child.error)}`);
       }
     }
@@ -208,5 +237,5 @@ function isObject(value: unknown): value is object {
 }
 
 function listKey(ref: ListRef): string {
-  return JSON.stringify([ref.envKey, ref.collection ?? null]);
+  return ref.functions ? JSON.stringify([ref.envKey, null, true]) : JSON.stringify([ref.envKey, ref.collection ?? null]);
 }

@@ -41,6 +41,12 @@ export function userMessage(error: unknown): string {
       return l10n.t('No CloudBase environment is available. Start a local environment first.');
     case 'NotSupported':
       return l10n.t('Not supported: {0}', detail);
+    case 'FunctionNotFound':
+      return l10n.t('The cloud function does not exist: {0}', detail);
+    case 'InvalidFunctionName':
+      return l10n.t('Invalid function name: {0}', detail);
+    case 'FunctionExists':
+      return l10n.t('A cloud function with this name already exists: {0}', detail);
     case 'Cancelled':
       return l10n.t('Cancelled.');
     case 'Timeout':

@@ -12,6 +12,9 @@ export interface UserInput {
   /** A modal warning; resolves when the user chose `action`. */
   confirm(message: string, action: string, detail?: string): Promise<void>;
   pickFolder(options: vscode.OpenDialogOptions): Promise<vscode.Uri>;
+  /** Absent in older scripts: callers fall back to the window's dialogs. */
+  pickFile?(options: vscode.OpenDialogOptions): Promise<vscode.Uri>;
+  pickSaveFile?(options: vscode.SaveDialogOptions): Promise<vscode.Uri>;
 }
 
 export type PickOptions = Omit<vscode.QuickPickOptions, 'canPickMany'>;
@@ -39,6 +42,16 @@ export const windowInput: UserInput = {
     const chosen = await vscode.window.showOpenDialog({ ...options, canSelectFolders: true, canSelectFiles: false, canSelectMany: false });
     if (!chosen || chosen.length === 0) throw dismissed();
     return chosen[0];
+  },
+  async pickFile(options) {
+    const chosen = await vscode.window.showOpenDialog({ ...options, canSelectFolders: false, canSelectFiles: true, canSelectMany: false });
+    if (!chosen || chosen.length === 0) throw dismissed();
+    return chosen[0];
+  },
+  async pickSaveFile(options) {
+    const chosen = await vscode.window.showSaveDialog(options);
+    if (!chosen) throw dismissed();
+    return chosen;
   },
 };
 

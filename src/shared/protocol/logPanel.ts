@@ -90,6 +90,7 @@ export interface LogPanelStrings {
   groupSummary: string;
   history: string;
   lastMinutes: string;
+  lastHour: string;
   lastHours: string;
   loadHistory: string;
   historyLoaded: string;

@@ -101,7 +101,10 @@ export class Workbench {
     await pane.waitFor({ timeout: WAIT });
   }
 
-  /** A tree row in the side bar whose label is exactly `label` (`state` narrows it, e.g. `[aria-expanded="true"]`). */
+  /**
+   * A tree row in the side bar whose label is exactly `label` (`state` narrows it, e.g.
+   * `[aria-expanded="true"]`). The tree renders only the rows in sight: `reveal` scrolls to one.
+   */
   row(label: string, state = ''): Locator {
     return this.page
       .locator(`.part.sidebar .monaco-list-row${state}`)
@@ -161,13 +164,16 @@ export class Workbench {
   }
 
   /**
-   * Runs a command from the Command Palette by its full title ("CloudBase: Refresh"). F1 sometimes
-   * lands before the workbench takes keyboard focus, so it retries, alternating with Ctrl+Shift+P.
+   * Runs a command from the Command Palette by its full title ("CloudBase: Refresh"). The key goes
+   * to the workbench after a click on the status bar's empty middle (the editor area may be covered
+   * by a webview, which keeps keys to itself); it retries, alternating F1 with Ctrl+Shift+P.
    */
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
+    const statusBar = this.page.locator('.part.statusbar');
     for (let attempt = 0; ; attempt++) {
-      await this.page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+      const box = await statusBar.boundingBox();
+      if (box) await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
       await this.page.keyboard.press(attempt % 2 === 0 ? 'F1' : 'Control+Shift+P');
       try {
         await input.waitFor({ state: 'visible', timeout: 3000 });

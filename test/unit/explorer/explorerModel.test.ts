@@ -89,11 +89,6 @@ describe('ExplorerModel', () => {
     assert.equal(items(await model.collections(envKey)).length, 3, 'after Start the list loads again');
   });
 
-  it('storage and functions hold a placeholder, never an error', () => {
-    assert.deepEqual(model.areaChildren('storage'), [{ kind: 'placeholder', area: 'storage' }]);
-    assert.deepEqual(model.areaChildren('functions'), [{ kind: 'placeholder', area: 'functions' }]);
-  });
-
   it('lists collections with their document counts', async () => {
     const collections = items(await model.collections(envKey));
     assert.deepEqual(collections.map((c) => [c.name, c.count]), [['empty', 0], ['todos', 120], ['users', 1]]);

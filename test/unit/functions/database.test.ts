@@ -25,6 +25,8 @@ describe('functions and the local database', function () {
     fx = await copyFixtureProject();
     await fs.mkdir(join(fx.project.functionRoot, 'caller'));
     await fs.writeFile(join(fx.project.functionRoot, 'caller', 'index.js'), CALLER);
+    // Waiting for the callee's cold start (wx-server-sdk) may take more than the default 3 s on a busy machine.
+    await fs.writeFile(join(fx.project.functionRoot, 'caller', 'config.json'), JSON.stringify({ timeout: 30 }));
     env = await startLocalEnvironment({ projectRoot: fx.dir, envId: 'local-fixture', functions: { hostScript, nodePath: [repoNodeModules] } });
   });
   after(async () => {

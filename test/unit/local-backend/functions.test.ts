@@ -45,6 +45,7 @@ describe('LocalBackend functions and logs', function () {
     project = makeProject('cbs-backend-fn-');
     for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) writeFunction(project, name, `exports.main = async (event) => ({ name: '${name}', event });\n`);
     writeFunction(project, 'noisy', 'exports.main = async (event) => { for (let i = 0; i < event.lines; i++) console.log(`line ${i}`); console.error("oops"); return event.lines; };\n');
+    writeFunction(project, 'loud', 'exports.main = async () => { const line = "x".repeat(1023); for (let i = 0; i < 3 * 1024; i++) console.log(line); return "done"; };\n');
     writeFunction(project, 'throws', 'exports.main = async () => { throw new RangeError("out of range"); };\n');
     writeFunction(project, 'waits', 'exports.main = async (event) => { await new Promise((r) => setTimeout(r, event.ms)); return "done"; };\n', { timeout: 10, memorySize: 128 });
     mkdirSync(join(project.root, 'cloudfunctions', 'empty'));
@@ -66,7 +67,7 @@ describe('LocalBackend functions and logs', function () {
     } while (cursor);
     assert.deepEqual(
       seen.map((f) => f.name),
-      ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'empty', 'noisy', 'throws', 'waits'],
+      ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'empty', 'loud', 'noisy', 'throws', 'waits'],
     );
     const waits = seen.find((f) => f.name === 'waits')!;
     assert.deepEqual([waits.runtime, waits.timeoutSeconds, waits.memoryMB, waits.handler, waits.status], ['Nodejs20.19', 10, 128, 'index.main', 'Active']);
@@ -97,6 +98,16 @@ describe('LocalBackend functions and logs', function () {
     assert.match(out.error?.stack ?? '', /throws[\\/]index\.js:1/);
     const missing = await functions().invoke('empty', {});
     assert.equal(missing.error?.code, 'HandlerNotFound');
+  });
+
+  it('keeps a function that prints megabytes to a bounded log, and the others keep working', async function () {
+    const out = await functions().invoke('loud', {});
+    assert.equal(out.result, 'done');
+    const printed = out.logs.filter((l) => l.kind === 'log');
+    const kept = printed.reduce((n, l) => n + l.message.length, 0);
+    assert.ok(kept <= 1024 * 1024 + 200, `${kept} characters kept of 3 MiB printed`);
+    assert.match(printed[printed.length - 1].message, /dropped/);
+    assert.equal((await functions().invoke('alpha', { after: 'loud' })).error, undefined);
   });
 
   it('refuses bad input before running anything', async function () {

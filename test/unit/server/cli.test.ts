@@ -127,7 +127,7 @@ describe('cloudbase-emulator command', function () {
     writeFileSync(join(folder, 'index.js'), 'exports.main = async (event) => { console.log("hello from", event.who); return { hi: event.who }; };\n');
     const r = await startCli(['--project', project.root]);
     running.push(r);
-    await waitForLine(r, /functions \(.*cloudfunctions\): hello$/);
+    await waitForLine(r, /functions \(.*cloudfunctions\/?\): hello$/);
     const app = tcb.init({ env: r.envId, secretId: 'AKIDlocal', secretKey: 'local-secret', serviceUrl: `${r.url}/admin` });
     const res = await app.callFunction({ name: 'hello', data: { who: 'cli' } });
     assert.deepEqual(res.result, { hi: 'cli' });

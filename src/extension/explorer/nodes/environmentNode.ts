@@ -6,8 +6,9 @@ import type { ExplorerModel } from '../explorerModel';
 import { DatabaseNode } from './databaseNode';
 import { ErrorNode } from './errorNode';
 import type { ExplorerNode } from './explorerNode';
+import { FunctionsNode } from './functionsNode';
 import { InfoNode } from './infoNode';
-import { PlaceholderAreaNode } from './placeholderAreaNode';
+import { StorageAreaNode } from './storageNodes';
 
 const ICONS: Record<EnvironmentState, vscode.ThemeIcon> = {
   idle: new vscode.ThemeIcon('vm-outline'),
@@ -39,8 +40,8 @@ export class EnvironmentNode implements ExplorerNode {
   readonly id: string;
   readonly parent = undefined;
   readonly database: DatabaseNode;
-  private readonly storage: PlaceholderAreaNode;
-  private readonly functions: PlaceholderAreaNode;
+  readonly storage: StorageAreaNode;
+  readonly functions: FunctionsNode;
 
   constructor(
     /** The registry's live entry: its state is read at each render. */
@@ -50,8 +51,8 @@ export class EnvironmentNode implements ExplorerNode {
   ) {
     this.id = `env/${entry.key}`;
     this.database = new DatabaseNode(this, model, entry.key);
-    this.storage = new PlaceholderAreaNode(this, model, 'storage');
-    this.functions = new PlaceholderAreaNode(this, model, 'functions');
+    this.storage = new StorageAreaNode(this, model, entry.key);
+    this.functions = new FunctionsNode(this, model, entry.key);
   }
 
   get envKey(): string {

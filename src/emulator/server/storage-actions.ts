@@ -1,0 +1,189 @@
+/**
+ * The `storage.*` actions of /admin as @cloudbase/node-sdk (and wx-server-sdk's copy of it) send
+ * them, and the two HTTP routes their answers point at:
+ * - `storage.getUploadMetadata {path}` → `{url, token, authorization, fileId, cosFileId}`; the SDK
+ *   then PUTs the bytes to `url` (the COS step in the cloud), answered with an empty body or a
+ *   COS-style XML `<Error>`.
+ * - `storage.batchGetDownloadUrl {file_list:[{fileid, max_age}]}` → `{download_list}` of signed
+ *   URLs served by `GET /storage/download` (downloadFile fetches one, then GETs it).
+ * - `storage.batchDeleteFile {fileid_list}` → `{delete_list}`.
+ * - `storage.getFileAuthority {file_list}`: everything is allowed locally (no security rules).
+ * Per-file failures are items with a `code`, as in the cloud; the batch itself succeeds.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StudioError, isStudioError, messageOf } from '../../shared/errors';
+import { DOWNLOAD_PATH, MAX_URL_SECONDS, UPLOAD_PATH, checkFileKey, type LocalStorage } from '../storage/index';
+import type { HttpRoute } from './http-server';
+import { sendJson } from './http-server';
+import type { AdminRequest, ServiceActions } from './protocol';
+import { requiredString } from './params';
+
+function listParam(params: AdminRequest, name: string): unknown[] {
+  const value = params[name];
+  if (!Array.isArray(value) || value.length === 0) throw new StudioError('InvalidArgument', `Parameter "${name}" must be a non-empty array.`);
+  return value;
+}
+
+/** A failed item's code: a file that is not there (or a path that can never be) reads as absent, like COS. */
+function itemCode(e: unknown): string {
+  if (isStudioError(e, 'DocumentNotFound') || isStudioError(e, 'InvalidPath')) return 'STORAGE_FILE_NONEXIST';
+  if (isStudioError(e, 'InvalidArgument')) return 'INVALID_PARAM';
+  return 'STORAGE_REQUEST_FAIL';
+}
+
+function maxAgeOf(item: Record<string, unknown>): number | undefined {
+  const raw = item.max_age;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+  // The cloud clamps rather than refuses; so does this, to the same day.
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(MAX_URL_SECONDS, Math.max(1, Math.round(value))) : undefined;
+}
+
+export function storageActions(storage: LocalStorage): ServiceActions {
+  return {
+    fallbackCode: 'STORAGE_REQUEST_FAIL',
+    codes: { DocumentNotFound: 'STORAGE_FILE_NONEXIST', Conflict: 'STORAGE_REQUEST_FAIL' },
+    actions: {
+      'storage.getUploadMetadata': (params) => {
+        const checked = checkFileKey(requiredString(params, 'path'));
+        const url = storage.uploadUrl(checked);
+        const token = new URL(url).searchParams.get('sign') ?? '';
+        return { url, token, authorization: `local ${token}`, fileId: storage.fileId(checked), cosFileId: randomUUID() };
+      },
+
+      'storage.batchGetDownloadUrl': async (params) => {
+        const items = listParam(params, 'file_list');
+        const download_list = await Promise.all(
+          items.map(async (raw) => {
+            const item = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+            const fileid = item.fileid;
+            try {
+              const key = storage.keyOf(fileid);
+              if (!(await storage.files.stat(key))) throw new StudioError('DocumentNotFound', `No file at "${key}".`);
+              const url = storage.temporaryUrl(key, maxAgeOf(item));
+              // node-sdk hands these items to callers as they are: both spellings the cloud uses.
+              return { fileid, download_url: url, fileID: fileid, tempFileURL: url, code: 'SUCCESS' };
+            } catch (e) {
+              return { fileid, download_url: '', fileID: fileid, tempFileURL: '', code: itemCode(e), message: messageOf(e) };
+            }
+          }),
+        );
+        return { download_list };
+      },
+
+      'storage.batchDeleteFile': async (params) => {
+        const ids = listParam(params, 'fileid_list');
+        const delete_list = [];
+        for (const fileID of ids) {
+          try {
+            const removed = await storage.files.remove(storage.keyOf(fileID));
+            delete_list.push(removed ? { fileID, code: 'SUCCESS' } : { fileID, code: 'STORAGE_FILE_NONEXIST', message: 'The file does not exist.' });
+          } catch (e) {
+            delete_list.push({ fileID, code: itemCode(e), message: messageOf(e) });
+          }
+        }
+        return { delete_list };
+      },
+
+      'storage.getFileAuthority': (params) => {
+        const items = listParam(params, 'file_list');
+        return {
+          file_list: items.map((raw) => {
+            const item = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+            return { path: item.path, read: true, write: true };
+          }),
+        };
+      },
+    },
+  };
+}
+
+function sendXmlError(response: ServerResponse, status: number, code: string, message: string): void {
+  const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const id = randomUUID();
+  const body = `<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n<Code>${code}</Code>\n<Message>${escape(message)}</Message>\n<RequestId>${id}</RequestId>\n<TraceId>${id}</TraceId>\n</Error>\n`;
+  response.writeHead(status, { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)) });
+  response.end(body);
+}
+
+const REFUSALS = {
+  malformed: 'The URL is not a complete signed storage URL (key, expires and sign are required).',
+  forged: 'The URL signature does not match: it was not issued by this local environment, or it was changed.',
+  expired: 'The temporary URL has expired; ask for a new one (getTempFileURL).',
+} as const;
+
+function asciiFileName(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  return name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+}
+
+/** `GET`/`HEAD /storage/download?key&expires&sign` and `PUT /storage/upload?key&expires&sign`. */
+export function storageRoutes(storage: LocalStorage): HttpRoute[] {
+  const serve = (head: boolean): HttpRoute => ({
+    method: head ? 'HEAD' : 'GET',
+    path: DOWNLOAD_PATH,
+    async handle(request, response, url) {
+      request.resume();
+      const verdict = storage.signer.verify('download', url.searchParams);
+      if (!verdict.ok) return sendJson(response, 403, { code: `SIGNATURE_${verdict.reason.toUpperCase()}`, message: REFUSALS[verdict.reason] });
+      let opened;
+      try {
+        opened = await storage.files.openRead(verdict.key);
+      } catch (e) {
+        if (isStudioError(e, 'DocumentNotFound') || isStudioError(e, 'InvalidPath')) {
+          return sendJson(response, 404, { code: 'STORAGE_FILE_NONEXIST', message: messageOf(e) });
+        }
+        throw e;
+      }
+      const { file, stream } = opened;
+      const name = file.key.slice(file.key.lastIndexOf('/') + 1);
+      response.writeHead(200, {
+        'content-type': file.contentType,
+        'content-length': String(file.size),
+        'last-modified': file.modified.toUTCString(),
+        'content-disposition': `inline; filename="${asciiFileName(file.key)}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'cache-control': 'private, max-age=0',
+      });
+      if (head) {
+        stream.destroy();
+        response.end();
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        stream.on('error', () => {
+          response.destroy();
+          resolve();
+        });
+        response.on('close', () => {
+          stream.destroy();
+          resolve();
+        });
+        stream.pipe(response);
+      });
+    },
+  });
+
+  const upload: HttpRoute = {
+    method: 'PUT',
+    path: UPLOAD_PATH,
+    async handle(request: IncomingMessage, response: ServerResponse, url: URL) {
+      const verdict = storage.signer.verify('upload', url.searchParams);
+      if (!verdict.ok) {
+        request.resume();
+        return sendXmlError(response, 403, verdict.reason === 'expired' ? 'RequestTimeTooSkewed' : 'SignatureDoesNotMatch', REFUSALS[verdict.reason]);
+      }
+      try {
+        // The SDK's uploadFile replaces an existing file, as COS does.
+        await storage.files.write(verdict.key, request, { overwrite: true });
+      } catch (e) {
+        request.resume();
+        if (!isStudioError(e)) throw e;
+        return sendXmlError(response, 400, e.code === 'InvalidPath' ? 'InvalidArgument' : 'InvalidRequest', e.message);
+      }
+      response.writeHead(200, { 'content-length': '0' });
+      response.end();
+    },
+  };
+  return [serve(false), serve(true), upload];
+}

@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import type { FunctionInfo } from '../../../shared/model';
+import { ContextValue, contextValue, type ContextToken } from '../contextValues';
+import { functionTooltip, handlerFile } from '../functionSummary';
+import type { ExplorerNode } from './explorerNode';
+
+/** One cloud function: name, runtime; settings in the tooltip; a click opens its handler's file. */
+export class FunctionNode implements ExplorerNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: ExplorerNode,
+    readonly envKey: string,
+    /** Refreshed with each listing, so settings edited on disk show. */
+    public info: FunctionInfo,
+  ) {
+    this.id = `${parent.id}/${info.name}`;
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const { info } = this;
+    const item = new vscode.TreeItem(info.name, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = info.runtime;
+    const ok = info.status === undefined || info.status === 'Active';
+    item.iconPath = ok ? new vscode.ThemeIcon('symbol-function') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.tooltip = functionTooltip(info, {
+      runtime: vscode.l10n.t('Runtime'),
+      timeout: vscode.l10n.t('Timeout'),
+      memory: vscode.l10n.t('Memory'),
+      handler: vscode.l10n.t('Handler'),
+      folder: vscode.l10n.t('Folder'),
+      handlerMissing: vscode.l10n.t('The handler file is missing.'),
+      dependenciesMissing: vscode.l10n.t('Dependencies are not installed: run Install Dependencies.'),
+      warnings: vscode.l10n.t('Settings ignored'),
+    });
+    const tokens: ContextToken[] = [ContextValue.function];
+    if (info.status === 'DependenciesMissing') tokens.push(ContextValue.dependenciesMissing);
+    item.contextValue = contextValue(...tokens);
+    const file = handlerFile(info);
+    if (file) item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Handler'), arguments: [vscode.Uri.file(file)] };
+    return item;
+  }
+}

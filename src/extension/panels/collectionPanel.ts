@@ -1,0 +1,179 @@
+/**
+ * One collection's grid: the page asks for pages by cursor (it keeps the cursors, so paging deep
+ * into a large collection is as fast as the first page), edits single fields with the same
+ * conditional save as the JSON editor, and hands bigger jobs (insert, import, export, indexes,
+ * permission, delete by query) to the commands.
+ */
+import * as vscode from 'vscode';
+import { isStudioError, messageOf } from '../../shared/errors';
+import type { DocumentJson, JsonValue } from '../../shared/model';
+import {
+  COLLECTION_PANEL_VIEW_TYPE,
+  isCollectionPageMessage,
+  type CollectionHostMessage,
+  type CollectionPageMessage,
+  type CollectionPanelTarget,
+  type PanelCommand,
+} from '../../shared/protocol/collectionPanel';
+import { CommandId } from '../commandIds';
+import { saveField, withValue } from '../documents/conditionalSave';
+import { documentText } from '../documents/documentFileSystem';
+import { READONLY_SCHEME, documentPath } from '../documents/documentAddress';
+import type { EnvironmentRegistry } from '../environments/registry';
+import { userMessage } from '../platform/errorMessages';
+import type { Prompts } from '../platform/userInput';
+import { collectionPanelStrings } from './collectionPanelStrings';
+import { WebviewPanelHost } from './webviewPanelHost';
+
+export interface CollectionPanelDeps {
+  registry: EnvironmentRegistry;
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  prompts: Prompts;
+  openDocument(address: { envKey: string; collection: string; id: string }): Promise<unknown>;
+  /** Counts in the tree changed. */
+  onChanged(target: CollectionPanelTarget): void;
+}
+
+export const collectionPanelKey = (t: { envKey: string; collection: string }): string => `${t.envKey}\u0000${t.collection}`;
+
+const COMMANDS: Record<PanelCommand, string> = {
+  deleteByQuery: CommandId.deleteDocumentsByQuery,
+  import: CommandId.importDocuments,
+  export: CommandId.exportDocuments,
+  indexes: CommandId.manageIndexes,
+  permission: CommandId.setPermission,
+};
+
+export class CollectionPanel implements vscode.Disposable {
+  readonly host: WebviewPanelHost<CollectionPageMessage, CollectionHostMessage>;
+
+  constructor(
+    readonly target: CollectionPanelTarget,
+    private readonly deps: CollectionPanelDeps,
+    revived?: vscode.WebviewPanel,
+  ) {
+    this.host = new WebviewPanelHost({
+      viewType: COLLECTION_PANEL_VIEW_TYPE,
+      bundle: 'collection',
+      title: `${target.collection} · ${target.envLabel}`,
+      extensionUri: deps.extensionUri,
+      isMessage: isCollectionPageMessage,
+      log: deps.log,
+      revived,
+    });
+    this.host.onReady(() => this.host.post({ type: 'init', target, strings: collectionPanelStrings(), pageSizes: [20, 50, 100, 500] }));
+    this.host.onMessage((m) => void this.handle(m));
+  }
+
+  reveal(): void {
+    this.host.reveal();
+  }
+
+  dispose(): void {
+    this.host.dispose();
+  }
+
+  /** Documents changed elsewhere (a command run from the tree): the page reloads its page. */
+  refresh(): void {
+    this.host.post({ type: 'changed' });
+  }
+
+  private async database() {
+    return (await this.deps.registry.backend(this.target.envKey)).database;
+  }
+
+  private async handle(m: CollectionPageMessage): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'query':
+          return await this.query(m);
+        case 'editField':
+          return await this.editField(m);
+        case 'compareField':
+          return await this.compareField(m.asRead, m.path, m.value);
+        case 'editJson':
+          await this.deps.openDocument({ envKey: this.target.envKey, collection: this.target.collection, id: m.id });
+          return;
+        case 'insert':
+          await vscode.commands.executeCommand(CommandId.insertDocument, this.address(), m.template);
+          return this.changed();
+        case 'delete':
+          return await this.deleteSelected(m.ids);
+        case 'command':
+          await vscode.commands.executeCommand(COMMANDS[m.command], this.address());
+          return this.changed();
+        case 'pageError':
+          this.deps.log.error(`collection panel page: ${m.message}`);
+          return;
+        default:
+          return;
+      }
+    } catch (e) {
+      if (isStudioError(e, 'Cancelled')) return;
+      this.deps.log.error(`collection panel ${this.target.collection}: ${messageOf(e)}`);
+      void vscode.window.showErrorMessage(userMessage(e));
+    }
+  }
+
+  private address(): { envKey: string; collection: string } {
+    return { envKey: this.target.envKey, collection: this.target.collection };
+  }
+
+  private changed(): void {
+    this.deps.onChanged(this.target);
+    this.refresh();
+  }
+
+  private async query(m: Extract<CollectionPageMessage, { type: 'query' }>): Promise<void> {
+    const started = performance.now();
+    try {
+      const database = await this.database();
+      const { filter, sort, projection, limit } = m.query;
+      const [page, total] = await Promise.all([
+        database.queryDocuments(this.target.collection, { filter, sort, projection }, { limit, cursor: m.cursor }),
+        m.count ? database.countDocuments(this.target.collection, filter) : Promise.resolve(undefined),
+      ]);
+      this.host.post({ type: 'page', requestId: m.requestId, documents: page.items, nextCursor: page.nextCursor, total, elapsedMs: performance.now() - started });
+    } catch (e) {
+      this.host.post({ type: 'queryError', requestId: m.requestId, message: userMessage(e) });
+    }
+  }
+
+  private async editField(m: Extract<CollectionPageMessage, { type: 'editField' }>): Promise<void> {
+    try {
+      const database = await this.database();
+      if (m.force) {
+        await database.updateDocuments(this.target.collection, { _id: m.asRead._id }, { $set: { [m.path]: m.value } }, { multi: false, upsert: false });
+        const stored = await database.getDocument(this.target.collection, m.asRead._id);
+        this.host.post(stored ? { type: 'saved', requestId: m.requestId, document: stored } : { type: 'conflict', requestId: m.requestId });
+        return;
+      }
+      const outcome = await saveField(database, this.target.collection, m.asRead, m.path, m.value);
+      if (outcome.kind === 'saved') this.host.post({ type: 'saved', requestId: m.requestId, document: outcome.document });
+      else this.host.post({ type: 'conflict', requestId: m.requestId, stored: outcome.stored });
+    } catch (e) {
+      this.host.post({ type: 'editError', requestId: m.requestId, message: userMessage(e) });
+    }
+  }
+
+  /** The stored document beside the document as it would be with the edit. */
+  private async compareField(asRead: DocumentJson, path: string, value: JsonValue): Promise<void> {
+    const edited = withValue(asRead, path, value);
+    const yours = await vscode.workspace.openTextDocument({ language: 'json', content: documentText(edited) });
+    const stored = vscode.Uri.from({ scheme: READONLY_SCHEME, path: documentPath({ ...this.address(), id: asRead._id }) });
+    await vscode.commands.executeCommand('vscode.diff', stored, yours.uri, vscode.l10n.t('{0} (stored) ↔ (yours)', `${asRead._id}.json`));
+  }
+
+  private async deleteSelected(ids: string[]): Promise<void> {
+    await this.deps.prompts.ui.confirm(
+      ids.length === 1 ? vscode.l10n.t('Delete document "{0}"?', ids[0]) : vscode.l10n.t('Delete {0} selected documents?', ids.length),
+      vscode.l10n.t('Delete'),
+      vscode.l10n.t('This cannot be undone.'),
+    );
+    const database = await this.database();
+    const deleted = await database.deleteDocuments(this.target.collection, { _id: { $in: ids } }, { multi: true });
+    this.deps.log.info(`Deleted ${deleted} documents from ${this.target.collection} in ${this.target.envKey}`);
+    this.changed();
+  }
+}

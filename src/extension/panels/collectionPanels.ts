@@ -1,0 +1,81 @@
+/**
+ * Every open collection panel, one per environment and collection. Panels come back after a window
+ * reload through the serializer with the target and query the page saved.
+ */
+import * as vscode from 'vscode';
+import { COLLECTION_PANEL_VIEW_TYPE, isCollectionPanelState, type CollectionPanelTarget } from '../../shared/protocol/collectionPanel';
+import { CommandId } from '../commandIds';
+import { collectionTarget, refreshCollection } from '../database/collectionCommands';
+import type { CommandRegistry } from '../platform/commandRegistry';
+import type { Services } from '../services';
+import { CollectionPanel, collectionPanelKey, type CollectionPanelDeps } from './collectionPanel';
+import { PanelRegistry } from './webviewPanelHost';
+
+export class CollectionPanels implements vscode.Disposable {
+  private readonly panels = new PanelRegistry<CollectionPanel>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly deps: CollectionPanelDeps;
+
+  constructor(
+    private readonly s: Services,
+    extensionUri: vscode.Uri,
+  ) {
+    this.deps = {
+      registry: s.registry,
+      extensionUri,
+      log: s.log,
+      prompts: s.prompts,
+      openDocument: (address) => s.documents.open(address, { preserveFocus: false }),
+      onChanged: (target) => refreshCollection(s, target),
+    };
+    this.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(COLLECTION_PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => this.revive(panel, state),
+      }),
+    );
+  }
+
+  open(target: CollectionPanelTarget): CollectionPanel {
+    const key = collectionPanelKey(target);
+    return this.panels.show(key, () => this.track(key, new CollectionPanel(target, this.deps)));
+  }
+
+  /** The documents of a collection changed elsewhere: its open panel reloads its page. */
+  refresh(target: { envKey: string; collection: string }): void {
+    this.panels.get(collectionPanelKey(target))?.refresh();
+  }
+
+  all(): CollectionPanel[] {
+    return this.panels.all();
+  }
+
+  dispose(): void {
+    this.panels.dispose();
+    for (const d of this.subscriptions.splice(0)) d.dispose();
+  }
+
+  private revive(webviewPanel: vscode.WebviewPanel, state: unknown): void {
+    if (!isCollectionPanelState(state)) {
+      this.s.log.warn('A collection panel could not be restored: it saved no valid state.');
+      webviewPanel.dispose();
+      return;
+    }
+    const key = collectionPanelKey(state.target);
+    const panel = new CollectionPanel(state.target, this.deps, webviewPanel);
+    if (this.panels.adopt(key, panel)) this.track(key, panel);
+  }
+
+  private track(key: string, panel: CollectionPanel): CollectionPanel {
+    panel.host.onDispose(() => this.panels.forget(key, panel));
+    return panel;
+  }
+}
+
+export function registerCollectionPanelCommand(commands: CommandRegistry, s: Services, panels: CollectionPanels): void {
+  commands.register(CommandId.openCollection, async (arg?: unknown) => {
+    const target = await collectionTarget(s, arg);
+    if (!target) return;
+    const label = s.registry.list().find((e) => e.key === target.envKey)?.info.label ?? target.envKey;
+    panels.open({ envKey: target.envKey, envLabel: label, collection: target.collection });
+  });
+}

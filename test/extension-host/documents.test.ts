@@ -1,0 +1,238 @@
+/**
+ * Documents in a real VS Code: a document opens as an editable JSON file on `cloudbase:`, a save
+ * writes it, a save over someone else's change is refused and keeps the edit until the user
+ * chooses Overwrite or Reload, and the collection commands (insert, delete by query, import,
+ * export, indexes, permission) work with scripted answers.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DatabaseApi } from '../../src/cloud/backend';
+import type { CloudBaseStudioApi } from '../../src/extension/api';
+import type { PickOptions, UserInput } from '../../src/extension/platform/userInput';
+
+const EXTENSION_ID = 'cloudbase-studio.cloudbase-studio';
+const COLLECTION = 'edit_tests';
+
+class ScriptedInput implements UserInput {
+  constructor(private readonly answers: { pick?: string[]; input?: string[]; confirm?: number; file?: vscode.Uri; saveFile?: vscode.Uri }) {}
+  readonly asked: string[] = [];
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
+    this.asked.push(`pick: ${options.title}`);
+    const answer = this.answers.pick?.shift();
+    if (answer === undefined) throw new Error(`unexpected pick: ${options.title}`);
+    const offered = await items;
+    const chosen = offered.find((i) => i.label === answer || i.label.endsWith(answer));
+    if (!chosen) throw new Error(`${options.title} offers no ${answer}: ${offered.map((i) => i.label).join(', ')}`);
+    return chosen;
+  }
+  async input(options: vscode.InputBoxOptions): Promise<string> {
+    this.asked.push(`input: ${options.title}`);
+    const answer = this.answers.input?.shift();
+    if (answer === undefined) throw new Error(`unexpected input box: ${options.title}`);
+    const invalid = await options.validateInput?.(answer);
+    if (invalid) throw new Error(`the script's answer ${answer} is invalid: ${String(invalid)}`);
+    return answer;
+  }
+  async confirm(message: string): Promise<void> {
+    this.asked.push(`confirm: ${message}`);
+    if (!this.answers.confirm) throw new Error(`unexpected confirmation: ${message}`);
+    this.answers.confirm--;
+  }
+  async pickFolder(): Promise<vscode.Uri> {
+    throw new Error('unexpected folder dialog');
+  }
+  async pickFile(): Promise<vscode.Uri> {
+    if (!this.answers.file) throw new Error('unexpected file dialog');
+    return this.answers.file;
+  }
+  async pickSaveFile(): Promise<vscode.Uri> {
+    if (!this.answers.saveFile) throw new Error('unexpected save dialog');
+    return this.answers.saveFile;
+  }
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+suite('Documents: editing, conflicts and collection commands', () => {
+  let api: CloudBaseStudioApi;
+  let envKey: string;
+  let db: DatabaseApi;
+  let scratch: string;
+  const target = (): { envKey: string; collection: string } => ({ envKey, collection: COLLECTION });
+
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension<CloudBaseStudioApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    await api.ready;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project.root === folder.uri.fsPath));
+    envKey = environment.key;
+    await api.environments.start(envKey);
+    db = (await api.environments.backend(envKey)).database;
+    await db.createCollection(COLLECTION);
+    scratch = mkdtempSync(join(tmpdir(), 'cbs-docs-'));
+  });
+
+  teardown(async () => {
+    api.useUserInput(undefined);
+    // Revert first: closing a dirty editor would ask whether to save.
+    for (let i = 0; i < 10 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  suiteTeardown(async () => {
+    await db?.deleteCollection(COLLECTION).catch(() => undefined);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  async function insertAndOpen(): Promise<{ id: string; editor: vscode.TextEditor }> {
+    const id = await vscode.commands.executeCommand<string>('cloudbase.insertDocument', target(), { title: 'milk', done: false });
+    assert.ok(id, 'Insert Document returns the new id');
+    const editor = await waitFor('the document editor', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.scheme === 'cloudbase' && active.document.uri.path.endsWith(`${id}.json`) ? active : undefined;
+    });
+    assert.match(editor.document.getText(), /"title": "milk"/);
+    return { id, editor };
+  }
+
+  async function replaceText(editor: vscode.TextEditor, text: string): Promise<void> {
+    const all = new vscode.Range(0, 0, editor.document.lineCount, 0);
+    assert.ok(await editor.edit((b) => b.replace(all, text)));
+  }
+
+  test('Insert Document opens the new document as editable JSON; a save writes it', async () => {
+    const { id, editor } = await insertAndOpen();
+    assert.equal(editor.document.languageId, 'json');
+    assert.equal(editor.document.uri.toString(), vscode.Uri.from({ scheme: 'cloudbase', path: `/${encodeURIComponent(envKey)}/${COLLECTION}/${id}.json` }).toString());
+    const edited = { ...(JSON.parse(editor.document.getText()) as object), title: 'oat milk', count: 2 };
+    await replaceText(editor, JSON.stringify(edited, null, 2));
+    assert.equal(await editor.document.save(), true);
+    assert.equal(editor.document.isDirty, false);
+    const stored = await db.getDocument(COLLECTION, id);
+    assert.equal(stored?.title, 'oat milk');
+    assert.equal(stored?.count, 2);
+  });
+
+  test('invalid JSON is not saved and the edit stays', async () => {
+    const { id, editor } = await insertAndOpen();
+    await replaceText(editor, '{ "title": ');
+    assert.equal(await editor.document.save(), false);
+    assert.equal(editor.document.isDirty, true);
+    assert.equal(editor.document.getText(), '{ "title": ');
+    assert.equal((await db.getDocument(COLLECTION, id))?.title, 'milk');
+  });
+
+  test('two writers: the editor\'s save after another write is refused, keeps the edit, and Overwrite then writes it', async () => {
+    const { id, editor } = await insertAndOpen();
+    const input = new ScriptedInput({ pick: ['Overwrite'] });
+    let release!: () => void;
+    const chosen = new Promise<void>((r) => (release = r));
+    const picker = input.pick.bind(input);
+    input.pick = async (items, options) => {
+      await chosen;
+      return picker(items, options);
+    };
+    api.useUserInput(input);
+    await replaceText(editor, JSON.stringify({ _id: id, title: 'from the editor', done: false }, null, 2));
+    await db.updateDocuments(COLLECTION, { _id: id }, { $set: { title: 'from another writer' } }, { multi: false });
+
+    assert.equal(await editor.document.save(), false, 'the save is refused');
+    assert.equal(editor.document.isDirty, true);
+    assert.match(editor.document.getText(), /from the editor/);
+    assert.equal((await db.getDocument(COLLECTION, id))?.title, 'from another writer', 'no lost update');
+
+    release();
+    await waitFor('the overwrite', async () => ((await db.getDocument(COLLECTION, id))?.title === 'from the editor' ? true : undefined));
+    await waitFor('a clean editor', () => (editor.document.isDirty ? undefined : true));
+  });
+
+  test('Reload after a conflict drops the edit and shows the stored document', async () => {
+    const { id, editor } = await insertAndOpen();
+    api.useUserInput(new ScriptedInput({ pick: ['Reload'] }));
+    await replaceText(editor, JSON.stringify({ _id: id, title: 'mine' }, null, 2));
+    await db.deleteDocuments(COLLECTION, { _id: id }, { multi: false });
+    await db.insertDocuments(COLLECTION, [{ _id: id, title: 'theirs' }]);
+    assert.equal(await editor.document.save(), false);
+    await waitFor('the reload', () => (editor.document.getText().includes('theirs') && !editor.document.isDirty ? true : undefined));
+    assert.equal((await db.getDocument(COLLECTION, id))?.title, 'theirs');
+  });
+
+  test('import reports exactly what it wrote and which lines failed; export writes the collection', async () => {
+    await db.deleteDocuments(COLLECTION, {}, { multi: true });
+    const file = join(scratch, 'in.jsonl');
+    writeFileSync(file, '{"_id": "i1", "n": 1}\nnot json\n{"_id": "i2", "n": 2}\n');
+    api.useUserInput(new ScriptedInput({ file: vscode.Uri.file(file), pick: ['Insert'] }));
+    const report = await vscode.commands.executeCommand<{ written: number; failures: { line: number }[] }>('cloudbase.importDocuments', target());
+    assert.equal(report?.written, 2);
+    assert.deepEqual(report?.failures.map((f) => f.line), [2]);
+    assert.equal(await db.countDocuments(COLLECTION), 2);
+
+    const out = join(scratch, 'out.json');
+    api.useUserInput(new ScriptedInput({ saveFile: vscode.Uri.file(out) }));
+    assert.equal(await vscode.commands.executeCommand('cloudbase.exportDocuments', target()), 2);
+    assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as { _id: string }[]).map((d) => d._id), ['i1', 'i2']);
+  });
+
+  test('Delete by query shows the count in the confirmation and deletes exactly those', async () => {
+    await db.deleteDocuments(COLLECTION, {}, { multi: true });
+    await db.insertDocuments(COLLECTION, [{ done: true }, { done: true }, { done: false }]);
+    const input = new ScriptedInput({ input: ['{"done": true}'], confirm: 1 });
+    api.useUserInput(input);
+    assert.equal(await vscode.commands.executeCommand('cloudbase.deleteDocumentsByQuery', target()), 2);
+    assert.ok(input.asked.some((q) => q.includes('Delete 2 documents')), input.asked.join(' | '));
+    assert.equal(await db.countDocuments(COLLECTION), 1);
+  });
+
+  test('Open Collection shows the grid: the page loads under the webview policy, asks for a page and gets it', async () => {
+    await db.deleteDocuments(COLLECTION, {}, { multi: true });
+    await db.insertDocuments(COLLECTION, Array.from({ length: 30 }, (_, i) => ({ _id: `g${String(i).padStart(2, '0')}`, n: i, nested: { i } })));
+    const traffic: { direction: string; message: { type?: string; documents?: { _id: string }[]; total?: number } }[] = [];
+    const observer = api.logPanels.observe((t) => {
+      if (t.panel.startsWith('cloudbase.collection:')) traffic.push(t as never);
+    });
+    try {
+      await vscode.commands.executeCommand('cloudbase.openCollection', target());
+      const page = await waitFor('the first page', () => traffic.find((t) => t.direction === 'toPage' && t.message.type === 'page'));
+      assert.deepEqual(page.message.documents?.map((d) => d._id).slice(0, 3), ['g00', 'g01', 'g02']);
+      assert.equal(page.message.total, 30);
+      const fromPage = traffic.filter((t) => t.direction === 'fromPage').map((t) => t.message.type);
+      assert.deepEqual(fromPage.slice(0, 2), ['ready', 'query']);
+      assert.deepEqual(traffic.filter((t) => t.direction === 'rejected'), []);
+    } finally {
+      observer.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
+
+  test('indexes are created and dropped; the permission is set', async () => {
+    api.useUserInput(new ScriptedInput({ pick: ['Create Index…', 'Unique'], input: ['title: 1, n: -1'] }));
+    await vscode.commands.executeCommand('cloudbase.manageIndexes', target());
+    const created = (await db.listIndexes(COLLECTION)).find((i) => i.name !== '_id_');
+    assert.ok(created);
+    assert.deepEqual(created.keys, [{ field: 'title', direction: 1 }, { field: 'n', direction: -1 }]);
+    assert.equal(created.unique, true);
+    api.useUserInput(new ScriptedInput({ pick: [created.name], confirm: 1 }));
+    await vscode.commands.executeCommand('cloudbase.manageIndexes', target());
+    assert.deepEqual((await db.listIndexes(COLLECTION)).map((i) => i.name), ['_id_']);
+
+    api.useUserInput(new ScriptedInput({ pick: ['Custom security rule…'], input: ['{"read": true, "write": "doc._openid == auth.openid"}'] }));
+    await vscode.commands.executeCommand('cloudbase.setPermission', target());
+    assert.deepEqual(await db.getPermission?.(COLLECTION), { acl: 'CUSTOM', rule: { read: true, write: 'doc._openid == auth.openid' } });
+    api.useUserInput(new ScriptedInput({ pick: ['Nobody reads or writes'] }));
+    await vscode.commands.executeCommand('cloudbase.setPermission', target());
+    assert.deepEqual(await db.getPermission?.(COLLECTION), { acl: 'ADMINONLY' });
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * Cloud functions in a real VS Code, on the seeded demo project: the Functions node lists the
+ * project's functions and follows the folder; wx-server-sdk functions run unchanged from their saved
+ * events, from the palette and from the tree (`profile` writes to the database, calls `login` with
+ * cloud.callFunction and returns getWXContext()); a payload that is not JSON is refused; New Cloud
+ * Function… and Install Dependencies work; Debug Function attaches the Node debugger.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CloudBaseStudioApi } from '../../src/extension/api';
+import type { EnvironmentEntry } from '../../src/extension/environments/registry';
+import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
+import type { PickOptions, UserInput } from '../../src/extension/platform/userInput';
+import type { InvokeResult } from '../../src/shared/model';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const EXTENSION_ID = 'cloudbase-studio.cloudbase-studio';
+
+/** Answers prompts from a list, in order; any other prompt fails the test. */
+class ScriptedInput implements UserInput {
+  readonly asked: string[] = [];
+  constructor(private readonly answers: { pick?: (string | RegExp)[]; input?: string[] }) {}
+
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
+    this.asked.push(`pick: ${options.title}`);
+    const answer = this.answers.pick?.shift();
+    if (answer === undefined) throw new Error(`unexpected pick: ${options.title}`);
+    const offered = await items;
+    const chosen = offered.find((i) => (typeof answer === 'string' ? i.label === answer : answer.test(i.label)));
+    if (!chosen) throw new Error(`${options.title} offers no ${String(answer)}: ${offered.map((i) => i.label).join(', ')}`);
+    return chosen;
+  }
+  async input(options: vscode.InputBoxOptions): Promise<string> {
+    this.asked.push(`input: ${options.title}`);
+    const answer = this.answers.input?.shift();
+    if (answer === undefined) throw new Error(`unexpected input box: ${options.title}`);
+    const invalid = await options.validateInput?.(answer);
+    if (invalid) throw new Error(`the script's answer ${answer} is invalid: ${String(invalid)}`);
+    return answer;
+  }
+  async confirm(message: string): Promise<void> {
+    throw new Error(`unexpected confirmation: ${message}`);
+  }
+  async pickFolder(): Promise<vscode.Uri> {
+    throw new Error('unexpected folder dialog');
+  }
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function inspectorAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    get({ host: '127.0.0.1', port, path: '/json/list', timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+    }).on('error', () => resolve(false));
+  });
+}
+
+suite('Functions: the demo project\'s cloud functions', () => {
+  let api: CloudBaseStudioApi;
+  let environment: EnvironmentEntry;
+  let root: string;
+
+  const item = (node: ExplorerNode): vscode.TreeItem => api.explorer.getTreeItem(node);
+  const labelOf = (node: ExplorerNode): string => {
+    const label = item(node).label;
+    return typeof label === 'string' ? label : (label?.label ?? '');
+  };
+  const children = (node?: ExplorerNode): Promise<ExplorerNode[]> => api.explorer.getChildren(node);
+  async function child(parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
+    const all = await children(parent);
+    const found = all.find((n) => labelOf(n) === label);
+    assert.ok(found, `no "${label}" under ${parent ? labelOf(parent) : 'the root'}: ${all.map(labelOf).join(', ')}`);
+    return found;
+  }
+  const functionsNode = async (): Promise<ExplorerNode> => child(await child(undefined, environment.info.label), 'Functions');
+  const functionNames = async (): Promise<string[]> => (await children(await functionsNode())).map(labelOf);
+  const eventUri = (fn: string, event: string): vscode.Uri => vscode.Uri.file(join(root, 'cloudfunctions', fn, '.events', `${event}.json`));
+  const invoke = (arg?: unknown): Thenable<InvokeResult | undefined> => vscode.commands.executeCommand<InvokeResult | undefined>('cloudbase.invokeFunction', arg);
+
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension<CloudBaseStudioApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    api = await extension.activate();
+    await api.ready;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'no workspace folder is open');
+    root = folder.uri.fsPath;
+    environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project.root === root));
+    await api.environments.start(environment.key);
+  });
+
+  teardown(async () => {
+    api.useUserInput(undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the Functions node lists the project\'s functions with runtime, timeout and memory', async () => {
+    const node = await functionsNode();
+    assert.match(item(node).contextValue ?? '', /\bcloudbase\.functions\b/);
+    const nodes = await children(node);
+    assert.deepEqual(nodes.map(labelOf), ['login', 'products', 'profile', 'todos']);
+    const login = item(nodes[0]);
+    assert.equal(login.description, 'Nodejs20.19');
+    assert.match(String(login.tooltip), /Timeout: 3 s/);
+    assert.match(String(login.tooltip), /Memory: 256 MB/);
+    assert.match(login.contextValue ?? '', /\bcloudbase\.function\b/);
+    assert.equal(login.command?.command, 'vscode.open', 'a click opens index.js');
+  });
+
+  test('a wx-server-sdk function writes to the database, calls another and returns getWXContext(), from its saved event', async () => {
+    const result = await invoke(eventUri('profile', 'default'));
+    assert.ok(result, 'the event ran');
+    assert.equal(result.error, undefined, result.error?.message);
+    const { profile, caller, wxContext } = result.result as Json;
+    assert.equal(profile.nickName, 'Demo visitor');
+    assert.equal(caller.openid, wxContext.OPENID, 'login, called with cloud.callFunction, saw the same user');
+    assert.equal(wxContext.ENV, environment.info.envId);
+    assert.equal(wxContext.SOURCE, 'wx_client');
+    const backend = await api.environments.backend(environment.key);
+    const stored = await backend.database.getDocument('users', profile._id);
+    assert.equal(stored?._openid, wxContext.OPENID, 'the write is in the local database');
+    assert.deepEqual(result.logs.map((l) => l.kind).filter((k) => k !== 'log'), ['start', 'end']);
+    const calledLogs = await backend.logs!.query({ functionName: 'login' });
+    assert.ok(calledLogs.some((e) => e.kind === 'end'), 'the called function has its own logs');
+  });
+
+  test('from the palette: choose a function and a saved event, run it from the editor, then Invoke Again', async () => {
+    const script = new ScriptedInput({ pick: ['todos', 'list'] });
+    api.useUserInput(script);
+    assert.equal(await invoke(), undefined, 'choosing opens the event to edit');
+    assert.deepEqual(script.asked, ['pick: Choose a cloud function', 'pick: Choose an event for todos']);
+    const editor = await waitFor('the event in an editor', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.fsPath === eventUri('todos', 'list').fsPath ? active : undefined;
+    });
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    assert.ok(
+      lenses.some((l) => l.command?.command === 'cloudbase.invokeFunction' && /Invoke todos/.test(l.command.title)),
+      `CodeLenses: ${lenses.map((l) => l.command?.title).join(', ')}`,
+    );
+    assert.ok(lenses.some((l) => l.command?.command === 'cloudbase.debugFunction'));
+
+    const first = await invoke();
+    assert.ok(first && !first.error, first?.error?.message);
+    assert.ok(Array.isArray((first.result as Json).items));
+    const again = await vscode.commands.executeCommand<InvokeResult | undefined>('cloudbase.invokeFunctionAgain');
+    assert.ok(again && !again.error);
+    assert.notEqual(again.requestId, first.requestId);
+    assert.deepEqual(again.result, first.result);
+  });
+
+  test('from the tree: Invoke Function… on a function opens its saved event, edited text runs and is saved', async () => {
+    const login = await child(await functionsNode(), 'login');
+    api.useUserInput(new ScriptedInput({ pick: ['default'] }));
+    await invoke(login);
+    const editor = await waitFor('login\'s event', () => (vscode.window.activeTextEditor?.document.uri.fsPath === eventUri('login', 'default').fsPath ? vscode.window.activeTextEditor : undefined));
+    const original = editor.document.getText();
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), '{ "from": "the tree" }\n'));
+    const result = await invoke(editor.document.uri);
+    assert.ok(result && !result.error, result?.error?.message);
+    assert.equal(editor.document.isDirty, false, 'the event that ran is saved');
+    writeFileSync(editor.document.uri.fsPath, original);
+    assert.equal((result.result as Json).env, environment.info.envId);
+  });
+
+  test('Rename Event… renames the saved event; Invoke Again follows it', async () => {
+    // A copy of the demo's event: the demo's own stay as they are for the other suites.
+    writeFileSync(eventUri('products', 'e2e-rename').fsPath, '{ "category": "tea" }\n');
+    await invoke(eventUri('products', 'e2e-rename'));
+    const script = new ScriptedInput({ input: ['e2e renamed'] });
+    api.useUserInput(script);
+    const renamed = await vscode.commands.executeCommand<vscode.Uri>('cloudbase.renameFunctionEvent', eventUri('products', 'e2e-rename'));
+    assert.equal(renamed?.fsPath, eventUri('products', 'e2e renamed').fsPath);
+    assert.deepEqual(script.asked, ['input: Event of products']);
+    const again = await vscode.commands.executeCommand<InvokeResult>('cloudbase.invokeFunctionAgain');
+    assert.ok(again && !again.error, again?.error?.message);
+    assert.ok((again.result as Json).items.every((p: Json) => typeof p.price === 'number'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(renamed.fsPath);
+  });
+
+  test('a payload that is not JSON gets a diagnostic and does not run', async () => {
+    const uri = eventUri('todos', 'broken');
+    writeFileSync(uri.fsPath, '{\n  "action": "list",\n}\n');
+    const backend = await api.environments.backend(environment.key);
+    const before = (await backend.logs!.query({ functionName: 'todos' })).length;
+    assert.equal(await invoke(uri), undefined);
+    const diagnostics = vscode.languages.getDiagnostics(uri);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].source, 'CloudBase');
+    assert.equal(diagnostics[0].range.start.line, 2);
+    assert.equal((await backend.logs!.query({ functionName: 'todos' })).length, before, 'nothing ran');
+    rmSync(uri.fsPath);
+  });
+
+  test('a function added, edited and removed on disk shows in the tree without a reload', async () => {
+    const folder = join(root, 'cloudfunctions', 'e2eAdded');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'index.js'), 'exports.main = async () => "added";\n');
+    await waitFor('e2eAdded in the tree', async () => ((await functionNames()).includes('e2eAdded') ? true : undefined));
+    writeFileSync(join(folder, 'config.json'), JSON.stringify({ timeout: 7 }));
+    await waitFor('the new timeout in the tooltip', async () => {
+      const node = (await children(await functionsNode())).find((n) => labelOf(n) === 'e2eAdded');
+      return node && /Timeout: 7 s/.test(String(item(node).tooltip)) ? true : undefined;
+    });
+    rmSync(folder, { recursive: true, force: true });
+    await waitFor('e2eAdded gone', async () => (!(await functionNames()).includes('e2eAdded') ? true : undefined));
+  });
+
+  test('New Cloud Function… creates it from a template, opens index.js, shows it in the tree, and it runs', async () => {
+    const script = new ScriptedInput({ pick: ['Database CRUD'], input: ['e2eCrud'] });
+    api.useUserInput(script);
+    const folder = await vscode.commands.executeCommand<string>('cloudbase.newFunction', await functionsNode());
+    assert.deepEqual(script.asked, ['pick: New Cloud Function', 'input: New Cloud Function']);
+    assert.equal(folder, join(root, 'cloudfunctions', 'e2eCrud'));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, join(folder, 'index.js'));
+    assert.ok((await functionNames()).includes('e2eCrud'));
+
+    // Its first Invoke creates the default event; this one adds a to-do.
+    await invoke({ envKey: environment.key, name: 'e2eCrud', folder });
+    const uri = eventUri('e2eCrud', 'default');
+    const editor = await waitFor('the new event', () => (vscode.window.activeTextEditor?.document.uri.fsPath === uri.fsPath ? vscode.window.activeTextEditor : undefined));
+    assert.equal(editor.document.getText(), '{}\n');
+    const payload = JSON.stringify({ action: 'add', collection: 'todos', data: { title: 'from a new function' } });
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), payload));
+    const result = await invoke(uri);
+    assert.ok(result && !result.error, result?.error?.message);
+    const backend = await api.environments.backend(environment.key);
+    const stored = await backend.database.getDocument('todos', (result.result as Json)._id);
+    assert.equal(stored?.title, 'from a new function');
+  });
+
+  test('missing dependencies: a coded error, then Install Dependencies runs npm install and the invocation again', async () => {
+    const folder = join(root, 'cloudfunctions', 'e2eDeps');
+    const vendor = join(folder, 'vendor', 'helper');
+    mkdirSync(vendor, { recursive: true });
+    writeFileSync(join(vendor, 'package.json'), JSON.stringify({ name: 'e2e-helper', version: '1.0.0', main: 'index.js' }));
+    writeFileSync(join(vendor, 'index.js'), 'exports.shout = (s) => String(s).toUpperCase();\n');
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'e2e-deps', version: '1.0.0', dependencies: { 'e2e-helper': 'file:./vendor/helper' } }));
+    writeFileSync(join(folder, 'index.js'), "const { shout } = require('e2e-helper');\nexports.main = async (event) => shout(event.text);\n");
+    mkdirSync(join(folder, '.events'));
+    const uri = eventUri('e2eDeps', 'default');
+    writeFileSync(uri.fsPath, '{ "text": "installed" }\n');
+
+    const failed = await invoke(uri);
+    assert.equal(failed?.error?.code, 'DependenciesMissing');
+    assert.match(failed.error.message, /e2e-helper/);
+    const node = await waitFor('e2eDeps marked', async () => {
+      const found = (await children(await functionsNode())).find((n) => labelOf(n) === 'e2eDeps');
+      return found && /\bcloudbase\.dependenciesMissing\b/.test(item(found).contextValue ?? '') ? found : undefined;
+    });
+    assert.ok(node);
+
+    const rerun = await vscode.commands.executeCommand<InvokeResult>('cloudbase.installFunctionDependencies', { envKey: environment.key, name: 'e2eDeps', folder, then: uri });
+    assert.ok(rerun && !rerun.error, rerun?.error?.message);
+    assert.equal(rerun.result, 'INSTALLED');
+  });
+
+  test('Debug Function attaches the Node debugger to the reported port, a breakpoint is hit, and stopping returns to normal', async function () {
+    const started: vscode.DebugSession[] = [];
+    const listener = vscode.debug.onDidStartDebugSession((s) => started.push(s));
+    // Setting a breakpoint is asynchronous: the invocation waits until the debugger confirms it.
+    let confirm!: () => void;
+    const confirmed = new Promise<void>((resolve) => (confirm = resolve));
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (m: Json) => {
+          if (m.type === 'response' && m.command === 'setBreakpoints' && m.body?.breakpoints?.some((b: Json) => b.verified && /login[\\/]index\.js$/.test(b.source?.path ?? ''))) confirm();
+        },
+      }),
+    });
+    const file = vscode.Uri.file(join(root, 'cloudfunctions', 'login', 'index.js'));
+    const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(6, 0)));
+    try {
+      const login = await child(await functionsNode(), 'login');
+      const { port } = (await vscode.commands.executeCommand<{ port: number; sessionId: string }>('cloudbase.debugFunction', login)) ?? { port: 0 };
+      assert.ok(port > 0, 'the runtime reported the inspector port');
+      const session = started.find((s) => s.configuration.port === port);
+      assert.ok(session, `a debug session attached to port ${port}: ${started.map((s) => `${s.type}:${String(s.configuration.port)}`).join(', ')}`);
+      assert.equal(session.configuration.request, 'attach');
+      assert.ok(await inspectorAnswers(port));
+
+      vscode.debug.addBreakpoints([breakpoint]);
+      const settle = (): Promise<true | undefined> => Promise.race([confirmed.then(() => true as const), new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))]);
+      await waitFor('the breakpoint to be set', settle);
+      const running = invoke(eventUri('login', 'default'));
+      const frame = await waitFor('the breakpoint in login/index.js', () => {
+        const active = vscode.debug.activeStackItem;
+        return active instanceof vscode.DebugStackFrame ? active : undefined;
+      });
+      const frames = (await frame.session.customRequest('stackTrace', { threadId: frame.threadId })) as { stackFrames: { line: number; source?: { path?: string } }[] };
+      assert.equal(frames.stackFrames[0].line, 7);
+      assert.match(frames.stackFrames[0].source?.path ?? '', /login[\\/]index\.js$/);
+      await frame.session.customRequest('continue', { threadId: frame.threadId });
+      const result = await running;
+      assert.ok(result && !result.error, result?.error?.message);
+
+      vscode.debug.removeBreakpoints([breakpoint]);
+      await vscode.debug.stopDebugging(session);
+      await waitFor('the debug process to end', async () => ((await inspectorAnswers(port)) ? undefined : true));
+      const normal = await invoke(eventUri('login', 'default'));
+      assert.ok(normal && !normal.error, 'runs normally again');
+    } finally {
+      listener.dispose();
+      tracker.dispose();
+      vscode.debug.removeBreakpoints([breakpoint]);
+    }
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * Storage in a real VS Code on the seeded demo project: the tree lists the seeded files, pages a
+ * large folder with Load more, uploads by command and by drop (with Replace / Skip / Keep both),
+ * downloads, deletes a multi-selection, and copies file IDs and temporary URLs that work.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CloudBaseStudioApi } from '../../src/extension/api';
+import type { EnvironmentEntry } from '../../src/extension/environments/registry';
+import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
+import type { PickOptions, UserInput } from '../../src/extension/platform/userInput';
+
+const EXTENSION_ID = 'cloudbase-studio.cloudbase-studio';
+
+class ScriptedInput implements UserInput {
+  readonly asked: string[] = [];
+  constructor(private readonly answers: { pick?: string[]; input?: string[]; confirm?: number; folder?: vscode.Uri }) {}
+
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
+    this.asked.push(`pick: ${options.title}`);
+    const answer = this.answers.pick?.shift();
+    if (answer === undefined) throw new Error(`unexpected pick: ${options.title}`);
+    const chosen = (await items).find((i) => i.label === answer);
+    if (!chosen) throw new Error(`${options.title} offers no ${answer}`);
+    return chosen;
+  }
+  async input(options: vscode.InputBoxOptions): Promise<string> {
+    this.asked.push(`input: ${options.title}`);
+    const answer = this.answers.input?.shift();
+    if (answer === undefined) throw new Error(`unexpected input box: ${options.title}`);
+    return answer;
+  }
+  async confirm(message: string, _action: string, detail?: string): Promise<void> {
+    this.asked.push(`confirm: ${message} ${detail ?? ''}`);
+    if (!this.answers.confirm) throw new Error(`unexpected confirmation: ${message}`);
+    this.answers.confirm--;
+  }
+  async pickFolder(): Promise<vscode.Uri> {
+    this.asked.push('folder');
+    if (!this.answers.folder) throw new Error('unexpected folder dialog');
+    return this.answers.folder;
+  }
+}
+
+suite('Storage: the demo project\'s files', () => {
+  let api: CloudBaseStudioApi;
+  let environment: EnvironmentEntry;
+  let storageRoot: string;
+  let scratch: string;
+
+  const item = (node: ExplorerNode): vscode.TreeItem => api.explorer.getTreeItem(node);
+  const labelOf = (node: ExplorerNode): string => {
+    const label = item(node).label;
+    return typeof label === 'string' ? label : (label?.label ?? '');
+  };
+  const children = (node?: ExplorerNode): Promise<ExplorerNode[]> => api.explorer.getChildren(node);
+  async function child(parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
+    const all = await children(parent);
+    const found = all.find((n) => labelOf(n) === label);
+    assert.ok(found, `no "${label}" under ${parent ? labelOf(parent) : 'the root'}: ${all.map(labelOf).join(', ')}`);
+    return found;
+  }
+  const storageNode = async (): Promise<ExplorerNode> => child(await child(undefined, environment.info.label), 'Storage');
+  const folderNode = async (name: string): Promise<ExplorerNode> => child(await storageNode(), name);
+
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension<CloudBaseStudioApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    await api.ready;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const found = api.environments.list().find((e) => e.project.root === folder.uri.fsPath);
+    assert.ok(found, 'the demo project is not an environment');
+    environment = found;
+    await api.environments.start(environment.key);
+    storageRoot = join(folder.uri.fsPath, '.cloudbase', 'local', 'storage');
+    scratch = mkdtempSync(join(tmpdir(), 'cbs-storage-eh-'));
+  });
+  suiteTeardown(() => rmSync(scratch, { recursive: true, force: true }));
+  teardown(() => api.useUserInput(undefined));
+
+  test('lists the seeded folders first, then files, with size and type in the tooltip', async () => {
+    const labels = (await children(await storageNode())).map(labelOf);
+    assert.deepEqual(labels.slice(0, 2), ['avatars', 'products']);
+    assert.ok(labels.includes('welcome.txt'), labels.join(', '));
+    const welcome = await child(await storageNode(), 'welcome.txt');
+    const tooltip = String(item(welcome).tooltip);
+    assert.match(tooltip, /Size: /);
+    assert.match(tooltip, /Type: text\/plain/);
+    assert.deepEqual((await children(await folderNode('avatars'))).map(labelOf), ['user-01.svg', 'user-02.svg', 'user-03.svg']);
+  });
+
+  test('pages a large folder 50 at a time with Load more', async () => {
+    const backend = await api.environments.backend(environment.key);
+    assert.ok(backend.storage);
+    for (let i = 0; i < 60; i++) await backend.storage.upload(`bulk/f${String(i).padStart(3, '0')}.txt`, { data: Buffer.from(String(i)) }, { overwrite: true });
+    await vscode.commands.executeCommand('cloudbase.refresh');
+    const bulk = await folderNode('bulk');
+    const first = await children(bulk);
+    assert.equal(first.length, 51);
+    const more = first[50];
+    assert.equal(labelOf(more), 'Load more…');
+    await vscode.commands.executeCommand(item(more).command?.command as string, more);
+    const all = await children(bulk);
+    assert.equal(all.length, 60);
+    assert.equal(labelOf(all[59]), 'f059.txt');
+  });
+
+  test('Upload Files… puts files into the folder, and Keep both keeps the old one', async () => {
+    const a = join(scratch, 'user-01.svg');
+    writeFileSync(a, '<svg>new</svg>');
+    const before = readFileSync(join(storageRoot, 'avatars', 'user-01.svg'), 'utf8');
+    const input = new ScriptedInput({ pick: ['Keep both'] });
+    api.useUserInput(input);
+    await vscode.commands.executeCommand('cloudbase.storage.uploadFiles', await folderNode('avatars'), [vscode.Uri.file(a)]);
+    assert.deepEqual(input.asked, ['pick: "avatars/user-01.svg" already exists']);
+    assert.equal(readFileSync(join(storageRoot, 'avatars', 'user-01.svg'), 'utf8'), before);
+    assert.equal(readFileSync(join(storageRoot, 'avatars', 'user-01 (1).svg'), 'utf8'), '<svg>new</svg>');
+    const labels = (await children(await folderNode('avatars'))).map(labelOf);
+    assert.ok(labels.includes('user-01 (1).svg'), labels.join(', '));
+  });
+
+  test('a folder dropped from the Explorer uploads with its layout; Replace and Skip answer conflicts', async () => {
+    const dropped = join(scratch, 'drop');
+    mkdirSync(join(dropped, 'inner'), { recursive: true });
+    writeFileSync(join(dropped, 'one.txt'), 'one v1');
+    writeFileSync(join(dropped, 'inner', 'two.txt'), 'two v1');
+    const transfer = new vscode.DataTransfer();
+    transfer.set('text/uri-list', new vscode.DataTransferItem(vscode.Uri.file(dropped).toString()));
+    const products = await folderNode('products');
+    await api.storageDrop.handleDrop(products, transfer, new vscode.CancellationTokenSource().token);
+    assert.equal(readFileSync(join(storageRoot, 'products', 'drop', 'one.txt'), 'utf8'), 'one v1');
+    assert.equal(readFileSync(join(storageRoot, 'products', 'drop', 'inner', 'two.txt'), 'utf8'), 'two v1');
+
+    writeFileSync(join(dropped, 'inner', 'two.txt'), 'two v2');
+    writeFileSync(join(dropped, 'one.txt'), 'one v2');
+    const input = new ScriptedInput({ pick: ['Replace', 'Skip'] });
+    api.useUserInput(input);
+    const again = new vscode.DataTransfer();
+    again.set('text/uri-list', new vscode.DataTransferItem(`${vscode.Uri.file(join(dropped, 'inner')).toString()}\r\n${vscode.Uri.file(join(dropped, 'one.txt')).toString()}`));
+    await api.storageDrop.handleDrop(await child(await folderNode('products'), 'drop'), again, new vscode.CancellationTokenSource().token);
+    assert.equal(input.asked.length, 2, input.asked.join('; '));
+    assert.equal(readFileSync(join(storageRoot, 'products', 'drop', 'inner', 'two.txt'), 'utf8'), 'two v2', 'replaced');
+    assert.equal(readFileSync(join(storageRoot, 'products', 'drop', 'one.txt'), 'utf8'), 'one v1', 'skipped');
+  });
+
+  test('downloads a folder to a chosen place', async () => {
+    const target = join(scratch, 'downloads');
+    mkdirSync(target);
+    api.useUserInput(new ScriptedInput({ folder: vscode.Uri.file(target) }));
+    await vscode.commands.executeCommand('cloudbase.storage.download', await folderNode('avatars'));
+    assert.equal(readFileSync(join(target, 'avatars', 'user-02.svg'), 'utf8'), readFileSync(join(storageRoot, 'avatars', 'user-02.svg'), 'utf8'));
+    assert.ok(existsSync(join(target, 'avatars', 'user-01 (1).svg')));
+  });
+
+  test('copies a file ID and a temporary URL that downloads', async () => {
+    const welcome = await child(await storageNode(), 'welcome.txt');
+    await vscode.commands.executeCommand('cloudbase.storage.copyFileId', welcome);
+    assert.equal(await vscode.env.clipboard.readText(), `cloud://${environment.info.envId}.7463-${environment.info.envId}/welcome.txt`);
+    await vscode.commands.executeCommand('cloudbase.storage.copyTemporaryUrl', welcome);
+    const url = await vscode.env.clipboard.readText();
+    const body = await new Promise<string>((resolve, reject) => {
+      get(url, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve(`${res.statusCode}:${text}`));
+      }).on('error', reject);
+    });
+    assert.equal(body, `200:${readFileSync(join(storageRoot, 'welcome.txt'), 'utf8')}`);
+  });
+
+  test('opens a text file in an editor', async () => {
+    await vscode.commands.executeCommand('cloudbase.storage.openFile', await child(await storageNode(), 'welcome.txt'));
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'no editor opened');
+    assert.equal(editor.document.getText(), readFileSync(join(storageRoot, 'welcome.txt'), 'utf8'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('deletes a multi-selection after a confirmation that counts the files', async () => {
+    const avatars = await folderNode('avatars');
+    const [one, two] = await children(avatars);
+    const input = new ScriptedInput({ confirm: 1 });
+    api.useUserInput(input);
+    await vscode.commands.executeCommand('cloudbase.storage.delete', one, [one, two]);
+    assert.equal(input.asked.length, 1);
+    assert.match(input.asked[0], /2 items.*2 files will be deleted/);
+    assert.equal(existsSync(join(storageRoot, 'avatars', labelOf(one))), false);
+    assert.equal(existsSync(join(storageRoot, 'avatars', labelOf(two))), false);
+    const left = (await children(await folderNode('avatars'))).map(labelOf);
+    assert.ok(!left.includes(labelOf(one)) && !left.includes(labelOf(two)), left.join(', '));
+  });
+
+  test('New Folder… creates an empty folder the tree shows', async () => {
+    api.useUserInput(new ScriptedInput({ input: ['fresh'] }));
+    await vscode.commands.executeCommand('cloudbase.storage.createFolder', await storageNode());
+    assert.ok(existsSync(join(storageRoot, 'fresh')));
+    const fresh = await folderNode('fresh');
+    assert.deepEqual((await children(fresh)).map(labelOf), ['No files']);
+  });
+});

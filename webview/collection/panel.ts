@@ -1,0 +1,409 @@
+/**
+ * The collection page: query bar, toolbar, the grid of one page of documents, the cell editor and
+ * a status line. The page keeps the query and the cursors of the pages it has seen (saved with
+ * setState), so next and previous are single cursor reads however deep the page is. Renders into
+ * the light DOM so the page's codicon stylesheet reaches the grid.
+ */
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import type { DocumentJson, JsonValue } from '../../src/shared/model';
+import type {
+  CollectionHostMessage,
+  CollectionPageMessage,
+  CollectionPanelState,
+  CollectionPanelTarget,
+  PanelCommand,
+  QueryText,
+  RunQuery,
+} from '../../src/shared/protocol/collectionPanel';
+import { HostBridge } from '../shared/host';
+import { VALUE_TYPES, cellText, columnsOf, editText, parseObject, parseProjection, parseSort, parseValue, typeOf, type ValueType } from './values';
+
+type Bridge = HostBridge<CollectionHostMessage, CollectionPageMessage, CollectionPanelState>;
+
+interface CellEdit {
+  asRead: DocumentJson;
+  path: string;
+  type: ValueType;
+  text: string;
+  requestId?: number;
+  /** Set when the save met a newer stored document. */
+  conflict?: { deleted: boolean };
+  error?: string;
+}
+
+const DEFAULT_QUERY: QueryText = { filter: '{}', sort: '{}', projection: '{}', limit: 50 };
+
+export class CollectionPanel extends LitElement {
+  private readonly bridge: Bridge = new HostBridge();
+  private target?: CollectionPanelTarget;
+  private strings: Record<string, string> = {};
+  private pageSizes = [20, 50, 100, 500];
+  private query: QueryText = { ...DEFAULT_QUERY };
+  /** The query the shown page belongs to (the bar may hold unsent edits). */
+  private running?: RunQuery;
+  private cursors: (string | null)[] = [null];
+  private pageIndex = 0;
+  private documents: DocumentJson[] = [];
+  private nextCursor?: string;
+  private total?: number;
+  private selected = new Set<string>();
+  private expanded = new Set<string>();
+  private loading = false;
+  private queryError?: string;
+  private edit?: CellEdit;
+  private requestId = 0;
+  private pendingQuery = -1;
+  private renderMs?: number;
+  private hostMs?: number;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.bridge.reportErrors((message) => ({ type: 'pageError', message }));
+    this.bridge.listen((m) => this.receive(m));
+    this.bridge.post({ type: 'ready' });
+  }
+
+  private t(key: string, ...args: (string | number)[]): string {
+    const text = this.strings[key] ?? key;
+    return text.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
+  }
+
+  private receive(m: CollectionHostMessage): void {
+    switch (m.type) {
+      case 'init': {
+        this.target = m.target;
+        this.strings = m.strings;
+        this.pageSizes = m.pageSizes;
+        const saved = this.bridge.savedState() as Partial<CollectionPanelState> | undefined;
+        if (saved && saved.target?.envKey === m.target.envKey && saved.target.collection === m.target.collection && saved.query && Array.isArray(saved.cursors)) {
+          this.query = { ...DEFAULT_QUERY, ...saved.query };
+          this.cursors = saved.cursors.length > 0 ? saved.cursors : [null];
+          this.pageIndex = Math.min(Math.max(0, saved.pageIndex ?? 0), this.cursors.length - 1);
+          this.expanded = new Set(saved.expanded ?? []);
+        }
+        this.load(this.pageIndex, true);
+        return;
+      }
+      case 'page': {
+        if (m.requestId !== this.pendingQuery) return;
+        const received = performance.now();
+        this.loading = false;
+        this.queryError = undefined;
+        this.documents = m.documents;
+        this.nextCursor = m.nextCursor;
+        if (m.total !== undefined) this.total = m.total;
+        this.hostMs = m.elapsedMs;
+        const ids = new Set(m.documents.map((d) => d._id));
+        this.selected = new Set([...this.selected].filter((id) => ids.has(id)));
+        this.saveState();
+        this.requestUpdate();
+        void this.updateComplete.then(() => {
+          // Reading the table's height forces style and layout, so the figure covers them too.
+          void this.querySelector('table.grid')?.getBoundingClientRect().height;
+          this.renderMs = performance.now() - received;
+          this.dataset.renderMs = this.renderMs.toFixed(1);
+          this.dataset.page = String(this.pageIndex);
+          this.requestUpdate();
+        });
+        return;
+      }
+      case 'queryError':
+        if (m.requestId !== this.pendingQuery) return;
+        this.loading = false;
+        this.queryError = m.message;
+        this.requestUpdate();
+        return;
+      case 'saved':
+        if (this.edit?.requestId !== m.requestId) return;
+        this.documents = this.documents.map((d) => (d._id === m.document._id ? m.document : d));
+        this.edit = undefined;
+        this.requestUpdate();
+        return;
+      case 'conflict':
+        if (this.edit?.requestId !== m.requestId) return;
+        this.edit = { ...this.edit, requestId: undefined, conflict: { deleted: m.stored === undefined } };
+        this.requestUpdate();
+        return;
+      case 'editError':
+        if (this.edit?.requestId !== m.requestId) return;
+        this.edit = { ...this.edit, requestId: undefined, error: m.message };
+        this.requestUpdate();
+        return;
+      case 'changed':
+        this.load(this.pageIndex, true);
+        return;
+    }
+  }
+
+  /** The bar's query, or undefined with the reason shown beside the field. */
+  private parsedQuery(): RunQuery | undefined {
+    const filter = parseObject(this.query.filter);
+    const sort = parseSort(this.query.sort);
+    const projection = parseProjection(this.query.projection);
+    if (!filter.ok || !sort.ok || !projection.ok) return undefined;
+    return { filter: filter.value, sort: sort.value, projection: projection.value, limit: this.query.limit };
+  }
+
+  private load(pageIndex: number, count: boolean): void {
+    const query = pageIndex === 0 || !this.running ? this.parsedQuery() : this.running;
+    if (!query) return;
+    this.running = query;
+    this.pageIndex = pageIndex;
+    this.loading = true;
+    this.pendingQuery = ++this.requestId;
+    const cursor = this.cursors[pageIndex] ?? undefined;
+    this.bridge.post({ type: 'query', requestId: this.pendingQuery, query, cursor, count });
+    this.requestUpdate();
+  }
+
+  private run(): void {
+    this.cursors = [null];
+    this.running = undefined;
+    this.selected.clear();
+    this.load(0, true);
+  }
+
+  private next(): void {
+    if (!this.nextCursor || this.loading) return;
+    this.cursors = [...this.cursors.slice(0, this.pageIndex + 1), this.nextCursor];
+    this.load(this.pageIndex + 1, false);
+  }
+
+  private previous(): void {
+    if (this.pageIndex === 0 || this.loading) return;
+    this.load(this.pageIndex - 1, false);
+  }
+
+  private saveState(): void {
+    if (!this.target) return;
+    this.bridge.saveState({ target: this.target, query: this.query, cursors: this.cursors, pageIndex: this.pageIndex, expanded: [...this.expanded] });
+  }
+
+  private setQuery(field: keyof QueryText, value: string): void {
+    this.query = { ...this.query, [field]: field === 'limit' ? Number(value) : value };
+    this.saveState();
+    this.requestUpdate();
+  }
+
+  private command(command: PanelCommand): void {
+    this.bridge.post({ type: 'command', command });
+  }
+
+  private selectedDocuments(): DocumentJson[] {
+    return this.documents.filter((d) => this.selected.has(d._id));
+  }
+
+  private toggleRow(id: string, only: boolean): void {
+    if (only) this.selected = new Set(this.selected.has(id) && this.selected.size === 1 ? [] : [id]);
+    else if (this.selected.has(id)) this.selected.delete(id);
+    else this.selected.add(id);
+    this.requestUpdate();
+  }
+
+  private startEdit(document: DocumentJson, path: string): void {
+    if (path === '_id') return;
+    const value = document[path];
+    this.edit = { asRead: document, path, type: value === undefined ? 'string' : typeOf(value), text: editText(value) };
+    this.requestUpdate();
+    void this.updateComplete.then(() => (this.querySelector('.cell-editor .value') as HTMLElement | null)?.focus());
+  }
+
+  private saveEdit(force = false): void {
+    const edit = this.edit;
+    if (!edit) return;
+    const parsed = parseValue(edit.text, edit.type);
+    if (!parsed.ok) return;
+    const requestId = ++this.requestId;
+    this.edit = { ...edit, requestId, conflict: undefined, error: undefined };
+    this.bridge.post({ type: 'editField', requestId, asRead: edit.asRead, path: edit.path, value: parsed.value, force });
+    this.requestUpdate();
+  }
+
+  private cancelEdit(): void {
+    this.edit = undefined;
+    this.requestUpdate();
+  }
+
+  private compareEdit(): void {
+    const edit = this.edit;
+    const parsed = edit && parseValue(edit.text, edit.type);
+    if (edit && parsed?.ok) this.bridge.post({ type: 'compareField', asRead: edit.asRead, path: edit.path, value: parsed.value });
+  }
+
+  private reloadAfterConflict(): void {
+    this.edit = undefined;
+    this.load(this.pageIndex, false);
+  }
+
+  override render(): TemplateResult {
+    if (!this.target) return html`<div class="status">${this.t('loading')}</div>`;
+    return html`${this.renderQueryBar()}${this.renderToolbar()}${this.edit ? this.renderEditor(this.edit) : nothing}
+      <div class="grid-scroll">${this.renderGrid()}</div>
+      ${this.renderStatus()}`;
+  }
+
+  private renderQueryBar(): TemplateResult {
+    const filter = parseObject(this.query.filter);
+    const sort = parseSort(this.query.sort);
+    const projection = parseProjection(this.query.projection);
+    const valid = filter.ok && sort.ok && projection.ok;
+    const field = (key: 'filter' | 'sort' | 'projection', label: string, ok: boolean, error: string): TemplateResult => html`
+      <label class="query-field ${key}">
+        <span>${label}</span>
+        <vscode-textfield
+          class=${key}
+          .value=${this.query[key]}
+          ?invalid=${!ok}
+          placeholder=${key === 'filter' ? this.t('filterPlaceholder') : '{}'}
+          @input=${(e: Event) => this.setQuery(key, (e.target as HTMLInputElement).value)}
+          @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && valid && this.run()}
+        ></vscode-textfield>
+        ${ok ? nothing : html`<span class="field-error">${error}</span>`}
+      </label>`;
+    return html`<div class="query-bar">
+      ${field('filter', this.t('filter'), filter.ok, filter.ok ? '' : this.t('invalidJson', filter.error))}
+      ${field('sort', this.t('sort'), sort.ok, this.t('invalidSort'))}
+      ${field('projection', this.t('projection'), projection.ok, this.t('invalidProjection'))}
+      <label class="query-field limit">
+        <span>${this.t('limit')}</span>
+        <vscode-single-select class="limit" .value=${String(this.query.limit)} @change=${(e: Event) => this.setQuery('limit', (e.target as HTMLSelectElement).value)}>
+          ${this.pageSizes.map((n) => html`<vscode-option value=${String(n)} ?selected=${n === this.query.limit}>${n}</vscode-option>`)}
+        </vscode-single-select>
+      </label>
+      <vscode-button class="run" ?disabled=${!valid} @click=${() => this.run()}>${this.t('run')}</vscode-button>
+    </div>`;
+  }
+
+  private renderToolbar(): TemplateResult {
+    const selected = this.selectedDocuments();
+    const tool = (cls: string, icon: string, label: string, action: () => void, disabled = false): TemplateResult =>
+      html`<vscode-toolbar-button class=${cls} icon=${icon} label=${label} title=${label} ?disabled=${disabled} @click=${action}></vscode-toolbar-button>`;
+    return html`<div class="toolbar">
+      ${tool('refresh', 'refresh', this.t('refresh'), () => this.load(this.pageIndex, true))}
+      ${tool('insert', 'add', this.t('insert'), () => this.bridge.post({ type: 'insert' }))}
+      ${tool('duplicate', 'copy', this.t('duplicate'), () => this.bridge.post({ type: 'insert', template: selected[0] }), selected.length !== 1)}
+      ${tool('edit-json', 'json', this.t('editJson'), () => this.bridge.post({ type: 'editJson', id: selected[0]._id }), selected.length !== 1)}
+      ${tool('delete-selected', 'trash', this.t('deleteSelected'), () => this.bridge.post({ type: 'delete', ids: selected.map((d) => d._id) }), selected.length === 0)}
+      <span class="separator"></span>
+      ${tool('delete-by-query', 'filter', this.t('deleteByQuery'), () => this.command('deleteByQuery'))}
+      ${tool('import', 'cloud-upload', this.t('import'), () => this.command('import'))}
+      ${tool('export', 'cloud-download', this.t('export'), () => this.command('export'))}
+      ${tool('indexes', 'list-tree', this.t('indexes'), () => this.command('indexes'))}
+      ${tool('permission', 'shield', this.t('permission'), () => this.command('permission'))}
+      <span class="spacer"></span>
+      <span class="selection">${selected.length > 0 ? this.t('selected', selected.length) : ''}</span>
+    </div>`;
+  }
+
+  private renderEditor(edit: CellEdit): TemplateResult {
+    const parsed = parseValue(edit.text, edit.type);
+    const busy = edit.requestId !== undefined;
+    const set = (patch: Partial<CellEdit>): void => {
+      this.edit = { ...edit, ...patch };
+      this.requestUpdate();
+    };
+    return html`<div class="cell-editor">
+      <span class="title">${this.t('editCell', `${edit.asRead._id} · ${edit.path}`)}</span>
+      <vscode-single-select class="type" .value=${edit.type} @change=${(e: Event) => set({ type: (e.target as HTMLSelectElement).value as ValueType })}>
+        ${VALUE_TYPES.map((t) => html`<vscode-option value=${t} ?selected=${t === edit.type}>${t}</vscode-option>`)}
+      </vscode-single-select>
+      ${edit.type === 'null'
+        ? nothing
+        : edit.type === 'json'
+          ? html`<vscode-textarea class="value" rows="4" .value=${edit.text} @input=${(e: Event) => set({ text: (e.target as HTMLTextAreaElement).value })}></vscode-textarea>`
+          : html`<vscode-textfield
+              class="value"
+              .value=${edit.text}
+              ?invalid=${!parsed.ok}
+              @input=${(e: Event) => set({ text: (e.target as HTMLInputElement).value })}
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.key === 'Enter') this.saveEdit();
+                if (e.key === 'Escape') this.cancelEdit();
+              }}
+            ></vscode-textfield>`}
+      ${parsed.ok ? nothing : html`<span class="field-error">${this.t('invalidValue', edit.type)}</span>`}
+      <vscode-button class="save" ?disabled=${!parsed.ok || busy} @click=${() => this.saveEdit()}>${this.t('save')}</vscode-button>
+      <vscode-button class="cancel" secondary @click=${() => this.cancelEdit()}>${this.t('cancel')}</vscode-button>
+      ${edit.conflict
+        ? html`<div class="conflict" role="alert">
+            <span>${this.t(edit.conflict.deleted ? 'deletedConflict' : 'conflict')}</span>
+            <vscode-button class="compare" secondary ?disabled=${edit.conflict.deleted} @click=${() => this.compareEdit()}>${this.t('compare')}</vscode-button>
+            <vscode-button class="overwrite" secondary ?disabled=${edit.conflict.deleted} @click=${() => this.saveEdit(true)}>${this.t('overwrite')}</vscode-button>
+            <vscode-button class="reload" secondary @click=${() => this.reloadAfterConflict()}>${this.t('reload')}</vscode-button>
+          </div>`
+        : nothing}
+      ${edit.error ? html`<div class="edit-error" role="alert">${edit.error}</div>` : nothing}
+    </div>`;
+  }
+
+  private renderGrid(): TemplateResult {
+    if (this.queryError) return html`<div class="query-error" role="alert">${this.queryError}</div>`;
+    if (this.documents.length === 0) return html`<div class="empty">${this.loading ? this.t('loading') : this.t('empty')}</div>`;
+    const columns = columnsOf(this.documents);
+    const all = this.documents.every((d) => this.selected.has(d._id));
+    return html`<table class="grid">
+      <thead>
+        <tr>
+          <th class="select"><input type="checkbox" aria-label="all" .checked=${all} @change=${() => {
+            this.selected = all ? new Set() : new Set(this.documents.map((d) => d._id));
+            this.requestUpdate();
+          }} /></th>
+          ${columns.map((c) => html`<th>${c}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${this.documents.map((d) => this.renderRow(d, columns))}
+      </tbody>
+    </table>`;
+  }
+
+  private renderRow(d: DocumentJson, columns: string[]): TemplateResult {
+    const selected = this.selected.has(d._id);
+    return html`<tr class=${selected ? 'selected' : ''} data-id=${d._id} @click=${(e: MouseEvent) => this.toggleRow(d._id, !(e.ctrlKey || e.metaKey))}>
+      <td class="select"><input type="checkbox" .checked=${selected} @click=${(e: Event) => e.stopPropagation()} @change=${() => this.toggleRow(d._id, false)} /></td>
+      ${columns.map((c) => this.renderCell(d, c))}
+    </tr>`;
+  }
+
+  private renderCell(d: DocumentJson, field: string): TemplateResult {
+    const value: JsonValue | undefined = d[field];
+    const edit = (e: Event): void => {
+      e.stopPropagation();
+      this.startEdit(d, field);
+    };
+    if (value !== null && typeof value === 'object' && typeOf(value) === 'json') {
+      const key = `${d._id}\u0000${field}`;
+      const open = this.expanded.has(key);
+      const size = Array.isArray(value) ? this.t('items', value.length) : this.t('fields', Object.keys(value).length);
+      const toggle = (e: Event): void => {
+        e.stopPropagation();
+        if (open) this.expanded.delete(key);
+        else this.expanded.add(key);
+        this.saveState();
+        this.requestUpdate();
+      };
+      return html`<td data-field=${field} class="nested" @dblclick=${edit}>
+        <button class="toggle codicon ${open ? 'codicon-chevron-down' : 'codicon-chevron-right'}" title=${open ? this.t('collapse') : this.t('expand')} @click=${toggle}></button>
+        ${open ? html`<pre>${JSON.stringify(value, null, 2)}</pre>` : html`<span class="summary">${Array.isArray(value) ? '[…]' : '{…}'} ${size}</span>`}
+      </td>`;
+    }
+    return html`<td data-field=${field} class=${`t-${typeOf(value)}${value === undefined ? ' absent' : ''}`} title=${cellText(value)} @dblclick=${edit}>${cellText(value)}</td>`;
+  }
+
+  private renderStatus(): TemplateResult {
+    const first = this.pageIndex * (this.running?.limit ?? this.query.limit);
+    return html`<div class="status">
+      <vscode-toolbar-button class="previous" icon="chevron-left" label=${this.t('previous')} title=${this.t('previous')} ?disabled=${this.pageIndex === 0 || this.loading} @click=${() => this.previous()}></vscode-toolbar-button>
+      <span class="page">${this.t('pageOf', this.pageIndex + 1)}</span>
+      <vscode-toolbar-button class="next" icon="chevron-right" label=${this.t('next')} title=${this.t('next')} ?disabled=${!this.nextCursor || this.loading} @click=${() => this.next()}></vscode-toolbar-button>
+      <span class="range">${this.documents.length > 0 ? `${first + 1}–${first + this.documents.length}` : ''}</span>
+      <span class="total">${this.total === undefined ? '' : this.t('total', this.total)}</span>
+      <span class="spacer"></span>
+      <span class="timing">${this.hostMs === undefined ? '' : this.t('renderTime', Math.round(this.hostMs + (this.renderMs ?? 0)))}</span>
+    </div>`;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The page's styles, adopted by the document (a constructed stylesheet: the CSP forbids inline
+ * <style>). Colours come from the theme's --vscode-* variables so the panel follows it.
+ */
+import { css } from 'lit';
+
+export const pageStyles = css`
+  html,
+  body {
+    height: 100%;
+    margin: 0;
+    padding: 0;
+    overflow: hidden;
+  }
+  body {
+    background: var(--vscode-editor-background);
+    color: var(--vscode-foreground);
+    font-family: var(--vscode-font-family);
+    font-size: var(--vscode-font-size, 13px);
+  }
+  cb-collection-panel {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    min-height: 0;
+  }
+  .query-bar,
+  .toolbar,
+  .status,
+  .cell-editor {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 4px 8px;
+    flex-wrap: wrap;
+  }
+  .query-bar {
+    align-items: flex-end;
+    border-bottom: 1px solid var(--vscode-panel-border, transparent);
+  }
+  .query-field {
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    font-size: 11px;
+    color: var(--vscode-descriptionForeground);
+  }
+  .query-field.filter {
+    flex: 3 1 240px;
+  }
+  .query-field.sort,
+  .query-field.projection {
+    flex: 1 1 120px;
+  }
+  .query-field vscode-textfield {
+    width: 100%;
+    font-family: var(--vscode-editor-font-family, monospace);
+  }
+  .field-error,
+  .edit-error,
+  .query-error {
+    color: var(--vscode-errorForeground);
+    font-size: 11px;
+  }
+  .query-error {
+    padding: 8px;
+  }
+  .spacer {
+    flex: 1;
+  }
+  .separator {
+    width: 1px;
+    height: 16px;
+    background: var(--vscode-panel-border, #444);
+  }
+  .cell-editor {
+    background: var(--vscode-editorWidget-background);
+    border-bottom: 1px solid var(--vscode-panel-border, transparent);
+  }
+  .cell-editor .value {
+    flex: 1 1 200px;
+  }
+  .conflict {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    width: 100%;
+    color: var(--vscode-editorWarning-foreground);
+  }
+  .grid-scroll {
+    flex: 1;
+    min-height: 0;
+    overflow: auto;
+  }
+  table.grid {
+    border-collapse: collapse;
+    font-family: var(--vscode-editor-font-family, monospace);
+    font-size: var(--vscode-editor-font-size, 12px);
+    white-space: nowrap;
+  }
+  .grid th {
+    position: sticky;
+    top: 0;
+    background: var(--vscode-editorGroupHeader-tabsBackground, var(--vscode-editor-background));
+    text-align: left;
+    font-weight: 600;
+  }
+  .grid th,
+  .grid td {
+    padding: 2px 8px;
+    border-bottom: 1px solid var(--vscode-editorGroup-border, rgba(128, 128, 128, 0.2));
+    max-width: 320px;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    vertical-align: top;
+  }
+  .grid tr.selected td {
+    background: var(--vscode-list-activeSelectionBackground);
+    color: var(--vscode-list-activeSelectionForeground);
+  }
+  .grid tbody tr:hover td {
+    background: var(--vscode-list-hoverBackground);
+  }
+  .grid td.t-number {
+    color: var(--vscode-debugTokenExpression-number, #b5cea8);
+  }
+  .grid td.t-boolean,
+  .grid td.t-null {
+    color: var(--vscode-debugTokenExpression-boolean, #569cd6);
+  }
+  .grid td.nested pre {
+    margin: 0;
+    white-space: pre;
+  }
+  .grid .toggle {
+    background: none;
+    border: none;
+    color: inherit;
+    cursor: pointer;
+    padding: 0 2px;
+  }
+  .grid .summary {
+    color: var(--vscode-descriptionForeground);
+  }
+  .empty {
+    padding: 16px;
+    color: var(--vscode-descriptionForeground);
+  }
+  .status {
+    border-top: 1px solid var(--vscode-panel-border, transparent);
+    font-size: 12px;
+  }
+  .status .total,
+  .status .timing,
+  .status .range {
+    color: var(--vscode-descriptionForeground);
+  }
+`;
