@@ -93,7 +93,7 @@ if (unknown.length > 0) {
 }
 
 installSignalHandlers();
-ensureDependencies();
+ensureDependencies(() => finish({ passed: 0, failed: 1 }));
 prepare('type check', 'npx', ['tsc', '-p', '.', '--noEmit']);
 prepare('type check (webview)', 'npx', ['tsc', '-p', 'webview', '--noEmit']);
 prepare('build', process.execPath, ['scripts/build.mjs', '--tests']);

@@ -148,7 +148,7 @@ async function importing(LocalDatabaseApi, openDatabase, importDocuments, dir, r
 }
 
 /** The panel's page in Chromium with a fake host serving pages of 100 documents from memory. */
-async function grid(rows, say) {
+async function grid(webviewHtml, rows, say) {
   const bundle = join(root, 'dist', 'webview', 'collection.js');
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(bundle) || !existsSync(chromiumPath)) {
@@ -156,7 +156,7 @@ async function grid(rows, say) {
     return;
   }
   const { chromium } = require('playwright-core');
-  const { contentSecurityPolicy, createNonce } = require(join(root, 'out/src/extension/panels/webviewHtml.js'));
+  const { contentSecurityPolicy, createNonce } = webviewHtml;
   let origin = '';
   const fakeHost = `(() => {
     window.__fromHost = (m) => window.dispatchEvent(new MessageEvent('message', { data: m }));
@@ -217,13 +217,14 @@ export async function run() {
   const { LocalDatabaseApi } = require(backendPath);
   const { openDatabase } = require(join(root, 'out/src/emulator/database/index.js'));
   const { importDocuments } = require(join(root, 'out/src/extension/database/importExport.js'));
+  const webviewHtml = require(join(root, 'out/src/extension/panels/webviewHtml.js'));
   const dir = mkdtempSync(join(tmpdir(), 'cbs-bench-collection-'));
   const rows = [];
   const say = (s) => console.log(`    ${s}`);
   try {
     await paging(LocalDatabaseApi, openDatabase, dir, rows, say);
     await importing(LocalDatabaseApi, openDatabase, importDocuments, dir, rows, say);
-    await grid(rows, say);
+    await grid(webviewHtml, rows, say);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,18 +6,21 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs a command in the repository and stops the script with its exit code when it fails. */
-export function run(cmd, args, what, options = {}) {
+/**
+ * Runs a command in the repository; when it fails, `onFailure` decides what happens (by default
+ * the script stops with the command's exit code).
+ */
+export function run(cmd, args, what, options = {}, onFailure = (code) => process.exit(code)) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
   if (res.status !== 0) {
     console.error(`${what} failed (exit ${res.status ?? res.signal})`);
-    process.exit(res.status || 1);
+    onFailure(res.status || 1);
   }
 }
 
 /** Installs from the lockfile when node_modules is missing. */
-export function ensureDependencies() {
+export function ensureDependencies(onFailure) {
   if (existsSync(join(root, 'node_modules/.package-lock.json'))) return;
   console.log('Installing dependencies from package-lock.json…');
-  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci', {}, onFailure);
 }

@@ -19,6 +19,7 @@ declare const document: {
   activeElement: { tagName: string; className: string } | null;
 };
 declare const customElements: { get(name: string): unknown };
+declare function getComputedStyle(el: unknown): { display: string };
 declare const window: { __harness: { toPage(m: unknown): void } };
 interface TraceEvent {
   ph: string;
@@ -108,6 +109,22 @@ describe('log panel page (Chromium, fake host)', function () {
     assert.match(await p.status(), /Live/);
     assert.match(await p.status(), /7 of 7 entries/);
     await p.screenshot('log-panel-harness');
+  });
+
+  it('for one function, leaves out the function column and keeps the others aligned', async () => {
+    await p.init({ envKey: 'local:/demo', envLabel: 'demo', functionName: 'login' });
+    await p.append(invocation('dddddddd-0000-0000-0000-000000000004', 'login', 1_763_900_000_000, 1, ['only login here']));
+    await p.frames();
+    const box = async (selector: string) => {
+      const b = await p.page.locator(selector).first().boundingBox();
+      assert.ok(b, `${selector} has no box`);
+      return b;
+    };
+    const [reqHead, msgHead, req, msg] = [await box('.columns .req-head'), await box('.columns .msg-head'), await box('.row:not([hidden]) .req'), await box('.row:not([hidden]) .msg')];
+    assert.ok(Math.abs(req.x - reqHead.x) < 1 && Math.abs(msg.x - msgHead.x) < 1, 'cells sit under their headings');
+    assert.ok(req.width > 40 && msg.x >= req.x + req.width, 'request ID and message each have their column');
+    assert.equal(await p.page.locator('.row:not([hidden]) .fn').first().evaluate((el) => getComputedStyle(el).display), 'none');
+    await p.screenshot('log-panel-harness-one-function');
   });
 
   it('filters by text, regular expression, level and a clicked request ID', async () => {

@@ -190,7 +190,7 @@ export class CollectionPanel extends LitElement {
   }
 
   private command(command: PanelCommand): void {
-    this.bridge.post({ type: 'command', command });
+    this.bridge.post(command === 'export' && this.running ? { type: 'command', command, query: this.running } : { type: 'command', command });
   }
 
   private selectedDocuments(): DocumentJson[] {

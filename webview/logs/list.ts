@@ -187,6 +187,7 @@ export class VirtualList {
       this.fillRow(el, r, this.model.at(r), r >= selected[0] && r <= selected[1], r === activeRow);
     }
     if (activeRow >= 0) this.viewport.setAttribute('aria-activedescendant', `log-row-${activeRow}`);
+    this.markBottom();
     const topRow = Math.floor(top / ROW_HEIGHT);
     const topAbs = topRow < count ? this.entryOfRow(topRow) : undefined;
     if (topAbs !== this.lastTop) {
@@ -229,7 +230,6 @@ export class VirtualList {
     el.shows = shows;
     const fmt = this.host.formatters();
     const t = this.host.strings();
-    el.fn.hidden = !this.host.showFunction();
     if (group) {
       this.fillGroup(el, group, fmt, t);
       return;
@@ -250,6 +250,7 @@ export class VirtualList {
     el.req.className = 'req link';
     const text = e.kind === 'end' ? endSummary(e, t) : firstLine(e.message);
     el.msg.textContent = text;
+    el.msg.className = e.message.includes('\n') ? 'msg more' : 'msg';
     el.msg.title = e.message.length > 200 ? `${e.message.slice(0, 2000)}…` : e.message;
   }
 
@@ -270,16 +271,24 @@ export class VirtualList {
     if (g.end?.durationMs !== undefined) parts.push(fill(t.duration, g.end.durationMs));
     if (g.end?.memoryMB !== undefined) parts.push(fill(t.memory, g.end.memoryMB));
     el.msg.textContent = parts.join(' · ');
+    el.msg.className = 'msg';
     el.msg.title = '';
+  }
+
+  private atBottom(): boolean {
+    return this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - ROW_HEIGHT / 2;
+  }
+
+  /** Lets the page hide "Jump to Newest" when the newest row is in sight anyway. */
+  private markBottom(): void {
+    this.viewport.parentElement?.classList.toggle('at-bottom', this.atBottom());
   }
 
   private onScroll(): void {
     const top = this.viewport.scrollTop;
     const ours = this.programmaticTop >= 0 && Math.abs(top - this.programmaticTop) <= 1;
-    if (!ours) {
-      const atBottom = top + this.viewport.clientHeight >= this.viewport.scrollHeight - ROW_HEIGHT / 2;
-      this.setFollow(atBottom);
-    }
+    if (!ours) this.setFollow(this.atBottom());
+    this.markBottom();
     this.programmaticTop = -1;
     this.schedule();
   }

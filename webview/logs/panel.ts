@@ -447,7 +447,7 @@ export class LogPanel extends LitElement {
         </span>
       </div>
       <div class="columns" aria-hidden="true">
-        <span></span><span>${t.columnTime}</span><span>${t.columnLevel}</span><span class="fn">${t.columnFunction}</span><span>${t.columnRequest}</span><span>${t.columnMessage}</span>
+        <span></span><span>${t.columnTime}</span><span>${t.columnLevel}</span><span class="fn">${t.columnFunction}</span><span class="req-head">${t.columnRequest}</span><span class="msg-head">${t.columnMessage}</span>
       </div>
       <div class="body">
         ${this.list.viewport}

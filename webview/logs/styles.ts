@@ -59,7 +59,7 @@ export const pageStyles = css`
   .columns,
   .row {
     display: grid;
-    grid-template-columns: 16px 106px 48px var(--fn-width, 120px) 72px minmax(0, 1fr);
+    grid-template-columns: 16px 106px 48px 120px 72px minmax(0, 1fr);
     column-gap: 8px;
     align-items: center;
     padding: 0 10px 0 4px;
@@ -67,13 +67,13 @@ export const pageStyles = css`
     line-height: ${row};
     white-space: nowrap;
   }
+  /* One function: its name would repeat on every row, so the column goes. */
   cb-log-panel.single-function .columns,
   cb-log-panel.single-function .row {
-    --fn-width: 0px;
-    column-gap: 8px;
+    grid-template-columns: 16px 106px 48px 72px minmax(0, 1fr);
   }
   cb-log-panel.single-function .fn {
-    visibility: hidden;
+    display: none;
   }
   .columns {
     color: var(--vscode-descriptionForeground);
@@ -202,6 +202,14 @@ export const pageStyles = css`
     position: absolute;
     right: 18px;
     bottom: 10px;
+  }
+  .body.at-bottom .jump {
+    display: none;
+  }
+  /* More lines follow: Enter or a double click shows them all. */
+  .msg.more::after {
+    content: ' ↵';
+    color: var(--vscode-descriptionForeground);
   }
   .details {
     max-height: 40%;

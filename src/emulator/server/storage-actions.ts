@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
-import { DOWNLOAD_PATH, MAX_URL_SECONDS, UPLOAD_PATH, checkFileKey, type LocalStorage } from '../storage/index';
+import { DEFAULT_URL_SECONDS, DOWNLOAD_PATH, MAX_URL_SECONDS, UPLOAD_PATH, checkFileKey, type LocalStorage } from '../storage/index';
 import type { HttpRoute } from './http-server';
 import { sendJson } from './http-server';
 import type { AdminRequest, ServiceActions } from './protocol';
@@ -61,9 +61,10 @@ export function storageActions(storage: LocalStorage): ServiceActions {
             try {
               const key = storage.keyOf(fileid);
               if (!(await storage.files.stat(key))) throw new StudioError('DocumentNotFound', `No file at "${key}".`);
-              const url = storage.temporaryUrl(key, maxAgeOf(item));
+              const maxAge = maxAgeOf(item) ?? DEFAULT_URL_SECONDS;
+              const url = storage.temporaryUrl(key, maxAge);
               // node-sdk hands these items to callers as they are: both spellings the cloud uses.
-              return { fileid, download_url: url, fileID: fileid, tempFileURL: url, code: 'SUCCESS' };
+              return { fileid, download_url: url, fileID: fileid, tempFileURL: url, maxAge, code: 'SUCCESS' };
             } catch (e) {
               return { fileid, download_url: '', fileID: fileid, tempFileURL: '', code: itemCode(e), message: messageOf(e) };
             }

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { CloudBackend } from '../../cloud/backend';
 import type { ProjectInfo } from '../../emulator/project';
 import { localEnvId } from '../../emulator/project';
-import { StudioError, messageOf } from '../../shared/errors';
+import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import type { EnvironmentInfo } from '../../shared/model';
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
@@ -37,7 +37,14 @@ export interface RegistryOptions {
   /** Absolute data folder for a project (the setting may move it). */
   dataDirectory: (project: ProjectInfo) => string;
   log?: Logger;
+  /**
+   * How long a start waits for another process to let go of the data folder. A reloaded window's
+   * old extension host holds the lock for a few seconds while it shuts down.
+   */
+  lockWaitMs?: number;
 }
+
+const LOCK_RETRY_INTERVAL_MS = 250;
 
 class Entry implements EnvironmentEntry {
   state: EnvironmentState = 'idle';
@@ -158,8 +165,7 @@ export class EnvironmentRegistry {
     entry.error = undefined;
     this.log.info(`Starting local environment ${entry.info.label} (data: ${dataDir})`);
     const started = Date.now();
-    // Loading the bundle may throw synchronously; keep every failure on the promise path.
-    const opening = Promise.resolve().then(() => this.options.open({ projectRoot: entry.project.root, dataDir }));
+    const opening = this.openWaitingForLock({ projectRoot: entry.project.root, dataDir });
     entry.transition = opening;
     try {
       const handle = await opening;
@@ -182,6 +188,19 @@ export class EnvironmentRegistry {
       throw e;
     } finally {
       entry.transition = undefined;
+    }
+  }
+
+  private async openWaitingForLock(request: Parameters<OpenLocalEnvironment>[0]): Promise<LocalEnvironment> {
+    const deadline = Date.now() + (this.options.lockWaitMs ?? 10_000);
+    for (;;) {
+      try {
+        // Loading the bundle may throw synchronously; keep every failure on the promise path.
+        return await Promise.resolve().then(() => this.options.open(request));
+      } catch (e) {
+        if (!isStudioError(e, 'EnvironmentLocked') || Date.now() >= deadline) throw e;
+        await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_INTERVAL_MS));
+      }
     }
   }
 

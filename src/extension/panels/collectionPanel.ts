@@ -100,9 +100,11 @@ export class CollectionPanel implements vscode.Disposable {
           return this.changed();
         case 'delete':
           return await this.deleteSelected(m.ids);
-        case 'command':
-          await vscode.commands.executeCommand(COMMANDS[m.command], this.address());
+        case 'command': {
+          const query = m.command === 'export' && m.query ? { filter: m.query.filter, sort: m.query.sort, projection: m.query.projection } : undefined;
+          await vscode.commands.executeCommand(COMMANDS[m.command], this.address(), query);
           return this.changed();
+        }
         case 'pageError':
           this.deps.log.error(`collection panel page: ${m.message}`);
           return;

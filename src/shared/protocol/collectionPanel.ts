@@ -47,7 +47,8 @@ export type CollectionPageMessage =
   | { type: 'editJson'; id: string }
   | { type: 'insert'; template?: DocumentJson }
   | { type: 'delete'; ids: string[] }
-  | { type: 'command'; command: PanelCommand }
+  /** `query`: Export writes the documents of the query shown (all of them, not only the page). */
+  | { type: 'command'; command: PanelCommand; query?: RunQuery }
   | { type: 'pageError'; message: string };
 
 export type PanelCommand = 'deleteByQuery' | 'import' | 'export' | 'indexes' | 'permission';
@@ -107,7 +108,7 @@ export function isCollectionPageMessage(v: unknown): v is CollectionPageMessage 
     case 'delete':
       return Array.isArray(v.ids) && v.ids.length > 0 && v.ids.length <= MAX_LIMIT && v.ids.every(isId);
     case 'command':
-      return (PANEL_COMMANDS as readonly unknown[]).includes(v.command);
+      return (PANEL_COMMANDS as readonly unknown[]).includes(v.command) && (v.query === undefined || isRunQuery(v.query));
     case 'pageError':
       return typeof v.message === 'string' && v.message.length <= 8192;
     default:

@@ -16,7 +16,7 @@ describe('EnvironmentRegistry', () => {
 
   beforeEach(() => {
     fakes = new FakeLocalEnvironments();
-    registry = new EnvironmentRegistry({ open: fakes.open, dataDirectory: (p) => join(p.root, '.cloudbase/local') });
+    registry = new EnvironmentRegistry({ open: fakes.open, dataDirectory: (p) => join(p.root, '.cloudbase/local'), lockWaitMs: 0 });
     changes = [];
     registry.onDidChange((c) => changes.push(c));
   });
@@ -65,6 +65,24 @@ describe('EnvironmentRegistry', () => {
     await registry.start(entry.key);
     assert.equal(entry.state, 'running');
     assert.equal(entry.error, undefined);
+  });
+
+  it('waits for another process to let go of the data folder, then starts', async () => {
+    const patient = new EnvironmentRegistry({ open: fakes.open, dataDirectory: (p) => p.root, lockWaitMs: 5_000 });
+    const entry = patient.addLocal(project('/ws/demo'), { explicit: false });
+    fakes.failNextOpen();
+    fakes.failNextOpen();
+    await patient.start(entry.key);
+    assert.equal(entry.state, 'running');
+    assert.equal(fakes.opened.length, 3, 'two locked attempts, then the one that opened');
+  });
+
+  it('does not retry failures other than a locked data folder', async () => {
+    const patient = new EnvironmentRegistry({ open: fakes.open, dataDirectory: (p) => p.root, lockWaitMs: 5_000 });
+    const entry = patient.addLocal(project('/ws/demo'), { explicit: false });
+    fakes.failNextOpen(new Error('disk full'));
+    await assert.rejects(patient.start(entry.key), /disk full/);
+    assert.equal(fakes.opened.length, 1);
   });
 
   it('keeps a failure that the loader throws synchronously on the promise path', async () => {

@@ -31,7 +31,7 @@ describe('LocalBackend', function () {
     assert.equal(env.key, `local:${project.root}`);
     assert.equal(env.envId, opened.envId);
     assert.equal(env.projectRoot, project.root);
-    assert.equal(opened.backend.storage, undefined);
+    assert.ok(opened.backend.storage, 'storage runs locally');
     assert.ok(opened.backend.functions, 'functions run locally (see functions.test.ts)');
     assert.ok(opened.backend.logs);
     assert.match(opened.url, /^http:\/\/127\.0\.0\.1:\d+$/);
