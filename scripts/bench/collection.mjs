@@ -75,6 +75,7 @@ async function paging(LocalDatabaseApi, openDatabase, dir, rows, say) {
     });
     say(`seeded ${N} documents in ${round(seeded.ms / 1000, 1)} s`);
 
+    await medianOf(10, () => db.queryDocuments('users', {}, { limit: PAGE })); // warm-up
     const first = await medianOf(30, () => db.queryDocuments('users', {}, { limit: PAGE }));
     // The cursor the panel holds after DEEP - 1 clicks on Next: the position after the last
     // document of page DEEP - 1. A cursor is a position (sort values and _id), not tied to a page

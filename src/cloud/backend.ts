@@ -57,7 +57,7 @@ export interface StorageApi {
   list(prefix: string, page: PageRequest, signal?: AbortSignal): Promise<Page<StorageEntry>>;
   /** A file's details, or undefined when there is none. */
   stat(path: string, signal?: AbortSignal): Promise<StorageEntry | undefined>;
-  /** Without `overwrite`, an existing file is a Conflict and stays as it was. */
+  /** Without `overwrite`, an existing file is refused (FileExists) and stays as it was. */
   upload(path: string, source: StorageSource, options: { overwrite: boolean }, signal?: AbortSignal): Promise<StorageEntry>;
   /** Writes the file to `localPath` (replacing what is there: the caller asked for that place). */
   download(path: string, localPath: string, signal?: AbortSignal): Promise<StorageEntry>;

@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'DuplicateKey'
   | 'IndexNotFound'
   | 'IndexExists'
+  // storage: a file that is not there, or a name that is taken (a file, or a folder where a file should go)
+  | 'FileNotFound'
+  | 'FileExists'
   | 'Conflict'
   | 'EnvironmentLocked'
   | 'EnvironmentNotFound'

@@ -11,58 +11,9 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DatabaseApi } from '../../src/cloud/backend';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
-import type { PickOptions, UserInput } from '../../src/extension/platform/userInput';
+import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 
-const EXTENSION_ID = 'cloudbase-studio.cloudbase-studio';
 const COLLECTION = 'edit_tests';
-
-class ScriptedInput implements UserInput {
-  constructor(private readonly answers: { pick?: string[]; input?: string[]; confirm?: number; file?: vscode.Uri; saveFile?: vscode.Uri }) {}
-  readonly asked: string[] = [];
-  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
-    this.asked.push(`pick: ${options.title}`);
-    const answer = this.answers.pick?.shift();
-    if (answer === undefined) throw new Error(`unexpected pick: ${options.title}`);
-    const offered = await items;
-    const chosen = offered.find((i) => i.label === answer || i.label.endsWith(answer));
-    if (!chosen) throw new Error(`${options.title} offers no ${answer}: ${offered.map((i) => i.label).join(', ')}`);
-    return chosen;
-  }
-  async input(options: vscode.InputBoxOptions): Promise<string> {
-    this.asked.push(`input: ${options.title}`);
-    const answer = this.answers.input?.shift();
-    if (answer === undefined) throw new Error(`unexpected input box: ${options.title}`);
-    const invalid = await options.validateInput?.(answer);
-    if (invalid) throw new Error(`the script's answer ${answer} is invalid: ${String(invalid)}`);
-    return answer;
-  }
-  async confirm(message: string): Promise<void> {
-    this.asked.push(`confirm: ${message}`);
-    if (!this.answers.confirm) throw new Error(`unexpected confirmation: ${message}`);
-    this.answers.confirm--;
-  }
-  async pickFolder(): Promise<vscode.Uri> {
-    throw new Error('unexpected folder dialog');
-  }
-  async pickFile(): Promise<vscode.Uri> {
-    if (!this.answers.file) throw new Error('unexpected file dialog');
-    return this.answers.file;
-  }
-  async pickSaveFile(): Promise<vscode.Uri> {
-    if (!this.answers.saveFile) throw new Error('unexpected save dialog');
-    return this.answers.saveFile;
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 suite('Documents: editing, conflicts and collection commands', () => {
   let api: CloudBaseStudioApi;

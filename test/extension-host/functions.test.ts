@@ -13,52 +13,11 @@ import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
-import type { PickOptions, UserInput } from '../../src/extension/platform/userInput';
 import type { InvokeResult } from '../../src/shared/model';
+import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const EXTENSION_ID = 'cloudbase-studio.cloudbase-studio';
-
-/** Answers prompts from a list, in order; any other prompt fails the test. */
-class ScriptedInput implements UserInput {
-  readonly asked: string[] = [];
-  constructor(private readonly answers: { pick?: (string | RegExp)[]; input?: string[] }) {}
-
-  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
-    this.asked.push(`pick: ${options.title}`);
-    const answer = this.answers.pick?.shift();
-    if (answer === undefined) throw new Error(`unexpected pick: ${options.title}`);
-    const offered = await items;
-    const chosen = offered.find((i) => (typeof answer === 'string' ? i.label === answer : answer.test(i.label)));
-    if (!chosen) throw new Error(`${options.title} offers no ${String(answer)}: ${offered.map((i) => i.label).join(', ')}`);
-    return chosen;
-  }
-  async input(options: vscode.InputBoxOptions): Promise<string> {
-    this.asked.push(`input: ${options.title}`);
-    const answer = this.answers.input?.shift();
-    if (answer === undefined) throw new Error(`unexpected input box: ${options.title}`);
-    const invalid = await options.validateInput?.(answer);
-    if (invalid) throw new Error(`the script's answer ${answer} is invalid: ${String(invalid)}`);
-    return answer;
-  }
-  async confirm(message: string): Promise<void> {
-    throw new Error(`unexpected confirmation: ${message}`);
-  }
-  async pickFolder(): Promise<vscode.Uri> {
-    throw new Error('unexpected folder dialog');
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function inspectorAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {

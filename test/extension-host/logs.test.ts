@@ -5,26 +5,19 @@
  * What panels post and receive is seen through the extension's test API.
  */
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
 import type { PanelTraffic } from '../../src/extension/panels/webviewPanelHost';
+import type { UserInput } from '../../src/extension/platform/userInput';
 import type { InvokeResult } from '../../src/shared/model';
 import type { LogHostMessage, PanelLogEntry } from '../../src/shared/protocol/logPanel';
+import { EXTENSION_ID, waitFor } from './support/scripted';
 
-const EXTENSION_ID = 'cloudbase-studio.cloudbase-studio';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 suite('Log panel: tailing the demo project\'s functions', () => {
   let api: CloudBaseStudioApi;
@@ -68,6 +61,7 @@ suite('Log panel: tailing the demo project\'s functions', () => {
   });
 
   suiteTeardown(async () => {
+    api.useUserInput(undefined);
     observer?.dispose();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -124,5 +118,40 @@ suite('Log panel: tailing the demo project\'s functions', () => {
     assert.deepEqual(panels.find((p) => p.target.functionName === 'login')?.functionNames, ['login']);
     const all = panels.find((p) => p.target.functionName === undefined)?.functionNames ?? [];
     assert.ok(all.includes('login') && all.includes('products'), `the all-functions panel holds ${all.join(', ')}`);
+  });
+
+  test('Export writes the entries the page sends, in the format the file name asks for; the guard refuses a bad message', async () => {
+    const file = join(tmpdir(), `cbs-log-export-${process.pid}-${Date.now()}.jsonl`);
+    const refuse = (what: string) => async (): Promise<never> => {
+      throw new Error(`unexpected ${what}`);
+    };
+    const saveDialog: UserInput = {
+      pick: refuse('pick'),
+      input: refuse('input'),
+      confirm: refuse('confirm'),
+      pickFolder: refuse('folder dialog'),
+      pickSaveFile: async () => vscode.Uri.file(file),
+    };
+    api.useUserInput(saveDialog);
+    const target = { envKey: environment.key, functionName: 'login' };
+    const entries = [
+      { time: Date.UTC(2026, 10, 23, 10, 0, 0), level: 'info', functionName: 'login', requestId: 'r-1', kind: 'start', message: 'START RequestId: r-1' },
+      { time: Date.UTC(2026, 10, 23, 10, 0, 1), level: 'info', functionName: 'login', requestId: 'r-1', kind: 'end', message: 'END RequestId: r-1', durationMs: 5, result: '{"ok":true}' },
+    ];
+    try {
+      assert.equal(await api.logPanels.deliver(target, { type: 'export', entries }), true);
+      assert.ok(existsSync(file), 'the export was written');
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(lines.map((l) => [l.time, l.kind, l.durationMs, l.result]), [
+        ['2026-11-23T10:00:00.000Z', 'start', undefined, undefined],
+        ['2026-11-23T10:00:01.000Z', 'end', 5, '{"ok":true}'],
+      ]);
+      const before = traffic.filter((t) => t.direction === 'rejected').length;
+      assert.equal(await api.logPanels.deliver(target, { type: 'export', entries: 'everything' }), false);
+      assert.equal(await api.logPanels.deliver(target, { type: 'runCommand', command: 'workbench.action.quit' }), false);
+      assert.equal(traffic.filter((t) => t.direction === 'rejected').length, before + 2);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });

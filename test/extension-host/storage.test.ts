@@ -197,6 +197,14 @@ suite('Storage: the demo project\'s files', () => {
     assert.ok(!left.includes(labelOf(one)) && !left.includes(labelOf(two)), left.join(', '));
   });
 
+  test('the Delete key without a storage selection asks nothing and deletes nothing', async () => {
+    const input = new ScriptedInput({});
+    api.useUserInput(input);
+    await vscode.commands.executeCommand('cloudbase.storage.delete', { fromSelection: true });
+    assert.deepEqual(input.asked, []);
+    assert.ok(existsSync(join(storageRoot, 'products', 'prod-04.svg')));
+  });
+
   test('New Folder… creates an empty folder the tree shows', async () => {
     api.useUserInput(new ScriptedInput({ input: ['fresh'] }));
     await vscode.commands.executeCommand('cloudbase.storage.createFolder', await storageNode());

@@ -70,7 +70,7 @@ export class FakeStorage implements StorageApi {
     this.calls.push({ method: 'upload', args: [path, options] });
     throwIfAborted(signal);
     const key = checkFileKey(path);
-    if (this.files.has(key) && !options.overwrite) throw new StudioError('Conflict', `A file already exists at "${key}".`);
+    if (this.files.has(key) && !options.overwrite) throw new StudioError('FileExists', `A file already exists at "${key}".`);
     let data: Buffer;
     if ('localPath' in source) data = await fs.readFile(source.localPath);
     else if ('data' in source) data = Buffer.from(source.data);
@@ -86,7 +86,7 @@ export class FakeStorage implements StorageApi {
   async download(path: string, localPath: string): Promise<StorageEntry> {
     this.calls.push({ method: 'download', args: [path, localPath] });
     const file = this.files.get(checkFileKey(path));
-    if (!file) throw new StudioError('DocumentNotFound', `No file at "${path}".`);
+    if (!file) throw new StudioError('FileNotFound', `No file at "${path}".`);
     await fs.mkdir(dirname(localPath), { recursive: true });
     await fs.writeFile(localPath, file.data);
     return this.entry(path);
@@ -94,7 +94,7 @@ export class FakeStorage implements StorageApi {
 
   async readFile(path: string): Promise<Uint8Array> {
     const file = this.files.get(checkFileKey(path));
-    if (!file) throw new StudioError('DocumentNotFound', `No file at "${path}".`);
+    if (!file) throw new StudioError('FileNotFound', `No file at "${path}".`);
     return file.data;
   }
 

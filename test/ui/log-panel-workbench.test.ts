@@ -64,7 +64,10 @@ describe('Log panel in the workbench (UI)', function () {
   });
 
   after(async function () {
-    if (wasLight && wb) await toggleTheme(false).catch(() => undefined);
+    if (!wb) return;
+    // The tests after these click into the editor area, where the panel would take the click.
+    await palette('View: Close All Editors').catch(() => undefined);
+    if (wasLight) await toggleTheme(false).catch(() => undefined);
   });
 
   afterEach(async function () {
@@ -107,6 +110,12 @@ describe('Log panel in the workbench (UI)', function () {
     await page().locator('cb-log-panel .row.group').first().waitFor();
     assert.equal(await page().locator('cb-log-panel .row.group').count(), 1);
     await wb.screenshot('log-panel-workbench-grouped');
+    // Hidden behind another editor and shown again, the page reloads with what it saved.
+    await wb.page.locator('.tabs-container .tab', { hasText: 'default.json' }).click();
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Logs: login' }).click();
+    await page().locator('cb-log-panel .row.group').first().waitFor({ timeout: 20_000 });
+    assert.ok(await page().locator('vscode-checkbox.grouping').evaluate((el) => (el as unknown as { checked: boolean }).checked));
+    await page().locator('vscode-button.request-filter').waitFor();
     // Back to everything, for whoever looks next.
     await page().locator('vscode-checkbox.grouping').click();
     await page().locator('vscode-button.request-filter').click();

@@ -342,6 +342,26 @@ describe('log panel page (Chromium, fake host)', function () {
     assert.match(await p.status(), /1 earlier entries loaded/);
   });
 
+  it('loads history for a custom time range, and refuses an end before the start', async () => {
+    await p.init();
+    await p.page.locator('vscode-single-select.history-range').click();
+    await p.page.locator('vscode-single-select.history-range').getByRole('option', { name: 'Custom range…' }).click();
+    await p.page.locator('vscode-textfield.range-from input').fill('2026-11-23T10:00');
+    await p.page.locator('vscode-textfield.range-to input').fill('2026-11-23T09:00');
+    await p.page.locator('vscode-button.load-history').click();
+    await p.page.locator('cb-log-panel .history-note.error-text').waitFor();
+    assert.match(await p.status(), /Choose a start, and an end after it/);
+    assert.equal((await p.sent('loadHistory')).length, 0, 'nothing is asked for a backwards range');
+
+    await p.page.locator('vscode-textfield.range-to input').fill('2026-11-23T11:30');
+    await p.page.locator('vscode-button.load-history').click();
+    const [asked] = await p.waitForSent('loadHistory');
+    const range = asked.range as { since: number; until: number };
+    const local = await p.page.evaluate(() => [new Date('2026-11-23T10:00').getTime(), new Date('2026-11-23T11:30').getTime()]);
+    assert.deepEqual([range.since, range.until], local);
+    await p.screenshot('log-panel-harness-custom-range');
+  });
+
   it('works from the keyboard: Tab reaches the controls, arrows move in the list, Enter opens details', async () => {
     await p.init();
     await p.append(invocation('cccccccc-0000-0000-0000-000000000003', 'login', 1_763_900_000_000, 1, ['first line\nsecond line of a stack']));

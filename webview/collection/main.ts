@@ -9,9 +9,10 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { CollectionPanel } from './panel';
+import { adoptStyles, baseStyles } from '../shared/styles';
 import { pageStyles } from './styles';
 
-if (pageStyles.styleSheet) document.adoptedStyleSheets = [...document.adoptedStyleSheets, pageStyles.styleSheet];
+adoptStyles(baseStyles, pageStyles);
 customElements.define('cb-collection-panel', CollectionPanel);
 document.body.append(document.createElement('cb-collection-panel'));
 

@@ -1,23 +1,7 @@
-/**
- * The page's styles, adopted by the document (a constructed stylesheet: the CSP forbids inline
- * <style>). Colours come from the theme's --vscode-* variables so the panel follows it.
- */
+/** The page's own styles, adopted after the shared base (webview/shared/styles.ts). */
 import { css } from 'lit';
 
 export const pageStyles = css`
-  html,
-  body {
-    height: 100%;
-    margin: 0;
-    padding: 0;
-    overflow: hidden;
-  }
-  body {
-    background: var(--vscode-editor-background);
-    color: var(--vscode-foreground);
-    font-family: var(--vscode-font-family);
-    font-size: var(--vscode-font-size, 13px);
-  }
   cb-collection-panel {
     display: flex;
     flex-direction: column;

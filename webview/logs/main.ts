@@ -9,9 +9,10 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { LogPanel } from './panel';
+import { adoptStyles, baseStyles } from '../shared/styles';
 import { pageStyles } from './styles';
 
-if (pageStyles.styleSheet) document.adoptedStyleSheets = [...document.adoptedStyleSheets, pageStyles.styleSheet];
+adoptStyles(baseStyles, pageStyles);
 customElements.define('cb-log-panel', LogPanel);
 document.body.append(document.createElement('cb-log-panel'));
 

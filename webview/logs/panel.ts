@@ -15,6 +15,7 @@ import type {
   LogPanelStrings,
   LogPanelTarget,
   PanelLogEntry,
+  TimeRange,
 } from '../../src/shared/protocol/logPanel';
 import { HostBridge } from '../shared/host';
 import { ALL_LEVELS, defaultFilter, sameFilter } from './filter';
@@ -47,6 +48,9 @@ export class LogPanel extends LitElement {
   private statusMessage?: string;
   private dropped = 0;
   private historyMinutes = 60;
+  private historyCustom = false;
+  private rangeFrom = '';
+  private rangeTo = '';
   private historyRequest = 0;
   private historyNote?: { text: string; error: boolean };
   private detailsAbs?: number;
@@ -316,10 +320,22 @@ export class LogPanel extends LitElement {
   }
 
   private loadHistory(): void {
-    const until = Date.now();
+    const now = Date.now();
+    let range: TimeRange = { since: now - this.historyMinutes * 60_000, until: now };
+    if (this.historyCustom) {
+      // datetime-local values are local times without a zone, which Date reads as local.
+      const since = this.rangeFrom === '' ? Number.NaN : new Date(this.rangeFrom).getTime();
+      const until = this.rangeTo === '' ? now : new Date(this.rangeTo).getTime();
+      if (!Number.isFinite(since) || !Number.isFinite(until) || since < 0 || until < since) {
+        this.historyNote = { text: this.t.invalidRange, error: true };
+        this.requestUpdate();
+        return;
+      }
+      range = { since, until };
+    }
     this.historyRequest++;
     this.historyNote = undefined;
-    this.bridge.post({ type: 'loadHistory', requestId: this.historyRequest, range: { since: until - this.historyMinutes * 60_000, until } });
+    this.bridge.post({ type: 'loadHistory', requestId: this.historyRequest, range });
     this.requestUpdate();
   }
 
@@ -438,11 +454,16 @@ export class LogPanel extends LitElement {
           <vscode-single-select
             class="history-range"
             aria-label=${t.history}
-            .value=${String(this.historyMinutes)}
+            .value=${this.historyCustom ? 'custom' : String(this.historyMinutes)}
             @change=${(e: Event) => this.onHistoryRange((e.target as HTMLSelectElement).value)}
           >
-            ${HISTORY_PRESETS.map((m) => html`<vscode-option value=${String(m)} ?selected=${m === this.historyMinutes}>${historyLabel(t, m)}</vscode-option>`)}
+            ${HISTORY_PRESETS.map((m) => html`<vscode-option value=${String(m)} ?selected=${!this.historyCustom && m === this.historyMinutes}>${historyLabel(t, m)}</vscode-option>`)}
+            <vscode-option value="custom" ?selected=${this.historyCustom}>${t.customRange}</vscode-option>
           </vscode-single-select>
+          ${this.historyCustom
+            ? html`<vscode-textfield class="range-from" type="datetime-local" title=${t.rangeFrom} aria-label=${t.rangeFrom} .value=${this.rangeFrom} @input=${(e: Event) => (this.rangeFrom = (e.target as HTMLInputElement).value)}></vscode-textfield>
+                <vscode-textfield class="range-to" type="datetime-local" title=${t.rangeTo} aria-label=${t.rangeTo} .value=${this.rangeTo} @input=${(e: Event) => (this.rangeTo = (e.target as HTMLInputElement).value)}></vscode-textfield>`
+            : nothing}
           <vscode-button class="load-history" secondary @click=${() => this.loadHistory()}>${t.loadHistory}</vscode-button>
         </span>
       </div>
@@ -522,10 +543,11 @@ export class LogPanel extends LitElement {
   }
 
   private onHistoryRange(value: string): void {
+    this.historyCustom = value === 'custom';
     const minutes = Number(value);
-    if (!Number.isFinite(minutes) || minutes <= 0) return;
-    this.historyMinutes = minutes;
+    if (!this.historyCustom && Number.isFinite(minutes) && minutes > 0) this.historyMinutes = minutes;
     this.saveState();
+    this.requestUpdate();
   }
 }
 

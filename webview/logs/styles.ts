@@ -1,26 +1,10 @@
-/**
- * The page's styles, adopted by the document (a constructed stylesheet: the CSP forbids inline
- * <style>). Colours come from the theme's --vscode-* variables so the panel follows it.
- */
+/** The page's own styles, adopted after the shared base (webview/shared/styles.ts). */
 import { css, unsafeCSS } from 'lit';
 import { ROW_HEIGHT } from './list';
 
 const row = unsafeCSS(`${ROW_HEIGHT}px`);
 
 export const pageStyles = css`
-  html,
-  body {
-    height: 100%;
-    margin: 0;
-    padding: 0;
-    overflow: hidden;
-  }
-  body {
-    background: var(--vscode-editor-background);
-    color: var(--vscode-foreground);
-    font-family: var(--vscode-font-family);
-    font-size: var(--vscode-font-size, 13px);
-  }
   cb-log-panel {
     display: flex;
     flex-direction: column;
@@ -52,6 +36,9 @@ export const pageStyles = css`
   }
   .toolbar .history vscode-single-select {
     width: 150px;
+  }
+  .toolbar .history vscode-textfield {
+    width: 210px;
   }
   .error-text {
     color: var(--vscode-errorForeground);

@@ -117,7 +117,7 @@ export class LocalStorageApi implements StorageApi {
   async getTemporaryUrl(path: string, maxAgeSeconds?: number, signal?: AbortSignal): Promise<string> {
     throwIfAborted(signal);
     const key = checkFileKey(path);
-    if (!(await this.storage.files.stat(key))) throw new StudioError('DocumentNotFound', `No file at "${key}".`);
+    if (!(await this.storage.files.stat(key))) throw new StudioError('FileNotFound', `No file at "${key}".`);
     return this.storage.temporaryUrl(key, maxAgeSeconds);
   }
 

@@ -10,10 +10,11 @@
  * - `storage.getFileAuthority {file_list}`: everything is allowed locally (no security rules).
  * Per-file failures are items with a `code`, as in the cloud; the batch itself succeeds.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import { DEFAULT_URL_SECONDS, DOWNLOAD_PATH, MAX_URL_SECONDS, UPLOAD_PATH, checkFileKey, type LocalStorage } from '../storage/index';
+import { readFormUpload } from './form-upload';
 import type { HttpRoute } from './http-server';
 import { sendJson } from './http-server';
 import type { AdminRequest, ServiceActions } from './protocol';
@@ -27,7 +28,7 @@ function listParam(params: AdminRequest, name: string): unknown[] {
 
 /** A failed item's code: a file that is not there (or a path that can never be) reads as absent, like COS. */
 function itemCode(e: unknown): string {
-  if (isStudioError(e, 'DocumentNotFound') || isStudioError(e, 'InvalidPath')) return 'STORAGE_FILE_NONEXIST';
+  if (isStudioError(e, 'FileNotFound') || isStudioError(e, 'InvalidPath')) return 'STORAGE_FILE_NONEXIST';
   if (isStudioError(e, 'InvalidArgument')) return 'INVALID_PARAM';
   return 'STORAGE_REQUEST_FAIL';
 }
@@ -43,7 +44,7 @@ function maxAgeOf(item: Record<string, unknown>): number | undefined {
 export function storageActions(storage: LocalStorage): ServiceActions {
   return {
     fallbackCode: 'STORAGE_REQUEST_FAIL',
-    codes: { DocumentNotFound: 'STORAGE_FILE_NONEXIST', Conflict: 'STORAGE_REQUEST_FAIL' },
+    codes: { FileNotFound: 'STORAGE_FILE_NONEXIST', FileExists: 'STORAGE_REQUEST_FAIL' },
     actions: {
       'storage.getUploadMetadata': (params) => {
         const checked = checkFileKey(requiredString(params, 'path'));
@@ -60,7 +61,7 @@ export function storageActions(storage: LocalStorage): ServiceActions {
             const fileid = item.fileid;
             try {
               const key = storage.keyOf(fileid);
-              if (!(await storage.files.stat(key))) throw new StudioError('DocumentNotFound', `No file at "${key}".`);
+              if (!(await storage.files.stat(key))) throw new StudioError('FileNotFound', `No file at "${key}".`);
               const maxAge = maxAgeOf(item) ?? DEFAULT_URL_SECONDS;
               const url = storage.temporaryUrl(key, maxAge);
               // node-sdk hands these items to callers as they are: both spellings the cloud uses.
@@ -119,7 +120,7 @@ function asciiFileName(key: string): string {
   return name.replace(/[^\x20-\x7e]|["\\]/g, '_');
 }
 
-/** `GET`/`HEAD /storage/download?key&expires&sign` and `PUT /storage/upload?key&expires&sign`. */
+/** `GET`/`HEAD /storage/download?key&expires&sign`, and `PUT` (server SDKs) or form `POST` (web and mini-program clients) `/storage/upload?key&expires&sign`. */
 export function storageRoutes(storage: LocalStorage): HttpRoute[] {
   const serve = (head: boolean): HttpRoute => ({
     method: head ? 'HEAD' : 'GET',
@@ -132,7 +133,7 @@ export function storageRoutes(storage: LocalStorage): HttpRoute[] {
       try {
         opened = await storage.files.openRead(verdict.key);
       } catch (e) {
-        if (isStudioError(e, 'DocumentNotFound') || isStudioError(e, 'InvalidPath')) {
+        if (isStudioError(e, 'FileNotFound') || isStudioError(e, 'InvalidPath')) {
           return sendJson(response, 404, { code: 'STORAGE_FILE_NONEXIST', message: messageOf(e) });
         }
         throw e;
@@ -186,5 +187,31 @@ export function storageRoutes(storage: LocalStorage): HttpRoute[] {
       response.end();
     },
   };
-  return [serve(false), serve(true), upload];
+  const formUpload: HttpRoute = {
+    method: 'POST',
+    path: UPLOAD_PATH,
+    async handle(request: IncomingMessage, response: ServerResponse, url: URL) {
+      const verdict = storage.signer.verify('upload', url.searchParams);
+      if (!verdict.ok) {
+        request.resume();
+        return sendXmlError(response, 403, verdict.reason === 'expired' ? 'RequestTimeTooSkewed' : 'SignatureDoesNotMatch', REFUSALS[verdict.reason]);
+      }
+      try {
+        const form = await readFormUpload(request);
+        // The form names the key too; it must be the one the URL was signed for.
+        if (form.fields.key !== undefined && form.fields.key !== verdict.key) throw new StudioError('InvalidPath', `The form's key "${form.fields.key}" is not the key this URL was issued for.`);
+        if (!form.file) throw new StudioError('InvalidArgument', 'The form has no "file" part.');
+        await storage.files.write(verdict.key, form.file, { overwrite: true });
+        const wanted = Number(form.fields.success_action_status);
+        const status = wanted === 200 || wanted === 201 ? wanted : 204;
+        response.writeHead(status, { 'content-length': '0', etag: `"${createHash('md5').update(form.file).digest('hex')}"` });
+        response.end();
+      } catch (e) {
+        request.resume();
+        if (!isStudioError(e)) throw e;
+        return sendXmlError(response, e.code === 'DocumentTooLarge' ? 413 : 400, e.code === 'InvalidPath' ? 'InvalidArgument' : 'InvalidRequest', e.message);
+      }
+    },
+  };
+  return [serve(false), serve(true), upload, formUpload];
 }

@@ -39,7 +39,7 @@ export interface ListPage {
 export type WriteSource = Readable | Buffer | string;
 
 export interface WriteOptions {
-  /** Without it an existing file is a Conflict, never replaced. */
+  /** Without it an existing file is refused (FileExists), never replaced. */
   overwrite: boolean;
   signal?: AbortSignal;
 }
@@ -106,13 +106,13 @@ export class FileStore {
     try {
       handle = await fs.open(path, 'r');
     } catch (e) {
-      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'EISDIR') throw new StudioError('DocumentNotFound', `No file at "${key}".`, { cause: e });
+      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'EISDIR') throw new StudioError('FileNotFound', `No file at "${key}".`, { cause: e });
       throw e;
     }
     const info = await handle.stat();
     if (!info.isFile()) {
       await handle.close();
-      throw new StudioError('DocumentNotFound', `No file at "${key}".`);
+      throw new StudioError('FileNotFound', `No file at "${key}".`);
     }
     const file = { key, size: info.size, modified: info.mtime, contentType: contentTypeOf(key) };
     if (info.size === 0) {
@@ -128,9 +128,9 @@ export class FileStore {
     const target = await this.pathOf(key);
     const parent = lexicalPath(this.root, key.slice(0, key.lastIndexOf('/') + 1));
     const existing = await fs.lstat(target).catch(() => undefined);
-    if (existing?.isDirectory()) throw new StudioError('Conflict', `"${key}" is a folder.`);
-    if (existing && !options.overwrite) throw new StudioError('Conflict', `A file already exists at "${key}".`);
-    await fs.mkdir(parent, { recursive: true });
+    if (existing?.isDirectory()) throw new StudioError('FileExists', `"${key}" is a folder.`);
+    if (existing && !options.overwrite) throw new StudioError('FileExists', `A file already exists at "${key}".`);
+    await makeFolder(parent, key);
     // mkdir follows links that appeared meanwhile; check the finished way once more.
     await assertNoLinks(this.root, target, key);
 
@@ -150,7 +150,7 @@ export class FileStore {
         try {
           await fs.link(partial, target);
         } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new StudioError('Conflict', `A file already exists at "${key}".`, { cause: e });
+          if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new StudioError('FileExists', `A file already exists at "${key}".`, { cause: e });
           throw e;
         }
         await fs.rm(partial, { force: true });
@@ -191,8 +191,8 @@ export class FileStore {
     const folder = checkFolderPrefix(prefix);
     const path = await this.pathOf(folder);
     const existing = await fs.lstat(path).catch(() => undefined);
-    if (existing && !existing.isDirectory()) throw new StudioError('Conflict', `A file already exists at "${folder.slice(0, -1)}".`);
-    await fs.mkdir(path, { recursive: true });
+    if (existing && !existing.isDirectory()) throw new StudioError('FileExists', `A file already exists at "${folder.slice(0, -1)}".`);
+    await makeFolder(path, folder);
     await assertNoLinks(this.root, path, folder);
   }
 
@@ -229,6 +229,17 @@ export class FileStore {
     const key = folder + entry.name;
     const info = await fs.stat(join(folderPath, entry.name)).catch(() => undefined);
     return { kind: 'file', key, name: baseName(key), size: info?.size, modified: info?.mtime, contentType: contentTypeOf(key) };
+  }
+}
+
+/** A file where a folder of the path should be is the caller's problem, said plainly. */
+async function makeFolder(path: string, key: string): Promise<void> {
+  try {
+    await fs.mkdir(path, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new StudioError('FileExists', `A file is in the way of "${key}": a folder on its path is a file.`, { cause: e });
+    throw e;
   }
 }
 

@@ -65,7 +65,7 @@ export class LogPanel implements vscode.Disposable {
       log: deps.log,
     });
     this.host.onReady(() => this.bringUpToDate());
-    this.host.onMessage((m) => void this.handle(m));
+    this.host.onMessage((m) => this.handle(m));
     this.host.onDispose(() => this.dispose());
     const changes = deps.registry.onDidChange((c) => this.onRegistryChange(c));
     this.subscriptions.push({ dispose: () => changes.dispose() });

@@ -117,6 +117,8 @@ export interface LogPanelsTestApi {
   panels(): { target: LogPanelTarget; ready: boolean; visible: boolean; status: string; entries: number; functionNames: string[] }[];
   /** Every message a panel posts, receives or rejects, from now until disposed. */
   observe(listener: (traffic: PanelTraffic) => void): { dispose(): void };
+  /** Hands `message` to a target's panel as if its page had sent it; false when the guard refused it. */
+  deliver(target: { envKey: string; functionName?: string }, message: unknown): Promise<boolean>;
 }
 
 export function logPanelsTestApi(panels: LogPanels): LogPanelsTestApi {
@@ -134,5 +136,10 @@ export function logPanelsTestApi(panels: LogPanels): LogPanelsTestApi {
         };
       }),
     observe: (listener) => observePanels(listener),
+    deliver: async (target, message) => {
+      const panel = panels.all().find((p) => logPanelKey(p.target) === logPanelKey(target));
+      if (!panel) throw new Error(`No log panel is open for ${logPanelKey(target)}.`);
+      return panel.host.receive(message);
+    },
   };
 }

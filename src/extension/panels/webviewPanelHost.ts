@@ -60,7 +60,7 @@ export class WebviewPanelHost<FromPage extends { type: string }, ToPage extends 
   private pageReady = false;
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly messageHandlers: ((m: FromPage) => void)[] = [];
+  private readonly messageHandlers: ((m: FromPage) => void | Promise<void>)[] = [];
   private readonly readyHandlers: (() => void)[] = [];
   private readonly disposeHandlers: (() => void)[] = [];
 
@@ -83,7 +83,7 @@ export class WebviewPanelHost<FromPage extends { type: string }, ToPage extends 
     }
     this.name = `${options.viewType}:${options.title}`;
     this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       this.panel.onDidChangeViewState(() => {
         // A hidden page is gone; when shown again it loads afresh and says ready.
         if (!this.panel.visible) this.pageReady = false;
@@ -105,7 +105,7 @@ export class WebviewPanelHost<FromPage extends { type: string }, ToPage extends 
     if (!this.disposed) this.panel.title = title;
   }
 
-  onMessage(handler: (m: FromPage) => void): void {
+  onMessage(handler: (m: FromPage) => void | Promise<void>): void {
     this.messageHandlers.push(handler);
   }
 
@@ -139,26 +139,31 @@ export class WebviewPanelHost<FromPage extends { type: string }, ToPage extends 
     this.panel.dispose();
   }
 
-  private receive(raw: unknown): void {
-    if (this.disposed) return;
+  /**
+   * Everything the page sends comes through here: checked, then dispatched. Resolves once the
+   * handlers are done, with false when the message was refused.
+   */
+  async receive(raw: unknown): Promise<boolean> {
+    if (this.disposed) return false;
     if (!this.options.isMessage(raw)) {
       notify({ panel: this.name, direction: 'rejected', message: raw });
       const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
       this.options.log.warn(`${this.name}: ignored a malformed or unknown message from the page (${type})`);
-      return;
+      return false;
     }
     notify({ panel: this.name, direction: 'fromPage', message: raw });
     if (raw.type === 'ready') {
       this.pageReady = true;
-      for (const h of this.readyHandlers) this.safely(h);
-      return;
+      for (const h of this.readyHandlers) await this.safely(h);
+      return true;
     }
-    for (const h of this.messageHandlers) this.safely(() => h(raw));
+    for (const h of this.messageHandlers) await this.safely(() => h(raw));
+    return true;
   }
 
-  private safely(fn: () => void): void {
+  private async safely(fn: () => void | Promise<void>): Promise<void> {
     try {
-      fn();
+      await fn();
     } catch (e) {
       this.options.log.error(`${this.name}: ${messageOf(e)}`);
     }

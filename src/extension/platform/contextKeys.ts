@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 export type StudioState = 'loading' | 'noEnvironments' | 'ready';
 
 /** `cloudbase.explorerSelection`: lets the Delete key pick the right command (keybindings cannot see viewItem). */
-export type ExplorerSelection = 'none' | 'environment' | 'collection' | 'document' | 'other';
+export type ExplorerSelection = 'none' | 'environment' | 'collection' | 'document' | 'storage' | 'other';
 
 export function setStudioState(state: StudioState): Thenable<unknown> {
   return vscode.commands.executeCommand('setContext', 'cloudbase.state', state);

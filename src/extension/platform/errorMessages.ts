@@ -31,6 +31,10 @@ export function userMessage(error: unknown): string {
       return l10n.t('A collection with this name already exists.');
     case 'DocumentNotFound':
       return l10n.t('The document no longer exists.');
+    case 'FileNotFound':
+      return l10n.t('The file no longer exists: {0}', detail);
+    case 'FileExists':
+      return l10n.t('The name is already taken: {0}', detail);
     case 'DuplicateKey':
       return l10n.t('A document with the same unique key already exists: {0}', detail);
     case 'Conflict':

@@ -10,6 +10,7 @@ import type { StorageApi } from '../../cloud/backend';
 import { StudioError } from '../../shared/errors';
 import { CommandId } from '../commandIds';
 import { pickEnvironment } from '../commands/pickers';
+import { isFromSelection } from '../commands/targets';
 import { EnvironmentNode } from '../explorer/nodes/environmentNode';
 import type { ExplorerNode } from '../explorer/nodes/explorerNode';
 import { StorageAreaNode, StorageFileNode, StorageFolderNode, StoragePagingNode, type StorageLocation } from '../explorer/nodes/storageNodes';
@@ -39,10 +40,19 @@ async function folderTarget(s: Services, node: unknown): Promise<StorageTarget> 
 
 /** The files and folders a command acts on: the multi-selection, the clicked node, or a typed path. */
 async function itemTargets(s: Services, node: unknown, selected: unknown, fileOnly: boolean): Promise<StorageItem[]> {
-  const nodes = (Array.isArray(selected) && selected.length > 0 ? selected : [node]).filter(
+  // The Delete key passes { fromSelection: true }: the tree's selection is the target, or nothing is.
+  const fromKey = isFromSelection(node);
+  const candidates = fromKey ? [...s.view.selection] : Array.isArray(selected) && selected.length > 0 ? selected : [node];
+  const nodes = candidates.filter(
     (n): n is StorageFileNode | StorageFolderNode => n instanceof StorageFileNode || (!fileOnly && n instanceof StorageFolderNode),
   );
-  if (nodes.length > 0) return nodes.map((n) => (n instanceof StorageFileNode ? { envKey: n.envKey, path: n.path, folder: false } : { envKey: n.envKey, path: n.prefix, folder: true }));
+  // A selection spanning environments acts on the first one's items only.
+  if (nodes.length > 0) {
+    return nodes
+      .filter((n) => n.envKey === nodes[0].envKey)
+      .map((n) => (n instanceof StorageFileNode ? { envKey: n.envKey, path: n.path, folder: false } : { envKey: n.envKey, path: n.prefix, folder: true }));
+  }
+  if (fromKey) return [];
   const env = await pickEnvironment(s);
   const path = await s.prompts.ui.input({
     title: vscode.l10n.t('Storage path'),
@@ -156,6 +166,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
 
   commands.register(CommandId.deleteStorage, async (node?: unknown, selected?: unknown) => {
     const items = await itemTargets(s, node, selected, false);
+    if (items.length === 0) return;
     const envKey = items[0].envKey;
     const storage = await storageOf(s, envKey);
     const files = new Set<string>();
@@ -219,7 +230,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
     const [item] = await itemTargets(s, node, undefined, true);
     const storage = await storageOf(s, item.envKey);
     const info = await withViewProgress(() => storage.stat(item.path));
-    if (!info) throw new StudioError('DocumentNotFound', `No file at "${item.path}".`);
+    if (!info) throw new StudioError('FileNotFound', `No file at "${item.path}".`);
     if ((info.size ?? 0) > OPEN_CONFIRM_BYTES) {
       await s.prompts.ui.confirm(vscode.l10n.t('"{0}" is {1} MB. Open it anyway?', info.name, ((info.size ?? 0) / 1024 / 1024).toFixed(1)), vscode.l10n.t('Open'));
     }

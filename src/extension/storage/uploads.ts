@@ -65,7 +65,7 @@ export async function freeKey(storage: StorageApi, key: string, signal?: AbortSi
     const candidate = `${folder}${stem} (${n})${ext}`;
     if (!(await storage.stat(candidate, signal))) return candidate;
   }
-  throw new StudioError('Conflict', `No free name next to "${key}".`);
+  throw new StudioError('FileExists', `No free name next to "${key}".`);
 }
 
 export async function runUploads(storage: StorageApi, items: UploadItem[], options: UploadOptions): Promise<UploadReport> {
@@ -94,7 +94,7 @@ export async function runUploads(storage: StorageApi, items: UploadItem[], optio
       await storage.upload(key, { localPath: item.localPath }, { overwrite }, options.signal);
     } catch (e) {
       // A file that appeared since the check is kept, never replaced silently.
-      if (!isStudioError(e, 'Conflict') || overwrite) throw e;
+      if (!isStudioError(e, 'FileExists') || overwrite) throw e;
       key = await freeKey(storage, key, options.signal);
       await storage.upload(key, { localPath: item.localPath }, { overwrite: false }, options.signal);
     }

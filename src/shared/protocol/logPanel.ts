@@ -92,6 +92,10 @@ export interface LogPanelStrings {
   lastMinutes: string;
   lastHour: string;
   lastHours: string;
+  customRange: string;
+  rangeFrom: string;
+  rangeTo: string;
+  invalidRange: string;
   loadHistory: string;
   historyLoaded: string;
   historyFailed: string;

@@ -209,6 +209,23 @@ describe('LogSession', () => {
       assert.equal(api.subscribers(), 0, 'disposing unsubscribes from the store');
     });
 
+    it('attaching again to the same logs (the environment reported running twice) repeats nothing', async () => {
+      const store = new LogStore();
+      for (let i = 1; i <= 3; i++) store.append(entry(i));
+      const s = session();
+      void s.attach(pushFeed(storeLogsApi(store)));
+      await settle();
+      store.append(entry(4));
+      await settle();
+      void s.attach(pushFeed(storeLogsApi(store)));
+      await settle();
+      store.append(entry(5));
+      await settle();
+      timers.advance(50);
+      assert.deepEqual(messages(s.snapshot()), ['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+      s.dispose();
+    });
+
     it('merges a history range by time and leaves out entries already shown', async () => {
       const feed = new ManualFeed();
       feed.history = [entry(10), entry(20), entry(30), entry(40)];

@@ -125,6 +125,29 @@ describe('storage over HTTP', function () {
     assert.equal(existsSync(join(t.project.root, '.cloudbase', 'local', 'storage', 'x.txt')), false);
   });
 
+  it('accepts a COS-style form POST at the upload URL (web and mini-program clients)', async function () {
+    const meta = (await postJson(t.env.adminUrl, { action: 'storage.getUploadMetadata', path: 'forms/photo.png' })) as Json;
+    const { url, token, authorization, cosFileId } = meta.data;
+    const form = new FormData();
+    form.append('key', 'forms/photo.png');
+    form.append('signature', authorization);
+    form.append('x-cos-security-token', token);
+    form.append('x-cos-meta-fileid', cosFileId);
+    form.append('success_action_status', '201');
+    form.append('file', new Blob([Buffer.from('\r\n--not-a-boundary\r\nPNG')]), 'photo.png');
+    const res = await fetch(url, { method: 'POST', body: form });
+    assert.equal(res.status, 201);
+    assert.equal(readFileSync(join(t.project.root, '.cloudbase', 'local', 'storage', 'forms', 'photo.png'), 'utf8'), '\r\n--not-a-boundary\r\nPNG');
+
+    const other = new FormData();
+    other.append('key', 'forms/elsewhere.png');
+    other.append('file', new Blob(['x']), 'x.png');
+    const refused = await fetch(url, { method: 'POST', body: other });
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /<Code>InvalidArgument<\/Code>/);
+    assert.equal(existsSync(join(t.project.root, '.cloudbase', 'local', 'storage', 'forms', 'elsewhere.png')), false);
+  });
+
   it('answers bad paths with INVALID_PARAM and writes nothing', async function () {
     for (const path of ['../x.txt', '/abs.txt', 'a//b.txt', 'a\\b.txt']) {
       const res = (await postJson(t.env.adminUrl, { action: 'storage.getUploadMetadata', path })) as Json;

@@ -38,7 +38,7 @@ describe('LocalStorageApi', function () {
     assert.deepEqual(rest.items.map((e) => e.name), ['c.txt']);
     assert.equal(rest.nextCursor, undefined);
     assert.equal(Buffer.from(await api.readFile('up/c.txt')).toString(), 'sea');
-    await assert.rejects(api.upload('up/b.txt', { data: Buffer.from('other') }, { overwrite: false }), (e) => isStudioError(e, 'Conflict'));
+    await assert.rejects(api.upload('up/b.txt', { data: Buffer.from('other') }, { overwrite: false }), (e) => isStudioError(e, 'FileExists'));
     assert.equal(Buffer.from(await api.readFile('up/b.txt')).toString(), 'bee');
   });
 
@@ -49,7 +49,7 @@ describe('LocalStorageApi', function () {
     const url = await api.getTemporaryUrl('up/b.txt', 60);
     const expires = Number(new URL(url).searchParams.get('expires'));
     assert.ok(expires - Date.now() / 1000 <= 60);
-    await assert.rejects(api.getTemporaryUrl('up/none.txt'), (e) => isStudioError(e, 'DocumentNotFound'));
+    await assert.rejects(api.getTemporaryUrl('up/none.txt'), (e) => isStudioError(e, 'FileNotFound'));
   });
 
   it('deletes files and folders, counting files; a bad path among them changes nothing', async function () {

@@ -37,10 +37,19 @@ describe('storage files on disk', function () {
 
   it('never replaces a file unless asked, and replaces it when asked', async function () {
     await store.write('a.txt', 'one', { overwrite: false });
-    await assert.rejects(store.write('a.txt', 'two', { overwrite: false }), (e) => isStudioError(e, 'Conflict'));
+    await assert.rejects(store.write('a.txt', 'two', { overwrite: false }), (e) => isStudioError(e, 'FileExists'));
     assert.equal(await text(store, 'a.txt'), 'one');
     await store.write('a.txt', 'three', { overwrite: true });
     assert.equal(await text(store, 'a.txt'), 'three');
+  });
+
+  it('refuses a path through a file, and a file where a folder is', async function () {
+    await store.write('taken', 'x', { overwrite: false });
+    await assert.rejects(store.write('taken/inside.txt', 'y', { overwrite: true }), (e) => isStudioError(e, 'FileExists'));
+    await store.createFolder('dir/');
+    await assert.rejects(store.write('dir', 'y', { overwrite: true }), (e) => isStudioError(e, 'FileExists'));
+    await assert.rejects(store.createFolder('taken/'), (e) => isStudioError(e, 'FileExists'));
+    assert.equal(await text(store, 'taken'), 'x');
   });
 
   it('reads empty files', async function () {

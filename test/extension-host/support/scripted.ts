@@ -1,0 +1,77 @@
+/** What every extension-host suite needs: the extension's id, scripted prompts, and polling. */
+import * as vscode from 'vscode';
+import type { PickOptions, UserInput } from '../../../src/extension/platform/userInput';
+
+export const EXTENSION_ID = 'cloudbase-studio.cloudbase-studio';
+
+export interface Answers {
+  /** Quick-pick answers in order: a label (exact, else the label's ending) or a pattern. */
+  pick?: (string | RegExp)[];
+  input?: string[];
+  /** How many confirmations to accept. */
+  confirm?: number;
+  folder?: vscode.Uri;
+  file?: vscode.Uri;
+  saveFile?: vscode.Uri;
+}
+
+/** Answers prompts from a script, in order; any prompt the script did not expect fails the test. */
+export class ScriptedInput implements UserInput {
+  readonly asked: string[] = [];
+  constructor(private readonly answers: Answers) {}
+
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
+    this.asked.push(`pick: ${options.title}`);
+    const answer = this.answers.pick?.shift();
+    if (answer === undefined) throw new Error(`unexpected pick: ${options.title}`);
+    const offered = await items;
+    const chosen =
+      typeof answer === 'string'
+        ? (offered.find((i) => i.label === answer) ?? offered.find((i) => i.label.endsWith(answer)))
+        : offered.find((i) => answer.test(i.label));
+    if (!chosen) throw new Error(`${options.title} offers no ${String(answer)}: ${offered.map((i) => i.label).join(', ')}`);
+    return chosen;
+  }
+
+  async input(options: vscode.InputBoxOptions): Promise<string> {
+    this.asked.push(`input: ${options.title}`);
+    const answer = this.answers.input?.shift();
+    if (answer === undefined) throw new Error(`unexpected input box: ${options.title}`);
+    const invalid = await options.validateInput?.(answer);
+    if (invalid) throw new Error(`the script's answer ${answer} is invalid: ${String(invalid)}`);
+    return answer;
+  }
+
+  async confirm(message: string): Promise<void> {
+    this.asked.push(`confirm: ${message}`);
+    if (!this.answers.confirm) throw new Error(`unexpected confirmation: ${message}`);
+    this.answers.confirm--;
+  }
+
+  async pickFolder(): Promise<vscode.Uri> {
+    return this.dialog('folder', this.answers.folder);
+  }
+  async pickFile(): Promise<vscode.Uri> {
+    return this.dialog('file', this.answers.file);
+  }
+  async pickSaveFile(): Promise<vscode.Uri> {
+    return this.dialog('save', this.answers.saveFile);
+  }
+
+  private dialog(kind: string, answer: vscode.Uri | undefined): vscode.Uri {
+    this.asked.push(`${kind} dialog`);
+    if (!answer) throw new Error(`unexpected ${kind} dialog`);
+    return answer;
+  }
+}
+
+/** Polls `probe` until it returns a value. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
