@@ -10,6 +10,7 @@ import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
+import { treeWalker } from './support/tree';
 
 
 suite('Explorer: the demo project\'s local environment', () => {
@@ -17,18 +18,7 @@ suite('Explorer: the demo project\'s local environment', () => {
   let folder: vscode.WorkspaceFolder;
   let environment: EnvironmentEntry;
 
-  const item = (node: ExplorerNode): vscode.TreeItem => api.explorer.getTreeItem(node);
-  const labelOf = (node: ExplorerNode): string => {
-    const label = item(node).label;
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
-  const children = async (node?: ExplorerNode): Promise<ExplorerNode[]> => api.explorer.getChildren(node);
-  async function child(parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
-    const all = await children(parent);
-    const found = all.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}" under ${parent ? labelOf(parent) : 'the root'}: ${all.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { item, labelOf, children, child } = treeWalker(() => api);
   const isDocument = (n: ExplorerNode): boolean => item(n).contextValue?.includes('cloudbase.document') === true;
   const environmentNode = (): Promise<ExplorerNode> => child(undefined, environment.info.label);
   const databaseNode = async (): Promise<ExplorerNode> => child(await environmentNode(), 'Database');

@@ -15,6 +15,7 @@ import type { EnvironmentEntry } from '../../src/extension/environments/registry
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
 import type { InvokeResult } from '../../src/shared/model';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
+import { treeWalker } from './support/tree';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,18 +34,7 @@ suite('Functions: the demo project\'s cloud functions', () => {
   let environment: EnvironmentEntry;
   let root: string;
 
-  const item = (node: ExplorerNode): vscode.TreeItem => api.explorer.getTreeItem(node);
-  const labelOf = (node: ExplorerNode): string => {
-    const label = item(node).label;
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
-  const children = (node?: ExplorerNode): Promise<ExplorerNode[]> => api.explorer.getChildren(node);
-  async function child(parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
-    const all = await children(parent);
-    const found = all.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}" under ${parent ? labelOf(parent) : 'the root'}: ${all.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { item, labelOf, children, child } = treeWalker(() => api);
   const functionsNode = async (): Promise<ExplorerNode> => child(await child(undefined, environment.info.label), 'Functions');
   const functionNames = async (): Promise<string[]> => (await children(await functionsNode())).map(labelOf);
   const eventUri = (fn: string, event: string): vscode.Uri => vscode.Uri.file(join(root, 'cloudfunctions', fn, '.events', `${event}.json`));

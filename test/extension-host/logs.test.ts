@@ -17,6 +17,7 @@ import type { UserInput } from '../../src/extension/platform/userInput';
 import type { InvokeResult } from '../../src/shared/model';
 import type { LogHostMessage, PanelLogEntry } from '../../src/shared/protocol/logPanel';
 import { EXTENSION_ID, waitFor } from './support/scripted';
+import { treeWalker } from './support/tree';
 
 
 suite('Log panel: tailing the demo project\'s functions', () => {
@@ -25,16 +26,7 @@ suite('Log panel: tailing the demo project\'s functions', () => {
   const traffic: (PanelTraffic & { at: number })[] = [];
   let observer: { dispose(): void } | undefined;
 
-  const labelOf = (node: ExplorerNode): string => {
-    const label = api.explorer.getTreeItem(node).label;
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
-  async function child(parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
-    const all = await api.explorer.getChildren(parent);
-    const found = all.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}": ${all.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { child } = treeWalker(() => api);
   const functionsNode = async (): Promise<ExplorerNode> => child(await child(undefined, environment.info.label), 'Functions');
   const toPage = (panelTitle: string): LogHostMessage[] =>
     traffic.filter((t) => t.direction === 'toPage' && t.panel.endsWith(`:${panelTitle}`)).map((t) => t.message as LogHostMessage);

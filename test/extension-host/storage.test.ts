@@ -12,39 +12,8 @@ import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
-import type { PickOptions, UserInput } from '../../src/extension/platform/userInput';
-
-const EXTENSION_ID = 'cloudbase-studio.cloudbase-studio';
-
-class ScriptedInput implements UserInput {
-  readonly asked: string[] = [];
-  constructor(private readonly answers: { pick?: string[]; input?: string[]; confirm?: number; folder?: vscode.Uri }) {}
-
-  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
-    this.asked.push(`pick: ${options.title}`);
-    const answer = this.answers.pick?.shift();
-    if (answer === undefined) throw new Error(`unexpected pick: ${options.title}`);
-    const chosen = (await items).find((i) => i.label === answer);
-    if (!chosen) throw new Error(`${options.title} offers no ${answer}`);
-    return chosen;
-  }
-  async input(options: vscode.InputBoxOptions): Promise<string> {
-    this.asked.push(`input: ${options.title}`);
-    const answer = this.answers.input?.shift();
-    if (answer === undefined) throw new Error(`unexpected input box: ${options.title}`);
-    return answer;
-  }
-  async confirm(message: string, _action: string, detail?: string): Promise<void> {
-    this.asked.push(`confirm: ${message} ${detail ?? ''}`);
-    if (!this.answers.confirm) throw new Error(`unexpected confirmation: ${message}`);
-    this.answers.confirm--;
-  }
-  async pickFolder(): Promise<vscode.Uri> {
-    this.asked.push('folder');
-    if (!this.answers.folder) throw new Error('unexpected folder dialog');
-    return this.answers.folder;
-  }
-}
+import { EXTENSION_ID, ScriptedInput } from './support/scripted';
+import { treeWalker } from './support/tree';
 
 suite('Storage: the demo project\'s files', () => {
   let api: CloudBaseStudioApi;
@@ -52,18 +21,7 @@ suite('Storage: the demo project\'s files', () => {
   let storageRoot: string;
   let scratch: string;
 
-  const item = (node: ExplorerNode): vscode.TreeItem => api.explorer.getTreeItem(node);
-  const labelOf = (node: ExplorerNode): string => {
-    const label = item(node).label;
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
-  const children = (node?: ExplorerNode): Promise<ExplorerNode[]> => api.explorer.getChildren(node);
-  async function child(parent: ExplorerNode | undefined, label: string): Promise<ExplorerNode> {
-    const all = await children(parent);
-    const found = all.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}" under ${parent ? labelOf(parent) : 'the root'}: ${all.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { item, labelOf, children, child } = treeWalker(() => api);
   const storageNode = async (): Promise<ExplorerNode> => child(await child(undefined, environment.info.label), 'Storage');
   const folderNode = async (name: string): Promise<ExplorerNode> => child(await storageNode(), name);
 

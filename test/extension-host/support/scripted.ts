@@ -42,8 +42,8 @@ export class ScriptedInput implements UserInput {
     return answer;
   }
 
-  async confirm(message: string): Promise<void> {
-    this.asked.push(`confirm: ${message}`);
+  async confirm(message: string, _action?: string, detail?: string): Promise<void> {
+    this.asked.push(`confirm: ${[message, detail].filter(Boolean).join(' ')}`);
     if (!this.answers.confirm) throw new Error(`unexpected confirmation: ${message}`);
     this.answers.confirm--;
   }
@@ -59,7 +59,6 @@ export class ScriptedInput implements UserInput {
   }
 
   private dialog(kind: string, answer: vscode.Uri | undefined): vscode.Uri {
-    this.asked.push(`${kind} dialog`);
     if (!answer) throw new Error(`unexpected ${kind} dialog`);
     return answer;
   }

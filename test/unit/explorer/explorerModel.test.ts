@@ -29,7 +29,7 @@ describe('ExplorerModel', () => {
     db.seed('todos', todoDocuments(120));
     db.seed('users', [{ _id: 'u1', name: 'Ann' }]);
     db.seed('empty', []);
-    registry = new EnvironmentRegistry({ open: fakes.open, dataDirectory: (p) => join(p.root, '.cloudbase/local') });
+    registry = new EnvironmentRegistry({ open: fakes.open, dataDirectory: (p) => join(p.root, '.cloudbase/local'), lockWaitMs: 0 });
     pageSize = 50;
     model = new ExplorerModel(registry, { pageSize: () => pageSize });
     envKey = registry.addLocal({ root: ROOT, functionRoot: join(ROOT, 'cloudfunctions') }, { explicit: false }).key;
