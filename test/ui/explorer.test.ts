@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { Workbench } from './support/workbench';
 
+declare const document: { activeElement: { closest(selector: string): unknown } | null };
+
 describe('CloudBase explorer (UI)', function () {
   let wb: Workbench;
 
@@ -58,5 +60,18 @@ describe('CloudBase explorer (UI)', function () {
     await more.click();
     await wb.reveal('todo-100');
     await wb.screenshot('explorer-second-page');
+  });
+
+  it('opens a collection\'s panel when its row is clicked, keeping the keyboard in the tree', async function () {
+    const row = await wb.reveal('products');
+    await row.locator('.label-name').click();
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: /^products · / });
+    await tab.waitFor({ timeout: 30_000 });
+    await wb.page.locator('iframe.webview.ready').first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('explorer-collection-clicked');
+    assert.equal(await wb.row('products', '[aria-expanded="true"]').count(), 0, 'a click opens the panel, the twistie expands');
+    assert.ok(await wb.page.evaluate(() => document.activeElement?.closest('.part.sidebar') != null), 'the tree keeps the focus (Delete, arrows)');
+    await wb.runCommand('View: Close All Editors');
+    await tab.waitFor({ state: 'detached', timeout: 20_000 });
   });
 });

@@ -52,6 +52,7 @@ export class CollectionPanel implements vscode.Disposable {
     readonly target: CollectionPanelTarget,
     private readonly deps: CollectionPanelDeps,
     revived?: vscode.WebviewPanel,
+    preserveFocus = false,
   ) {
     this.host = new WebviewPanelHost({
       viewType: COLLECTION_PANEL_VIEW_TYPE,
@@ -61,13 +62,14 @@ export class CollectionPanel implements vscode.Disposable {
       isMessage: isCollectionPageMessage,
       log: deps.log,
       revived,
+      preserveFocus,
     });
     this.host.onReady(() => this.host.post({ type: 'init', target, strings: collectionPanelStrings(), pageSizes: [20, 50, 100, 500] }));
     this.host.onMessage((m) => void this.handle(m));
   }
 
-  reveal(): void {
-    this.host.reveal();
+  reveal(preserveFocus = false): void {
+    this.host.reveal(preserveFocus);
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { COLLECTION_PANEL_VIEW_TYPE, isCollectionPanelState, type CollectionPanelTarget } from '../../shared/protocol/collectionPanel';
 import { CommandId } from '../commandIds';
 import { collectionTarget, refreshCollection } from '../database/collectionCommands';
+import { CollectionNode } from '../explorer/nodes/collectionNode';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import type { Services } from '../services';
 import { CollectionPanel, collectionPanelKey, type CollectionPanelDeps } from './collectionPanel';
@@ -35,9 +36,10 @@ export class CollectionPanels implements vscode.Disposable {
     );
   }
 
-  open(target: CollectionPanelTarget): CollectionPanel {
+  open(target: CollectionPanelTarget, options: { preserveFocus?: boolean } = {}): CollectionPanel {
     const key = collectionPanelKey(target);
-    return this.panels.show(key, () => this.track(key, new CollectionPanel(target, this.deps)));
+    const preserveFocus = options.preserveFocus ?? false;
+    return this.panels.show(key, () => this.track(key, new CollectionPanel(target, this.deps, undefined, preserveFocus)), preserveFocus);
   }
 
   /** The documents of a collection changed elsewhere: its open panel reloads its page. */
@@ -76,6 +78,7 @@ export function registerCollectionPanelCommand(commands: CommandRegistry, s: Ser
     const target = await collectionTarget(s, arg);
     if (!target) return;
     const label = s.registry.list().find((e) => e.key === target.envKey)?.info.label ?? target.envKey;
-    panels.open({ envKey: target.envKey, envLabel: label, collection: target.collection });
+    // Clicked in the tree: the keyboard stays there, as for documents (Delete, arrows).
+    panels.open({ envKey: target.envKey, envLabel: label, collection: target.collection }, { preserveFocus: arg instanceof CollectionNode });
   });
 }

@@ -49,6 +49,8 @@ export interface PanelHostOptions<FromPage> {
   /** A panel VS Code restored after a reload (serializer); otherwise a new one is created. */
   revived?: vscode.WebviewPanel;
   viewColumn?: vscode.ViewColumn;
+  /** Opened from the tree: the keyboard stays there (Delete, arrows). */
+  preserveFocus?: boolean;
   /** Files under media/, for the light and dark themes. */
   icon?: { light: string; dark: string };
 }
@@ -72,7 +74,7 @@ export class WebviewPanelHost<FromPage extends { type: string }, ToPage extends 
       this.panel.webview.options = webviewOptions;
       this.panel.title = options.title;
     } else {
-      this.panel = vscode.window.createWebviewPanel(options.viewType, options.title, { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: false }, {
+      this.panel = vscode.window.createWebviewPanel(options.viewType, options.title, { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false }, {
         ...webviewOptions,
         enableFindWidget: true,
       });
@@ -126,8 +128,8 @@ export class WebviewPanelHost<FromPage extends { type: string }, ToPage extends 
     return true;
   }
 
-  reveal(): void {
-    if (!this.disposed) this.panel.reveal(undefined, false);
+  reveal(preserveFocus = false): void {
+    if (!this.disposed) this.panel.reveal(undefined, preserveFocus);
   }
 
   dispose(): void {
@@ -184,7 +186,7 @@ export class WebviewPanelHost<FromPage extends { type: string }, ToPage extends 
 }
 
 /** One panel per target: asking again reveals the one open. */
-export class PanelRegistry<P extends { reveal(): void; dispose(): void }> implements vscode.Disposable {
+export class PanelRegistry<P extends { reveal(preserveFocus?: boolean): void; dispose(): void }> implements vscode.Disposable {
   private readonly panels = new Map<string, P>();
 
   get(key: string): P | undefined {
@@ -196,10 +198,10 @@ export class PanelRegistry<P extends { reveal(): void; dispose(): void }> implem
   }
 
   /** Shows the panel for `key`, creating it with `create` when there is none; `forget` must be called when it closes. */
-  show(key: string, create: () => P): P {
+  show(key: string, create: () => P, preserveFocus = false): P {
     const open = this.panels.get(key);
     if (open) {
-      open.reveal();
+      open.reveal(preserveFocus);
       return open;
     }
     const panel = create();

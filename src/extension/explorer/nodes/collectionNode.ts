@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CollectionInfo } from '../../../shared/model';
+import { CommandId } from '../../commandIds';
 import { ContextValue, contextValue } from '../contextValues';
 import type { ExplorerModel } from '../explorerModel';
 import { DocumentNode } from './documentNode';
@@ -30,6 +31,7 @@ export class CollectionNode implements ExplorerNode {
     item.tooltip = vscode.l10n.t('{0}: {1} documents', this.info.name, this.info.count);
     item.iconPath = new vscode.ThemeIcon('table');
     item.contextValue = contextValue(ContextValue.collection);
+    item.command = { command: CommandId.openCollection, title: vscode.l10n.t('Open Collection'), arguments: [this] };
     return item;
   }
 

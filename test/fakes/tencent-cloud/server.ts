@@ -1,0 +1,193 @@
+/**
+ * A local stand-in for the Tencent Cloud API 3.0 (service tcb) on 127.0.0.1: routes by
+ * `X-TC-Action`, checks the TC3-HMAC-SHA256 signature against its one key pair, and answers in
+ * the `{"Response": …}` envelope. Collections and documents live in the local environment's engine.
+ * Tests inject faults per action to see how a client copes.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { openDatabase } from '../../../src/emulator/database';
+import { actions, CloudApiError, toCloudApiError, type FakeEnvironment, type Params } from './actions';
+import { parseAuthorization, tc3Signature, utcDate } from './signature';
+
+export type Fault =
+  | { kind: 'throttle' }
+  | { kind: 'serverError'; status?: number }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'expiredToken' }
+  | { kind: 'malformed' }
+  | { kind: 'error'; code: string; message: string };
+
+export interface FakeTencentCloudOptions {
+  dataDir: string;
+  secretId: string;
+  secretKey: string;
+  /** When set, requests must carry it as X-TC-Token. */
+  token?: string;
+  environments: { envId: string; alias?: string; region?: string }[];
+}
+
+export interface RecordedRequest {
+  action: string;
+  requestId: string;
+  params: Params;
+  headers: IncomingMessage['headers'];
+}
+
+export interface FakeTencentCloud {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** The fault applies to the next `times` requests for `action` (all of them when omitted). */
+  inject(action: string, fault: Fault, times?: number): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+/** Clock skew Tencent tolerates before AuthFailure.SignatureExpire. */
+const MAX_SKEW_SECONDS = 300;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startFakeTencentCloud(options: FakeTencentCloudOptions): Promise<FakeTencentCloud> {
+  const environments: FakeEnvironment[] = [];
+  for (const e of options.environments) {
+    environments.push({
+      envId: e.envId,
+      alias: e.alias ?? e.envId,
+      region: e.region ?? 'ap-shanghai',
+      database: await openDatabase(join(options.dataDir, e.envId)),
+    });
+  }
+  const faults = new Map<string, { fault: Fault; remaining: number }>();
+  const requests: RecordedRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+
+  function takeFault(action: string): Fault | undefined {
+    const entry = faults.get(action);
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) faults.delete(action);
+    return entry.fault;
+  }
+
+  function checkAuth(req: IncomingMessage, body: string, action: string): void {
+    const auth = parseAuthorization(req.headers.authorization);
+    if (!auth) throw new CloudApiError('AuthFailure.InvalidAuthorization', 'The Authorization header is missing or malformed.');
+    if (auth.secretId !== options.secretId) throw new CloudApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found.');
+    const timestamp = Number(req.headers['x-tc-timestamp']);
+    if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > MAX_SKEW_SECONDS || utcDate(timestamp) !== auth.date) {
+      throw new CloudApiError('AuthFailure.SignatureExpire', 'The signature has expired.');
+    }
+    const host = String(req.headers.host ?? '').replace(/:\d+$/, '');
+    const expected = tc3Signature({ secretKey: options.secretKey, service: auth.service, host, timestamp, body });
+    if (expected !== auth.signature) throw new CloudApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
+    if (options.token !== undefined && req.headers['x-tc-token'] !== options.token) {
+      throw new CloudApiError('AuthFailure.TokenFailure', 'The token is invalid or has expired.');
+    }
+    if (!action) throw new CloudApiError('MissingParameter', 'The X-TC-Action header is missing.');
+  }
+
+  function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const action = String(req.headers['x-tc-action'] ?? '');
+    const body = await readBody(req);
+    const fail = (code: string, message: string, status = 200): void =>
+      send(res, status, JSON.stringify({ Response: { Error: { Code: code, Message: message }, RequestId: requestId } }));
+    let params: Params = {};
+    try {
+      checkAuth(req, body, action);
+      const parsed: unknown = JSON.parse(body === '' ? '{}' : body);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CloudApiError('InvalidParameter', 'The body must be a JSON object.');
+      params = parsed as Params;
+    } catch (e) {
+      return fail(e instanceof CloudApiError ? e.code : 'InvalidParameter', e instanceof Error ? e.message : String(e));
+    }
+    requests.push({ action, requestId, params, headers: req.headers });
+
+    const fault = takeFault(action);
+    if (fault?.kind === 'slow') {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          resolve();
+        }, fault.delayMs);
+        timers.add(t);
+      });
+      if (res.destroyed) return;
+    }
+    switch (fault?.kind) {
+      case 'throttle':
+        return fail('RequestLimitExceeded', 'Your current request frequency has reached its limit.');
+      case 'serverError':
+        return fail('InternalError', 'An internal error has occurred. Retry later.', fault.status ?? 500);
+      case 'expiredToken':
+        return fail('AuthFailure.TokenFailure', 'The token has expired.');
+      case 'malformed':
+        return send(res, 502, '<html><body>502 Bad Gateway</body></html>', 'text/html');
+      case 'error':
+        return fail(fault.code, fault.message);
+      default:
+        break;
+    }
+
+    const handler = actions[action];
+    if (!handler) return fail('InvalidAction', `The action ${action} is not supported.`);
+    const envFor = (): FakeEnvironment => {
+      const envId = params.EnvId;
+      const env = environments.find((e) => e.envId === envId);
+      if (!env) throw new CloudApiError('ResourceNotFound', `Environment ${String(envId)} was not found.`);
+      return env;
+    };
+    try {
+      const result = await handler(params, envFor, environments);
+      send(res, 200, JSON.stringify({ Response: { ...result, RequestId: requestId } }));
+    } catch (e) {
+      const err = toCloudApiError(e);
+      fail(err.code, err.message);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, JSON.stringify({ Response: { Error: { Code: 'InternalError', Message: String(e) }, RequestId: randomUUID() } }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    inject(action, fault, times = Number.POSITIVE_INFINITY) {
+      faults.set(action, { fault, remaining: times });
+    },
+    clearFaults() {
+      faults.clear();
+    },
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const e of environments) await e.database.close();
+    },
+  };
+}

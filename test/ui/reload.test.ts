@@ -1,0 +1,82 @@
+/**
+ * A reload of the browser page: the workbench reconnects and a new extension host starts, which
+ * reopens the demo project's local environment once the old host let go of it. The log panel and
+ * the collection panel come back through their serializers with the filters they were showing.
+ * Screenshots: test-output/screenshots/reload-*.png.
+ */
+import * as assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { Workbench } from './support/workbench';
+
+const LOG_FILTER = 'signed in';
+const QUERY = '{"_id": "user-03"}';
+
+describe('Panels across a page reload (UI)', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+
+  /** The page in the visible webview (VS Code's host frame, then the content frame). */
+  const webview = (): FrameLocator => wb.page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+  const tab = (title: RegExp) => wb.page.locator('.tabs-container .tab', { hasText: title });
+  const valueOf = async (frame: FrameLocator, selector: string): Promise<string> =>
+    frame.locator(selector).evaluate((el) => (el as unknown as { value: string }).value);
+
+  before(async function () {
+    wb = await Workbench.shared();
+    await wb.step('show the environment', async () => {
+      await wb.showViewContainer('CloudBase');
+      await wb.row('cloudbase-demo').waitFor({ timeout: 30_000 });
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(`failed-${this.currentTest.fullTitle()}`);
+  });
+
+  after(async function () {
+    await wb?.runCommand('View: Close All Editors').catch(() => undefined);
+  });
+
+  it('brings back the log panel and the collection panel with their filters', async function () {
+    await wb.runCommand('CloudBase: Tail Logs');
+    await wb.answer('login');
+    const logs = webview();
+    await logs.locator('cb-log-panel .toolbar').waitFor({ timeout: 30_000 });
+    await logs.locator('cb-log-panel vscode-textfield.filter input').fill(LOG_FILTER);
+    assert.equal(await valueOf(logs, 'cb-log-panel vscode-textfield.filter'), LOG_FILTER);
+
+    await wb.expand('cloudbase-demo');
+    await wb.expand('Database');
+    await (await wb.reveal('users')).locator('.label-name').click();
+    await tab(/^users · /).waitFor({ timeout: 30_000 });
+    const grid = webview();
+    const filter = grid.locator('cb-collection-panel vscode-textfield.filter');
+    await filter.waitFor({ timeout: 30_000 });
+    await filter.locator('input').fill(QUERY);
+    await grid.locator('cb-collection-panel vscode-button.run').click();
+    await grid.locator('cb-collection-panel tr[data-id="user-03"]').waitFor({ timeout: 30_000 });
+    assert.equal(await grid.locator('cb-collection-panel tr[data-id]').count(), 1);
+    await wb.screenshot('reload-before');
+
+    const started = Date.now();
+    await wb.page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await tab(/^users · /).waitFor({ timeout: 60_000 });
+    await tab(/^Logs: login/).waitFor({ timeout: 60_000 });
+
+    // The collection panel was in front: its page asks the new host for its kept query.
+    const restored = webview();
+    await restored.locator('cb-collection-panel tr[data-id="user-03"]').waitFor({ timeout: 60_000 });
+    console.log(`      (collection panel back in ${Date.now() - started} ms)`);
+    assert.equal(await valueOf(restored, 'cb-collection-panel vscode-textfield.filter'), QUERY);
+    assert.equal(await restored.locator('cb-collection-panel tr[data-id]').count(), 1);
+    await wb.screenshot('reload-collection-panel');
+
+    await tab(/^Logs: login/).click();
+    const revivedLogs = webview();
+    await revivedLogs.locator('cb-log-panel .toolbar').waitFor({ timeout: 30_000 });
+    assert.equal(await valueOf(revivedLogs, 'cb-log-panel vscode-textfield.filter'), LOG_FILTER);
+    await revivedLogs.locator('cb-log-panel .statusbar .status.live').waitFor({ timeout: 30_000 });
+    await wb.screenshot('reload-log-panel');
+  });
+});
