@@ -59,10 +59,21 @@ async function npmInstall(dir, spec, env, what, minutes) {
     `npm install ${spec}`,
     'npm',
     ['install', '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', spec],
-    { cwd: dir, env, timeoutMs: minutes * 60_000, quiet: true },
+    { cwd: dir, env: withoutParentNpm(env), timeoutMs: minutes * 60_000, quiet: true },
   );
   if (code !== 0) throw new Error(`npm install ${spec} failed (exit ${code}):\n${output.split('\n').slice(-30).join('\n')}`);
   writeFileSync(join(dir, 'installed.json'), JSON.stringify({ spec, installedAt: new Date().toISOString() }, null, 2) + '\n');
+}
+
+/**
+ * Under `npm test` or `npm start`, the parent npm's settings reach us as npm_* variables; its
+ * npm_config_user_agent names Node 20 and would win over the nested npm's own, and code-server's
+ * postinstall reads the Node version from it. Only the nodedir we chose is kept.
+ */
+function withoutParentNpm(env) {
+  const clean = Object.fromEntries(Object.entries(env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+  if (env.npm_config_nodedir === node24Home) clean.npm_config_nodedir = node24Home;
+  return clean;
 }
 
 function versionOf(packageJson) {

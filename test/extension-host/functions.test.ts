@@ -177,7 +177,7 @@ suite('Functions: the demo project\'s cloud functions', () => {
     assert.deepEqual(script.asked, ['pick: New Cloud Function', 'input: New Cloud Function']);
     assert.equal(folder, join(root, 'cloudfunctions', 'e2eCrud'));
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, join(folder, 'index.js'));
-    assert.ok((await functionNames()).includes('e2eCrud'));
+    await waitFor('e2eCrud in the tree', async () => ((await functionNames()).includes('e2eCrud') ? true : undefined));
 
     // Its first Invoke creates the default event; this one adds a to-do.
     await invoke({ envKey: environment.key, name: 'e2eCrud', folder });

@@ -58,8 +58,12 @@ describe('Panels across a page reload (UI)', function () {
     assert.equal(await grid.locator('cb-collection-panel tr[data-id]').count(), 1);
     await wb.screenshot('reload-before');
 
+    // The workbench writes its state (open editors, panel state) as it shuts down: reload through
+    // it, as F5 in a browser tab would not give it the time to finish writing.
     const started = Date.now();
-    await wb.page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+    const reloaded = wb.page.waitForEvent('load', { timeout: 60_000 });
+    await wb.runCommand('Developer: Reload Window');
+    await reloaded;
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await tab(/^users · /).waitFor({ timeout: 60_000 });
     await tab(/^Logs: login/).waitFor({ timeout: 60_000 });

@@ -227,7 +227,7 @@ export class LogPanel extends LitElement {
     return {
       version: 1,
       target: this.target,
-      filter: this.filter,
+      filter: this.pendingText === undefined ? this.filter : { ...this.filter, text: this.pendingText },
       follow: this.follow,
       paused: this.paused,
       grouped: this.grouped,
@@ -536,10 +536,17 @@ export class LogPanel extends LitElement {
   }
 
   private filterTimer?: number;
+  private pendingText?: string;
   private onFilterInput(text: string): void {
     window.clearTimeout(this.filterTimer);
-    // Re-filtering 100,000 entries per keystroke would lag typing.
-    this.filterTimer = window.setTimeout(() => this.setFilter({ ...this.filter, text }), 150);
+    // Re-filtering 100,000 entries per keystroke would lag typing; keeping the text is cheap, and
+    // a panel hidden or reloaded within the delay must still come back with what was typed.
+    this.pendingText = text;
+    this.saveState();
+    this.filterTimer = window.setTimeout(() => {
+      this.pendingText = undefined;
+      this.setFilter({ ...this.filter, text });
+    }, 150);
   }
 
   private onHistoryRange(value: string): void {

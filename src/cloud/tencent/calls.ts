@@ -32,7 +32,8 @@ function once<T>(run: () => Promise<T>, action: string, policy: CallPolicy, sign
       policy.timeoutMs,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
-    run().then(
+    // Through then() so that a synchronous throw is mapped and clears the timer like any failure.
+    Promise.resolve().then(run).then(
       (v) => finish(() => resolve(v)),
       (e: unknown) => finish(() => reject(toStudioError(e, action, policy.secrets))),
     );

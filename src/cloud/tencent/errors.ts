@@ -49,8 +49,10 @@ export function toStudioError(e: unknown, action: string, secrets: readonly (str
   const code = typeof err.code === 'string' ? err.code : '';
   const requestId = typeof err.requestId === 'string' && err.requestId !== '' ? err.requestId : undefined;
   const { text, networkCode, timedOut } = describe(err.message);
+  // The cause is a scrubbed copy: manager-node's error keeps the service's raw answer (`original`).
+  const cause = Object.assign(new Error(redact(text, secrets)), { name: 'CloudBaseError', code: code || networkCode });
   const make = (studioCode: ErrorCode, message: string): StudioError =>
-    new StudioError(studioCode, redact(message, secrets), { cause: e, requestId });
+    new StudioError(studioCode, redact(message, secrets), { cause, requestId });
 
   if (timedOut) return make('Timeout', `Tencent Cloud did not answer ${action} in time.`);
   if (networkCode && NETWORK_CODES.has(networkCode)) return make('Network', `Could not reach Tencent Cloud for ${action} (${networkCode}).`);

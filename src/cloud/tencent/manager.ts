@@ -4,6 +4,7 @@
  * This module pulls in @cloudbase/manager-node; the extension must load it lazily.
  */
 import CloudBase from '@cloudbase/manager-node';
+import { StudioError } from '../../shared/errors';
 
 export interface TencentCredentials {
   secretId: string;
@@ -48,6 +49,11 @@ function installTransport(transport: TestTransport): void {
 }
 
 export function createManager(config: ManagerConfig, seams: { transport?: TestTransport } = {}): CloudBase {
+  // Without both, manager-node quietly signs with TENCENTCLOUD_SECRETID/SECRETKEY from the process
+  // environment: a different account than the one the user chose.
+  if (!config.secretId?.trim() || !config.secretKey?.trim()) {
+    throw new StudioError('Unauthorized', 'Tencent Cloud credentials need both a SecretId and a SecretKey.');
+  }
   if (seams.transport) installTransport(seams.transport);
   return new CloudBase({
     secretId: config.secretId,

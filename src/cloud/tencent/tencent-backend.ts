@@ -60,13 +60,15 @@ export async function listEnvironments(
 ): Promise<EnvironmentInfo[]> {
   const app = createManager({ ...credentials, region, proxy: options.proxy }, { transport: options.transport });
   const res = await callCloud('DescribeEnvs', () => app.env.listEnvs(), policyOf(credentials, options), signal);
-  return (res.EnvList ?? []).map((e) => ({
-    key: environmentKey(e.EnvId),
-    kind: 'tencent' as const,
-    envId: e.EnvId,
-    label: e.Alias ? `${e.Alias} (${e.EnvId})` : e.EnvId,
-    region: e.Region || region,
-  }));
+  return (res.EnvList ?? [])
+    .filter((e): e is typeof e & { EnvId: string } => typeof e.EnvId === 'string' && e.EnvId !== '')
+    .map((e) => ({
+      key: environmentKey(e.EnvId),
+      kind: 'tencent' as const,
+      envId: e.EnvId,
+      label: e.Alias ? `${e.Alias} (${e.EnvId})` : e.EnvId,
+      region: e.Region || region,
+    }));
 }
 
 /** Whether the credentials work and CloudBase is activated for the account (CheckTcbService). */

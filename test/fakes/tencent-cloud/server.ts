@@ -34,6 +34,8 @@ export interface RecordedRequest {
   requestId: string;
   params: Params;
   headers: IncomingMessage['headers'];
+  /** The error code when the fake refused the request before running it (signature, token, body). */
+  refused?: string;
 }
 
 export interface FakeTencentCloud {
@@ -108,16 +110,19 @@ export async function startFakeTencentCloud(options: FakeTencentCloudOptions): P
     const body = await readBody(req);
     const fail = (code: string, message: string, status = 200): void =>
       send(res, status, JSON.stringify({ Response: { Error: { Code: code, Message: message }, RequestId: requestId } }));
+    const record: RecordedRequest = { action, requestId, params: {}, headers: req.headers };
+    requests.push(record);
     let params: Params = {};
     try {
       checkAuth(req, body, action);
       const parsed: unknown = JSON.parse(body === '' ? '{}' : body);
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CloudApiError('InvalidParameter', 'The body must be a JSON object.');
       params = parsed as Params;
+      record.params = params;
     } catch (e) {
-      return fail(e instanceof CloudApiError ? e.code : 'InvalidParameter', e instanceof Error ? e.message : String(e));
+      record.refused = e instanceof CloudApiError ? e.code : 'InvalidParameter';
+      return fail(record.refused, e instanceof Error ? e.message : String(e));
     }
-    requests.push({ action, requestId, params, headers: req.headers });
 
     const fault = takeFault(action);
     if (fault?.kind === 'slow') {
