@@ -1,14 +1,15 @@
 /**
  * A local stand-in for the Tencent Cloud API 3.0 (service tcb) on 127.0.0.1: routes by
  * `X-TC-Action`, checks the TC3-HMAC-SHA256 signature against its one key pair, and answers in
- * the `{"Response": …}` envelope. Collections and documents live in the local environment's engine.
+ * the `{"Response": …}` envelope. Each environment is a whole local environment underneath.
  * Tests inject faults per action to see how a client copes.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openDatabase } from '../../../src/emulator/database';
+import { startLocalEnvironment } from '../../../src/emulator/environment';
 import { actions, CloudApiError, toCloudApiError, type FakeEnvironment, type Params } from './actions';
 import { parseAuthorization, tc3Signature, utcDate } from './signature';
 
@@ -63,11 +64,14 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startFakeTencentCloud(options: FakeTencentCloudOptions): Promise<FakeTencentCloud> {
   const environments: FakeEnvironment[] = [];
   for (const e of options.environments) {
+    // Each environment is a project of its own whose functions live in cloudfunctions/.
+    const projectRoot = join(options.dataDir, e.envId);
+    await mkdir(join(projectRoot, 'cloudfunctions'), { recursive: true });
     environments.push({
       envId: e.envId,
       alias: e.alias ?? e.envId,
       region: e.region ?? 'ap-shanghai',
-      database: await openDatabase(join(options.dataDir, e.envId)),
+      local: await startLocalEnvironment({ projectRoot, envId: e.envId, dataDir: join(projectRoot, '.data') }),
     });
   }
   const faults = new Map<string, { fault: Fault; remaining: number }>();
@@ -192,7 +196,7 @@ export async function startFakeTencentCloud(options: FakeTencentCloudOptions): P
       timers.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const e of environments) await e.database.close();
+      for (const e of environments) await e.local.close();
     },
   };
 }

@@ -1,46 +1,9 @@
-/**
- * The tcb actions the fake answers, on top of the local environment's own database engine. Each
- * handler takes the request's parameters and returns the `Response` body without `RequestId`.
- */
-import { isStudioError } from '../../../src/shared/errors';
-import type { Database } from '../../../src/emulator/database';
-import type { IndexInfo, SortKey } from '../../../src/shared/model';
-import { decodeWireObject, decodeWireValue, encodeWireDocument } from '../../../src/emulator/server/wire-values';
-
-/** An error the fake answers with `Response.Error`. */
-export class CloudApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface FakeEnvironment {
-  envId: string;
-  alias: string;
-  region: string;
-  database: Database;
-}
-
-export type Params = Record<string, unknown>;
-export type ActionHandler = (params: Params, env: () => FakeEnvironment, all: FakeEnvironment[]) => Promise<Record<string, unknown>> | Record<string, unknown>;
+/** The environment, collection, index and document actions of service tcb. */
+import type { IndexInfo, SortKey } from '../../../../src/shared/model';
+import { decodeWireObject, decodeWireValue, encodeWireDocument } from '../../../../src/emulator/server/wire-values';
+import { CloudApiError, num, str, type ActionHandler, type FakeEnvironment, type Params } from './common';
 
 const MAX_QUERY_LIMIT = 1000;
-
-function str(params: Params, name: string): string {
-  const v = params[name];
-  if (typeof v !== 'string' || v === '') throw new CloudApiError('MissingParameter', `The request is missing a required parameter \`${name}\`.`);
-  return v;
-}
-
-function num(params: Params, name: string, fallback: number): number {
-  const v = params[name];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new CloudApiError('InvalidParameter', `Parameter \`${name}\` must be a non-negative integer.`);
-  return v;
-}
 
 function mgoObject(params: Params, name: string): Record<string, unknown> {
   const raw = params[name];
@@ -87,7 +50,7 @@ function sortOf(params: Params): SortKey[] | undefined {
   });
 }
 
-export const actions: Record<string, ActionHandler> = {
+export const databaseActions: Record<string, ActionHandler> = {
   CheckTcbService: () => ({ Initialized: true }),
 
   DescribeEnvs: (params, _env, all) => {
@@ -101,7 +64,7 @@ export const actions: Record<string, ActionHandler> = {
   ListTables: (params, env) => {
     const offset = num(params, 'MgoOffset', 0);
     const limit = num(params, 'MgoLimit', 100);
-    const all = env().database.listCollections().sort((a, b) => a.name.localeCompare(b.name));
+    const all = env().local.database.listCollections().sort((a, b) => a.name.localeCompare(b.name));
     const tables = all.slice(offset, offset + limit).map((c) => ({
       TableName: c.name,
       Count: c.count,
@@ -113,22 +76,22 @@ export const actions: Record<string, ActionHandler> = {
   },
 
   CreateTable: async (params, env) => {
-    await env().database.createCollection(str(params, 'TableName'));
+    await env().local.database.createCollection(str(params, 'TableName'));
     return {};
   },
 
   DescribeTable: (params, env) => {
-    const indexes = env().database.collection(str(params, 'TableName')).listIndexes();
+    const indexes = env().local.database.collection(str(params, 'TableName')).listIndexes();
     return { Indexes: indexes.map(indexWire), IndexNum: indexes.length };
   },
 
   DeleteTable: async (params, env) => {
-    await env().database.dropCollection(str(params, 'TableName'));
+    await env().local.database.dropCollection(str(params, 'TableName'));
     return {};
   },
 
   UpdateTable: async (params, env) => {
-    const collection = env().database.collection(str(params, 'TableName'));
+    const collection = env().local.database.collection(str(params, 'TableName'));
     const drops = (params.DropIndexes ?? []) as { IndexName?: string }[];
     const creates = (params.CreateIndexes ?? []) as { IndexName?: string; MgoKeySchema?: { MgoIndexKeys?: { Name: string; Direction: string }[]; MgoIsUnique?: boolean } }[];
     for (const d of drops) await collection.dropIndex(String(d.IndexName));
@@ -145,7 +108,7 @@ export const actions: Record<string, ActionHandler> = {
   },
 
   QueryRecords: (params, env) => {
-    const collection = env().database.collection(str(params, 'TableName'));
+    const collection = env().local.database.collection(str(params, 'TableName'));
     const limit = num(params, 'MgoLimit', 100);
     if (limit > MAX_QUERY_LIMIT) {
       throw new CloudApiError('InvalidParameter', "Key: 'MgoQueryParam.MgoLimit' Error:Field validation for 'MgoLimit' failed on the 'lte' tag");
@@ -166,7 +129,7 @@ export const actions: Record<string, ActionHandler> = {
   },
 
   PutItem: async (params, env) => {
-    const collection = env().database.collection(str(params, 'TableName'));
+    const collection = env().local.database.collection(str(params, 'TableName'));
     const docs = params.MgoDocs;
     if (!Array.isArray(docs) || docs.length === 0) throw new CloudApiError('InvalidParameter', 'Parameter `MgoDocs` must be a non-empty array.');
     const ids = await collection.insertMany(docs.map((d, i) => decodeWireObject(d, `MgoDocs[${i}]`, new Date())));
@@ -174,7 +137,7 @@ export const actions: Record<string, ActionHandler> = {
   },
 
   UpdateItem: async (params, env) => {
-    const collection = env().database.collection(str(params, 'TableName'));
+    const collection = env().local.database.collection(str(params, 'TableName'));
     const result = await collection.update(mgoObject(params, 'MgoQuery'), mgoObject(params, 'MgoUpdate'), {
       multi: params.MgoIsMulti === true,
       upsert: params.MgoUpsert === true,
@@ -183,30 +146,8 @@ export const actions: Record<string, ActionHandler> = {
   },
 
   DeleteItem: async (params, env) => {
-    const collection = env().database.collection(str(params, 'TableName'));
+    const collection = env().local.database.collection(str(params, 'TableName'));
     return { Deleted: await collection.remove(mgoObject(params, 'MgoQuery'), { multi: params.MgoIsMulti === true }) };
   },
 };
-
-/** The engine's refusals in Tencent's words. */
-export function toCloudApiError(e: unknown): CloudApiError {
-  if (e instanceof CloudApiError) return e;
-  if (isStudioError(e)) {
-    switch (e.code) {
-      case 'CollectionNotFound':
-        return new CloudApiError('ResourceNotFound.TableNotExist', e.message);
-      case 'CollectionExists':
-        return new CloudApiError('ResourceInUse.TableExist', e.message);
-      case 'IndexNotFound':
-      case 'IndexExists':
-      case 'DuplicateKey':
-        return new CloudApiError('FailedOperation', e.message);
-      case 'Internal':
-        return new CloudApiError('InternalError', e.message);
-      default:
-        return new CloudApiError('InvalidParameter', e.message);
-    }
-  }
-  return new CloudApiError('InternalError', e instanceof Error ? e.message : String(e));
-}
 
