@@ -27,6 +27,9 @@ function bundles() {
     { ...nodeBundle, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
     // The local environment (database engine, /admin server): loaded by the extension on first use.
     { ...nodeBundle, entryPoints: { 'local-environment': 'src/cloud/local/index.ts' }, outdir: 'dist' },
+    // Tencent CloudBase (@cloudbase/manager-node and its dependencies): loaded on first use. The
+    // S3 client is an optional dependency of unzipper that manager-node never reaches.
+    { ...nodeBundle, entryPoints: { tencent: 'src/cloud/tencent/index.ts' }, outdir: 'dist', external: ['@aws-sdk/client-s3'] },
     // `cloudbase-emulator` command line.
     { ...nodeBundle, entryPoints: { 'emulator-cli': 'src/emulator/cli.ts' }, outdir: 'dist' },
     // The process each local cloud function runs in (forked by the function runtime).

@@ -1,6 +1,8 @@
+import type { TestTransport } from '../cloud/tencent/manager';
 import type { EnvironmentRegistry } from './environments/registry';
 import type { ExplorerTreeProvider } from './explorer/treeProvider';
 import type { LogPanelsTestApi } from './panels/logPanels';
+import type { ShownError } from './platform/errorReporter';
 import type { UserInput } from './platform/userInput';
 import type { StorageDropController } from './storage/storageDrop';
 
@@ -19,4 +21,16 @@ export interface CloudBaseStudioApi {
   readonly storageDrop: StorageDropController;
   /** The open log panels and the messages they exchange with their pages. */
   readonly logPanels: LogPanelsTestApi;
+  /**
+   * Tests only: sends every Tencent Cloud request of the signed-in accounts to another address
+   * (a local fake of the Cloud API); undefined restores Tencent Cloud. It carries no credentials:
+   * keys still come from sign-in. Clients built before are rebuilt on their next use.
+   */
+  useTencentTransport(transport: TestTransport | undefined): Promise<void>;
+  /** Tests only: sees each error message shown to the user, with its actions. */
+  observeErrors(observer: (shown: ShownError) => void): { dispose(): void };
+  /** Tests only: what the extension keeps in globalState and workspaceState (searched for secrets). */
+  storedState(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
+  /** The extension's log folder; the output channel's file sits beside it. */
+  readonly logFolder: string;
 }

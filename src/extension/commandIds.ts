@@ -7,6 +7,7 @@ export const CommandId = {
   startLocalEnvironment: 'cloudbase.startLocalEnvironment',
   stopLocalEnvironment: 'cloudbase.stopLocalEnvironment',
   signIn: 'cloudbase.signIn',
+  signOut: 'cloudbase.signOut',
   createCollection: 'cloudbase.createCollection',
   deleteCollection: 'cloudbase.deleteCollection',
   openDocument: 'cloudbase.openDocument',

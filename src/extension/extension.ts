@@ -5,6 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { dataDirectory } from '../emulator/project';
+import { AccountStore } from './accounts/accountStore';
+import { registerAccountCommands } from './accounts/accountCommands';
+import { TencentAccounts } from './accounts/tencentAccounts';
 import type { CloudBaseStudioApi } from './api';
 import { registerDatabaseCommands } from './commands/databaseCommands';
 import { registerEnvironmentCommands } from './commands/environmentCommands';
@@ -13,6 +16,7 @@ import { EXPLORER_VIEW_ID } from './commandIds';
 import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
 import { bundledLocalEnvironment } from './environments/localEnvironment';
+import { bundledTencent } from './environments/tencentModule';
 import type { EnvironmentEntry } from './environments/registry';
 import { EnvironmentRegistry } from './environments/registry';
 import { WorkspaceProjects } from './environments/workspaceProjects';
@@ -27,7 +31,7 @@ import { LogPanels, logPanelsTestApi } from './panels/logPanels';
 import { selectionKind } from './explorer/selectionKind';
 import { ExplorerTreeProvider } from './explorer/treeProvider';
 import { CommandRegistry } from './platform/commandRegistry';
-import { setExplorerSelection, setStudioState } from './platform/contextKeys';
+import { setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
 import { ErrorReporter } from './platform/errorReporter';
 import { createLog } from './platform/log';
 import { settings } from './platform/settings';
@@ -53,8 +57,18 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     if (settings.autoStart()) registry.start(entry.key).catch(() => undefined /* the registry logged it; the tree shows it */);
   };
   const projects = new WorkspaceProjects(registry, context.workspaceState, log, autoStart);
+  // Tencent Cloud accounts: the list in globalState, keys only in SecretStorage; manager-node
+  // (dist/tencent.js) loads when an account's environments are first listed.
+  const accounts = new TencentAccounts({
+    store: new AccountStore(context.globalState, context.secrets),
+    registry,
+    tencent: bundledTencent(context.extensionPath),
+    regions: settings.tencentRegions,
+    proxy: settings.tencentProxy,
+    log,
+  });
   const model = new ExplorerModel(registry, { pageSize: settings.pageSize, log });
-  const tree = new ExplorerTreeProvider(registry, model, projects.ready, settings.autoStart);
+  const tree = new ExplorerTreeProvider(registry, model, projects.ready, settings.autoStart, accounts);
   // Files dropped on a storage folder are uploaded there; several storage items can be deleted or downloaded at once.
   const storageDrop = new StorageDropController(() => services, new ErrorReporter(log));
   const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: storageDrop });
@@ -66,20 +80,30 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const { registration: storedVersions } = ReadonlyDocuments.register(registry);
   context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration, storedVersions);
 
-  const updateState = (): void => void setStudioState(registry.list().length > 0 ? 'ready' : 'noEnvironments');
+  const updateState = (): void => {
+    void setStudioState(registry.list().length > 0 || accounts.list().length > 0 ? 'ready' : 'noEnvironments');
+    void setSignedIn(accounts.list().length > 0);
+  };
   void projects.ready.then(() => {
     updateState();
-    context.subscriptions.push(registry.onDidChange(updateState));
+    context.subscriptions.push(registry.onDidChange(updateState), accounts.onDidChange(updateState));
   });
   context.subscriptions.push(view.onDidChangeSelection((e) => void setExplorerSelection(selectionKind(e.selection[0]))));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('cloudbase.local.dataDirectory')) log.info('The data directory setting changed; it applies when a local environment starts next.');
+      if (e.affectsConfiguration('cloudbase.tencent.regions')) accounts.reset();
+      if (e.affectsConfiguration('cloudbase.tencent.proxy')) {
+        for (const entry of registry.list()) if (entry.account) void registry.stop(entry.key);
+        accounts.reset();
+      }
     }),
   );
 
-  const services: Services = { registry, model, tree, view, projects, documents, prompts, log };
-  const commands = new CommandRegistry(log, new ErrorReporter(log), context.subscriptions);
+  const services: Services = { registry, model, tree, view, projects, documents, prompts, log, accounts };
+  const errors = new ErrorReporter(log);
+  const commands = new CommandRegistry(log, errors, context.subscriptions);
+  registerAccountCommands(commands, services);
   registerExplorerCommands(commands, services);
   registerEnvironmentCommands(commands, services);
   registerDatabaseCommands(commands, services);
@@ -102,6 +126,13 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     useUserInput: (input) => prompts.use(input),
     storageDrop,
     logPanels: logPanelsTestApi(logPanels),
+    useTencentTransport: (transport) => accounts.useTransport(transport),
+    observeErrors: (observer) => errors.observe(observer),
+    storedState: () => ({
+      global: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+      workspace: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
+    }),
+    logFolder: context.logUri.fsPath,
   };
 }
 

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { TencentAccounts } from './accounts/tencentAccounts';
 import type { DocumentFileSystem } from './documents/documentFileSystem';
 import type { EnvironmentRegistry } from './environments/registry';
 import type { WorkspaceProjects } from './environments/workspaceProjects';
@@ -17,4 +18,5 @@ export interface Services {
   readonly documents: DocumentFileSystem;
   readonly prompts: Prompts;
   readonly log: vscode.LogOutputChannel;
+  readonly accounts: TencentAccounts;
 }

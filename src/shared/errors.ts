@@ -47,7 +47,17 @@ export type ErrorCode =
   | 'ServiceError'
   | 'Internal';
 
+/**
+ * The lazily loaded bundles (dist/local-environment.js, dist/tencent.js) carry their own copy of
+ * this class, so `instanceof` goes by a process-wide brand instead of the class object.
+ */
+const BRAND = Symbol.for('cloudbase-studio.StudioError');
+
 export class StudioError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   override readonly name = 'StudioError';
   constructor(
     readonly code: ErrorCode,
@@ -59,6 +69,7 @@ export class StudioError extends Error {
   }
   readonly requestId?: string;
 }
+Object.defineProperty(StudioError.prototype, BRAND, { value: true });
 
 export function isStudioError(e: unknown, code?: ErrorCode): e is StudioError {
   return e instanceof StudioError && (code === undefined || e.code === code);

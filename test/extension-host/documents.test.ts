@@ -29,7 +29,7 @@ suite('Documents: editing, conflicts and collection commands', () => {
     await api.ready;
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
-    const environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project.root === folder.uri.fsPath));
+    const environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project?.root === folder.uri.fsPath));
     envKey = environment.key;
     await api.environments.start(envKey);
     db = (await api.environments.backend(envKey)).database;

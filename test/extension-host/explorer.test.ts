@@ -36,7 +36,7 @@ suite('Explorer: the demo project\'s local environment', () => {
   teardown(() => api.useUserInput(undefined));
 
   test('the workspace folder shows as a local environment that starts', async () => {
-    environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project.root === folder.uri.fsPath));
+    environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project?.root === folder.uri.fsPath));
     assert.equal(environment.info.label, folder.name);
     assert.equal(environment.info.kind, 'local');
     const node = await environmentNode();

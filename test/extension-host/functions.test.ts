@@ -48,7 +48,7 @@ suite('Functions: the demo project\'s cloud functions', () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'no workspace folder is open');
     root = folder.uri.fsPath;
-    environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project.root === root));
+    environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project?.root === root));
     await api.environments.start(environment.key);
   });
 

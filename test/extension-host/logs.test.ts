@@ -33,7 +33,7 @@ suite('Log panel: tailing the demo project\'s functions', () => {
   const entriesSent = (panelTitle: string): PanelLogEntry[] =>
     toPage(panelTitle).flatMap((m) => (m.type === 'append' || m.type === 'history' ? m.entries : []));
   async function invoke(name: string, event = 'default'): Promise<InvokeResult> {
-    const file = vscode.Uri.file(join(environment.project.functionRoot, name, '.events', `${event}.json`));
+    const file = vscode.Uri.file(join(environment.project?.functionRoot ?? '', name, '.events', `${event}.json`));
     const result = await vscode.commands.executeCommand<InvokeResult | undefined>('cloudbase.invokeFunction', file);
     assert.ok(result, `invoking ${name} returned nothing`);
     assert.equal(result.error, undefined, `${name} failed: ${result.error?.message}`);
@@ -47,7 +47,7 @@ suite('Log panel: tailing the demo project\'s functions', () => {
     await api.ready;
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'no workspace folder is open');
-    environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project.root === folder.uri.fsPath));
+    environment = await waitFor('the local environment', () => api.environments.list().find((e) => e.project?.root === folder.uri.fsPath));
     await api.environments.start(environment.key);
     observer = api.logPanels.observe((t) => traffic.push({ ...t, at: Date.now() }));
   });

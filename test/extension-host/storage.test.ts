@@ -32,7 +32,7 @@ suite('Storage: the demo project\'s files', () => {
     await api.ready;
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
-    const found = api.environments.list().find((e) => e.project.root === folder.uri.fsPath);
+    const found = api.environments.list().find((e) => e.project?.root === folder.uri.fsPath);
     assert.ok(found, 'the demo project is not an environment');
     environment = found;
     await api.environments.start(environment.key);

@@ -8,7 +8,7 @@ import { withViewProgress } from '../platform/progress';
 import type { Services } from '../services';
 import { pickEnvironment } from './pickers';
 
-/** Start and stop local environments; sign-in (announced for a later version). */
+/** Start and stop local environments. */
 export function registerEnvironmentCommands(commands: CommandRegistry, s: Services): void {
   commands.register(CommandId.startLocalEnvironment, async (node?: EnvironmentNode) => {
     const entry = node instanceof EnvironmentNode ? node.entry : await chooseProject(s);
@@ -29,13 +29,6 @@ export function registerEnvironmentCommands(commands: CommandRegistry, s: Servic
     const { key } = entry;
     await withViewProgress(() => s.registry.stop(key));
     vscode.window.setStatusBarMessage(vscode.l10n.t('Local environment {0} stopped.', entry.info.label), 5000);
-  });
-
-  commands.register(CommandId.signIn, () => {
-    const start = vscode.l10n.t('Start Local Environment');
-    void vscode.window
-      .showInformationMessage(vscode.l10n.t('Signing in to Tencent CloudBase is coming in a later version. Until then, local environments work without an account.'), start)
-      .then((choice) => (choice === start ? vscode.commands.executeCommand(CommandId.startLocalEnvironment) : undefined));
   });
 }
 

@@ -1,4 +1,5 @@
 import { CommandId } from '../commandIds';
+import { AccountNode } from '../explorer/nodes/accountNode';
 import { CollectionNode } from '../explorer/nodes/collectionNode';
 import { DatabaseNode } from '../explorer/nodes/databaseNode';
 import { EnvironmentNode } from '../explorer/nodes/environmentNode';
@@ -17,6 +18,9 @@ export function registerExplorerCommands(commands: CommandRegistry, s: Services)
       s.model.invalidate(node.envKey);
       if (node.entry.state === 'failed') await startQuietly(s, node.envKey);
       s.tree.refresh(node);
+    } else if (node instanceof AccountNode) {
+      for (const entry of s.registry.list()) if (entry.account?.id === node.account.id) s.model.invalidate(entry.key);
+      s.accounts.reset(node.account.id);
     } else if (node instanceof DatabaseNode) {
       s.model.invalidate(node.envKey);
       s.tree.refresh(node);
@@ -31,6 +35,7 @@ export function registerExplorerCommands(commands: CommandRegistry, s: Services)
       s.tree.refresh(node.parent);
     } else {
       s.model.invalidate();
+      s.accounts.reset();
       s.tree.refresh();
     }
   });
@@ -46,6 +51,7 @@ export function registerExplorerCommands(commands: CommandRegistry, s: Services)
     if (!(node instanceof ErrorNode)) return;
     const target = node.retry;
     if ('list' in target) await withViewProgress(() => s.model.retry(target.list));
+    else if ('account' in target) s.accounts.reset(target.account);
     else await startQuietly(s, target.environment);
     s.tree.refresh(node.parent);
   });

@@ -22,7 +22,7 @@ export async function pickEnvironment(s: Services, filter: (e: EnvironmentEntry)
   if (environments.length === 0) throw new StudioError('EnvironmentNotFound', 'No environment to choose from.');
   if (environments.length === 1) return environments[0];
   const chosen = await s.prompts.ui.pick<Choice<EnvironmentEntry>>(
-    environments.map((e) => ({ label: e.info.label, description: vscode.l10n.t('Local'), detail: e.project.root, value: e })),
+    environments.map((e) => ({ label: e.info.label, description: e.account ? `${e.account.label} · ${e.info.region ?? ''}` : vscode.l10n.t('Local'), detail: e.project?.root ?? e.info.envId, value: e })),
     { title: vscode.l10n.t('Choose an environment'), placeHolder: vscode.l10n.t('Environment'), matchOnDetail: true },
   );
   return required(chosen.value);

@@ -1,7 +1,9 @@
 /**
  * The environments the explorer shows and their lifecycles. Local environments are opened on
  * first use (or by auto-start) and closed on stop, removal and shutdown; concurrent callers share
- * one start. No vscode import: the explorer's unit tests drive it with a fake factory.
+ * one start. Tencent CloudBase environments are added per signed-in account; their backend is
+ * built on first use and built again once the account's temporary keys expire. No vscode import:
+ * the explorer's unit tests drive it with a fake factory.
  */
 import { basename } from 'node:path';
 import type { CloudBackend } from '../../cloud/backend';
@@ -15,10 +17,27 @@ import type { LocalEnvironment, OpenLocalEnvironment } from './localEnvironment'
 
 export type EnvironmentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
+/** The signed-in account a Tencent environment was listed with. */
+export interface AccountRef {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** A Tencent environment's backend and when the keys it was built with stop working. */
+export interface CloudHandle {
+  backend: CloudBackend;
+  expiresAt?: number;
+}
+
+export type OpenCloudEnvironment = () => Promise<CloudHandle>;
+
 export interface EnvironmentEntry {
   readonly key: string;
   readonly info: EnvironmentInfo;
-  readonly project: ProjectInfo;
+  /** Local environments: the project they run. */
+  readonly project?: ProjectInfo;
+  /** Tencent environments: the account they belong to. */
+  readonly account?: AccountRef;
   /** Started by the user for a folder that is not (or not only) a detected workspace project. */
   readonly explicit: boolean;
   readonly state: EnvironmentState;
@@ -46,27 +65,34 @@ export interface RegistryOptions {
 
 const LOCK_RETRY_INTERVAL_MS = 250;
 
+/** Temporary keys this close to their end are not used for a new backend. */
+const KEY_RENEW_MARGIN_MS = 60_000;
+
 class Entry implements EnvironmentEntry {
   state: EnvironmentState = 'idle';
   error?: unknown;
   url?: string;
   info: EnvironmentInfo;
   handle?: LocalEnvironment;
+  cloud?: CloudHandle;
+  account?: AccountRef;
+  openCloud?: OpenCloudEnvironment;
   /** The start or stop in progress; later calls wait for it instead of racing it. */
   transition?: Promise<unknown>;
   removed = false;
 
   constructor(
     readonly key: string,
-    readonly project: ProjectInfo,
+    readonly project: ProjectInfo | undefined,
     public explicit: boolean,
+    info?: EnvironmentInfo,
   ) {
-    this.info = {
+    this.info = info ?? {
       key,
       kind: 'local',
-      envId: localEnvId(project),
-      label: basename(project.root) || project.root,
-      projectRoot: project.root,
+      envId: project ? localEnvId(project) : key,
+      label: project ? basename(project.root) || project.root : key,
+      projectRoot: project?.root,
     };
   }
 }
@@ -116,6 +142,26 @@ export class EnvironmentRegistry {
     return entry;
   }
 
+  /**
+   * Adds a Tencent environment of a signed-in account (idle until used), or updates the one known
+   * under the same key (a new listing may bring a new alias or new keys).
+   */
+  addTencent(info: EnvironmentInfo, account: AccountRef, open: OpenCloudEnvironment): EnvironmentEntry {
+    const known = this.entries.get(info.key);
+    if (known) {
+      known.info = info;
+      known.account = account;
+      known.openCloud = open;
+      return known;
+    }
+    const entry = new Entry(info.key, undefined, false, info);
+    entry.account = account;
+    entry.openCloud = open;
+    this.entries.set(info.key, entry);
+    this.emit({ kind: 'added', key: info.key });
+    return entry;
+  }
+
   /** Stops the environment if it runs and forgets it. */
   async remove(key: string): Promise<void> {
     const entry = this.entries.get(key);
@@ -152,6 +198,9 @@ export class EnvironmentRegistry {
   }
 
   private async startEntry(entry: Entry): Promise<CloudBackend> {
+    if (entry.openCloud) return this.startCloud(entry, entry.openCloud);
+    const project = entry.project;
+    if (!project) throw new StudioError('Internal', `The environment ${entry.info.label} has no project.`);
     while (entry.transition) {
       // A start in flight resolves for everyone; a stop in flight is followed by a fresh start.
       await entry.transition.catch(() => undefined);
@@ -160,12 +209,12 @@ export class EnvironmentRegistry {
     if (entry.state === 'running' && entry.handle) return entry.handle.backend;
     if (entry.removed) throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed.`);
 
-    const dataDir = this.options.dataDirectory(entry.project);
+    const dataDir = this.options.dataDirectory(project);
     this.setState(entry, 'starting');
     entry.error = undefined;
     this.log.info(`Starting local environment ${entry.info.label} (data: ${dataDir})`);
     const started = Date.now();
-    const opening = this.openWaitingForLock({ projectRoot: entry.project.root, dataDir });
+    const opening = this.openWaitingForLock({ projectRoot: project.root, dataDir });
     entry.transition = opening;
     try {
       const handle = await opening;
@@ -191,6 +240,43 @@ export class EnvironmentRegistry {
     }
   }
 
+  private async startCloud(entry: Entry, open: OpenCloudEnvironment): Promise<CloudBackend> {
+    while (entry.transition) await entry.transition.catch(() => undefined);
+    const fresh = (h: CloudHandle | undefined): h is CloudHandle => !!h && (h.expiresAt === undefined || h.expiresAt - KEY_RENEW_MARGIN_MS > Date.now());
+    if (entry.state === 'running' && fresh(entry.cloud)) return entry.cloud.backend;
+    if (entry.removed) throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed.`);
+    const stale = entry.cloud;
+    entry.cloud = undefined;
+    if (stale) {
+      this.log.info(`The keys of ${entry.info.label} expire; building its client again`);
+      await stale.backend.dispose().catch(() => undefined);
+    }
+    this.setState(entry, 'starting');
+    entry.error = undefined;
+    // Loading the bundle may throw synchronously; keep every failure on the promise path.
+    const opening = Promise.resolve().then(open);
+    entry.transition = opening;
+    try {
+      const handle = await opening;
+      if (entry.removed) {
+        await handle.backend.dispose();
+        throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed.`);
+      }
+      entry.cloud = handle;
+      this.setState(entry, 'running');
+      return handle.backend;
+    } catch (e) {
+      if (!entry.removed) {
+        entry.error = e;
+        this.log.error(`Opening ${entry.info.label} (${entry.info.envId}) failed: ${messageOf(e)}`);
+        this.setState(entry, 'failed');
+      }
+      throw e;
+    } finally {
+      entry.transition = undefined;
+    }
+  }
+
   private async openWaitingForLock(request: Parameters<OpenLocalEnvironment>[0]): Promise<LocalEnvironment> {
     const deadline = Date.now() + (this.options.lockWaitMs ?? 10_000);
     for (;;) {
@@ -206,6 +292,14 @@ export class EnvironmentRegistry {
 
   private async stopEntry(entry: Entry): Promise<void> {
     while (entry.transition) await entry.transition.catch(() => undefined);
+    if (entry.openCloud) {
+      const cloud = entry.cloud;
+      entry.cloud = undefined;
+      await cloud?.backend.dispose();
+      // Nothing runs for a Tencent environment: "stopped" would only hide it behind a Start.
+      if (entry.state !== 'idle' && !entry.removed) this.setState(entry, 'idle');
+      return;
+    }
     const handle = entry.handle;
     if (!handle) {
       if (entry.state !== 'idle' && entry.state !== 'stopped' && !entry.removed) this.setState(entry, 'stopped');

@@ -7,6 +7,9 @@
 export const ContextValue = {
   environment: 'cloudbase.environment',
   localEnvironment: 'cloudbase.localEnvironment',
+  tencentEnvironment: 'cloudbase.tencentEnvironment',
+  /** A signed-in Tencent Cloud account (its environments below it). */
+  account: 'cloudbase.account',
   running: 'cloudbase.running',
   /** Idle, stopped or failed: something Start can act on. */
   startable: 'cloudbase.startable',

@@ -87,12 +87,15 @@ export class ExplorerModel {
     // Asking the backend while a stop is under way would start the environment right again.
     if (entry.state === 'stopped' || entry.state === 'stopping') return [{ kind: 'stopped' }];
     if (entry.state === 'failed') return [{ kind: 'error', error: entry.error }];
+    let backend: CloudBackend;
     try {
-      await this.registry.backend(envKey);
+      backend = await this.registry.backend(envKey);
     } catch (e) {
       return [{ kind: 'error', error: e }];
     }
-    return AREAS.map((area) => ({ kind: 'area', area }));
+    // A local environment offers every area; a Tencent one shows only those its backend implements.
+    const offered = (area: Area): boolean => entry.info.kind === 'local' || area === 'database' || backend[area] !== undefined;
+    return AREAS.filter(offered).map((area) => ({ kind: 'area', area }));
   }
 
   async functions(envKey: string): Promise<ListChild<FunctionInfo>[]> {
@@ -208,7 +211,7 @@ export class ExplorerModel {
   private async backend(envKey: string): Promise<CloudBackend> {
     const entry = this.registry.get(envKey);
     if (entry && (entry.state === 'stopping' || entry.state === 'stopped')) {
-      throw new StudioError('EnvironmentNotFound', `The local environment ${entry.info.label} is stopped.`);
+      throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} is stopped.`);
     }
     return this.registry.backend(envKey);
   }

@@ -36,7 +36,7 @@ export function registerFunctionCommands(commands: CommandRegistry, s: Services,
   const watcher = new FunctionsWatcher(s.registry, (envKey) => refreshFunctions(envKey), s.log);
   const updateRoots = (): void => {
     // Both forms: `resourcePath` is the file system path, but older hosts compared the URI path.
-    const roots = s.registry.list().flatMap((e) => [resolve(e.project.functionRoot), vscode.Uri.file(resolve(e.project.functionRoot)).path]);
+    const roots = s.registry.list().flatMap((e) => (e.project ? [resolve(e.project.functionRoot), vscode.Uri.file(resolve(e.project.functionRoot)).path] : []));
     void vscode.commands.executeCommand('setContext', FUNCTION_ROOTS_KEY, [...new Set(roots)]);
   };
   updateRoots();

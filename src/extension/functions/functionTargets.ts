@@ -27,7 +27,7 @@ export interface EventTarget extends FunctionTarget {
 
 /** The function roots of the known environments, normalized (no trailing separator). */
 export function functionRoots(s: Services): string[] {
-  return s.registry.list().map((e) => resolve(e.project.functionRoot));
+  return s.registry.list().flatMap((e) => (e.project ? [resolve(e.project.functionRoot)] : []));
 }
 
 /** The environment and function an event file belongs to, or undefined for any other file. */
@@ -35,7 +35,7 @@ export function eventTarget(s: Services, uri: vscode.Uri): EventTarget | undefin
   if (uri.scheme !== 'file') return undefined;
   const owner: EventFileOwner | undefined = eventFileOwner(uri.fsPath, functionRoots(s));
   if (!owner) return undefined;
-  const entry = s.registry.list().find((e) => resolve(e.project.functionRoot) === owner.functionRoot);
+  const entry = s.registry.list().find((e) => e.project && resolve(e.project.functionRoot) === owner.functionRoot);
   if (!entry) return undefined;
   return { envKey: entry.key, name: owner.functionName, folder: owner.functionFolder, eventName: owner.eventName, uri };
 }
@@ -53,7 +53,7 @@ export function isFunctionTarget(arg: unknown): arg is FunctionTarget {
 
 export function nodeTarget(s: Services, node: FunctionNode): FunctionTarget {
   const entry = s.registry.get(node.envKey);
-  return { envKey: node.envKey, name: node.name, folder: node.info.folder ?? join(entry?.project.functionRoot ?? '', node.name) };
+  return { envKey: node.envKey, name: node.name, folder: node.info.folder ?? join(entry?.project?.functionRoot ?? '', node.name) };
 }
 
 /** Every function of an environment, following the backend's pages. */
@@ -79,13 +79,13 @@ export async function pickFunction(s: Services, filter: (f: FunctionInfo) => boo
   const entry: EnvironmentEntry = await pickEnvironment(s);
   const functions = (await listAllFunctions(s, entry.key)).filter(filter);
   if (functions.length === 0) {
-    throw new StudioError('FunctionNotFound', `${entry.info.label} has no cloud functions in ${entry.project.functionRoot}.`);
+    throw new StudioError('FunctionNotFound', entry.project ? `${entry.info.label} has no cloud functions in ${entry.project.functionRoot}.` : `${entry.info.label} has no cloud functions.`);
   }
   const chosen = await s.prompts.ui.pick<FunctionChoice>(
     functions.map((f) => ({ label: f.name, description: f.runtime, detail: f.status === 'Active' ? undefined : f.status, info: f })),
     { title: vscode.l10n.t('Choose a cloud function'), placeHolder: vscode.l10n.t('Function') },
   );
-  return { envKey: entry.key, name: chosen.info.name, folder: chosen.info.folder ?? join(entry.project.functionRoot, chosen.info.name) };
+  return { envKey: entry.key, name: chosen.info.name, folder: chosen.info.folder ?? join(entry.project?.functionRoot ?? '', chosen.info.name) };
 }
 
 /** The function a command was given (node, target object, event file), else undefined. */

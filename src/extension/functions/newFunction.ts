@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { createFunctionFromTemplate, FUNCTION_TEMPLATES, validateFunctionName, type FunctionTemplate } from '../../emulator/functions/templates';
-import { isStudioError } from '../../shared/errors';
+import { StudioError, isStudioError } from '../../shared/errors';
 import { pickEnvironment } from '../commands/pickers';
 import type { EnvironmentEntry } from '../environments/registry';
 import { FunctionsNode } from '../explorer/nodes/functionsNode';
@@ -23,7 +23,7 @@ function templateChoices(): TemplateChoice[] {
 
 /** The environment whose function root a folder is (the Explorer's context menu passes it). */
 function environmentOfRoot(s: Services, folder: vscode.Uri): EnvironmentEntry | undefined {
-  return s.registry.list().find((e) => resolve(e.project.functionRoot) === resolve(folder.fsPath));
+  return s.registry.list().find((e) => e.project && resolve(e.project.functionRoot) === resolve(folder.fsPath));
 }
 
 /**
@@ -36,8 +36,9 @@ export async function newFunction(s: Services, arg: unknown): Promise<string> {
     arg instanceof FunctionsNode ? s.registry.get(arg.envKey)
     : arg instanceof vscode.Uri ? environmentOfRoot(s, arg)
     : undefined;
-  const environment = entry ?? (await pickEnvironment(s));
-  const functionRoot = environment.project.functionRoot;
+  const environment = entry?.project ? entry : await pickEnvironment(s, (e) => e.project !== undefined);
+  const functionRoot = environment.project?.functionRoot;
+  if (!functionRoot) throw new StudioError('NotSupported', `${environment.info.label} keeps no function folders on this machine.`);
   const { template } = await s.prompts.ui.pick(templateChoices(), {
     title: vscode.l10n.t('New Cloud Function'),
     placeHolder: vscode.l10n.t('Template'),

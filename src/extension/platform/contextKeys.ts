@@ -13,3 +13,8 @@ export function setStudioState(state: StudioState): Thenable<unknown> {
 export function setExplorerSelection(selection: ExplorerSelection): Thenable<unknown> {
   return vscode.commands.executeCommand('setContext', 'cloudbase.explorerSelection', selection);
 }
+
+/** `cloudbase.signedIn`: at least one Tencent Cloud account (shows Sign Out in the Command Palette). */
+export function setSignedIn(signedIn: boolean): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', 'cloudbase.signedIn', signedIn);
+}

@@ -6,9 +6,33 @@
 import { l10n } from 'vscode';
 import { isStudioError, messageOf } from '../../shared/errors';
 
+/** Tencent Cloud's own error code (e.g. `AuthFailure.SecretIdNotFound`), kept on the cause. */
+export function serviceCode(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' ? cause.code : '';
+}
+
+/** Credentials that are wrong, expired or gone: signing in again is the way out (a missing permission is not). */
+export function needsSignIn(error: unknown): boolean {
+  if (!isStudioError(error, 'Unauthorized')) return false;
+  return !/UnauthorizedOperation|OperationDenied/.test(serviceCode(error));
+}
+
+/** An environment Tencent Cloud stopped for an unpaid bill or an expired package. */
+function isolated(error: unknown): boolean {
+  return /Isolat|Arrear|Overdue|Expired\.Env|EnvExpired/i.test(serviceCode(error));
+}
+
 export function userMessage(error: unknown): string {
+  const message = sentence(error);
+  // Support needs the request ID to find a failed call on Tencent's side.
+  return isStudioError(error) && error.requestId ? l10n.t('{0} (request ID: {1})', message, error.requestId) : message;
+}
+
+function sentence(error: unknown): string {
   if (!isStudioError(error)) return l10n.t('Unexpected error: {0}', messageOf(error));
   const detail = error.message;
+  if (isolated(error)) return l10n.t('The environment is isolated or in arrears; renew it in the Tencent Cloud console: {0}', detail);
   switch (error.code) {
     case 'InvalidArgument':
       return l10n.t('Invalid input: {0}', detail);
@@ -58,7 +82,7 @@ export function userMessage(error: unknown): string {
     case 'Network':
       return l10n.t('Network error: {0}', detail);
     case 'Unauthorized':
-      return l10n.t('Not authorized: {0}', detail);
+      return needsSignIn(error) ? l10n.t('Sign-in failed or expired: {0}', detail) : l10n.t('Permission missing: {0}', detail);
     case 'Throttled':
       return l10n.t('Too many requests; try again shortly: {0}', detail);
     default:

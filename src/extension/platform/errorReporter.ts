@@ -1,6 +1,14 @@
 import * as vscode from 'vscode';
 import { isCancellation } from '../../shared/errors';
-import { logDescription, userMessage } from './errorMessages';
+import { CommandId } from '../commandIds';
+import { logDescription, needsSignIn, userMessage } from './errorMessages';
+
+/** What a report showed: the message the user read and the actions offered. */
+export interface ShownError {
+  what: string;
+  message: string;
+  actions: string[];
+}
 
 /**
  * Shows an error once, at the boundary where the user's action ended, with what they can do
@@ -8,6 +16,7 @@ import { logDescription, userMessage } from './errorMessages';
  */
 export class ErrorReporter {
   private readonly shown = new WeakSet<object>();
+  private readonly observers = new Set<(shown: ShownError) => void>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -23,11 +32,21 @@ export class ErrorReporter {
     this.log.error(`${context.what} failed: ${logDescription(error)}`);
     const retry = vscode.l10n.t('Retry');
     const showLogs = vscode.l10n.t('Show Logs');
-    const actions = context.retry ? [retry, showLogs] : [showLogs];
+    const signIn = vscode.l10n.t('Sign In Again');
+    const actions = needsSignIn(error) ? [signIn, showLogs] : context.retry ? [retry, showLogs] : [showLogs];
+    const message = userMessage(error);
+    for (const observer of [...this.observers]) observer({ what: context.what, message, actions });
     // Not awaited: the command is over; the buttons act whenever the user gets to them.
-    void vscode.window.showErrorMessage(userMessage(error), ...actions).then((choice) => {
+    void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
       if (choice === showLogs) this.log.show(true);
+      else if (choice === signIn) void vscode.commands.executeCommand(CommandId.signIn);
       else if (choice === retry) void Promise.resolve(context.retry?.()).catch((e: unknown) => this.report(e, context));
     });
+  }
+
+  /** Tests: sees every error shown from now on. */
+  observe(observer: (shown: ShownError) => void): { dispose(): void } {
+    this.observers.add(observer);
+    return { dispose: () => this.observers.delete(observer) };
   }
 }

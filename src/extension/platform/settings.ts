@@ -10,6 +10,15 @@ export const settings = {
   dataDirectory(projectRoot: string): string | undefined {
     return vscode.workspace.getConfiguration('cloudbase', vscode.Uri.file(projectRoot)).get<string>('local.dataDirectory');
   },
+  /** The regions whose Tencent CloudBase environments are listed (Cloud APIs are regional). */
+  tencentRegions(): string[] {
+    const value = vscode.workspace.getConfiguration('cloudbase').get<unknown>('tencent.regions');
+    return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string' && r.trim() !== '') : [];
+  },
+  /** An HTTP proxy for Tencent Cloud requests (a CONNECT tunnel); empty for none. */
+  tencentProxy(): string | undefined {
+    return vscode.workspace.getConfiguration('cloudbase').get<string>('tencent.proxy')?.trim() || undefined;
+  },
   autoStart(): boolean {
     return vscode.workspace.getConfiguration('cloudbase').get<boolean>('local.autoStart', true);
   },

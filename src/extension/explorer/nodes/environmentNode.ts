@@ -38,7 +38,6 @@ function stateLabel(state: EnvironmentState): string {
 
 export class EnvironmentNode implements ExplorerNode {
   readonly id: string;
-  readonly parent = undefined;
   readonly database: DatabaseNode;
   readonly storage: StorageAreaNode;
   readonly functions: FunctionsNode;
@@ -48,6 +47,8 @@ export class EnvironmentNode implements ExplorerNode {
     readonly entry: EnvironmentEntry,
     private readonly model: ExplorerModel,
     private readonly expanded: boolean,
+    /** Tencent environments sit under their account; local ones at the root. */
+    readonly parent?: ExplorerNode,
   ) {
     this.id = `env/${entry.key}`;
     this.database = new DatabaseNode(this, model, entry.key);
@@ -60,6 +61,29 @@ export class EnvironmentNode implements ExplorerNode {
   }
 
   getTreeItem(): vscode.TreeItem {
+    return this.entry.account ? this.tencentItem(this.entry.account.label) : this.localItem();
+  }
+
+  /** Nothing runs on this machine: the state is whether the client is built, shown only when it failed. */
+  private tencentItem(account: string): vscode.TreeItem {
+    const { entry } = this;
+    const item = new vscode.TreeItem(entry.info.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    const region = entry.info.region ?? '';
+    item.description = region;
+    item.iconPath = entry.state === 'failed' ? new vscode.ThemeIcon('cloud', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon('cloud');
+    item.tooltip = [
+      entry.info.label,
+      vscode.l10n.t('Account: {0}', account),
+      vscode.l10n.t('Region: {0}', region),
+      vscode.l10n.t('Environment ID: {0}', entry.info.envId),
+    ].join('\n');
+    // Always "running": there is nothing to start, so every environment command applies.
+    item.contextValue = contextValue(ContextValue.environment, ContextValue.tencentEnvironment, ContextValue.running);
+    return item;
+  }
+
+  private localItem(): vscode.TreeItem {
     const { entry } = this;
     const item = new vscode.TreeItem(entry.info.label, this.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
@@ -67,7 +91,7 @@ export class EnvironmentNode implements ExplorerNode {
     item.iconPath = ICONS[entry.state];
     const lines = [
       `${entry.info.label} · ${stateLabel(entry.state)}`,
-      vscode.l10n.t('Folder: {0}', entry.project.root),
+      vscode.l10n.t('Folder: {0}', entry.project?.root ?? ''),
       vscode.l10n.t('Environment ID: {0}', entry.info.envId),
     ];
     if (entry.url) lines.push(vscode.l10n.t('Address: {0}', entry.url));

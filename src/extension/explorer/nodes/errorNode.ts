@@ -6,8 +6,8 @@ import { ContextValue, contextValue } from '../contextValues';
 import type { ListRef } from '../explorerModel';
 import type { ExplorerNode } from './explorerNode';
 
-/** What Retry does: load a list again, or start an environment again. */
-export type RetryTarget = { list: ListRef } | { environment: string };
+/** What Retry does: load a list again, start an environment again, or list an account's environments again. */
+export type RetryTarget = { list: ListRef } | { environment: string } | { account: string };
 
 /** A failure in place of (or after) children, with Retry inline and on click. */
 export class ErrorNode implements ExplorerNode {
