@@ -1,0 +1,204 @@
+/**
+ * Tencent CloudBase in a real VS Code, against the fake Tencent Cloud API started here in the
+ * extension host: Sign In with scripted keys, the account's environments in the tree, a collection
+ * created and browsed, a document edited through cloudbase: with conflict protection, a wrong key
+ * refused with a plain message, Sign Out. Then the test key is searched for in the log files, the
+ * extension's stored state, the settings, the tree and a panel's messages: it must be nowhere.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CloudBaseStudioApi } from '../../src/extension/api';
+import type { EnvironmentEntry } from '../../src/extension/environments/registry';
+import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
+import type { ShownError } from '../../src/extension/platform/errorReporter';
+import { startFakeTencentCloud, type FakeTencentCloud } from '../fakes/tencent-cloud/server';
+import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
+import { treeWalker } from './support/tree';
+
+const SECRET_ID = 'AKIDexthostTestId0123456789wxyz';
+const SECRET_KEY = 'exthostSecretKey-3f9a7c1e5b2d8046';
+const ENV_ID = 'exthost-env-4d5e6f';
+const ACCOUNT_LABEL = 'AKID…wxyz';
+const COLLECTION = 'tencent_todos';
+
+/** Every file under a folder, with its text (logs are small). */
+function filesUnder(dir: string): { path: string; text: string }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return filesUnder(path);
+    return [{ path, text: readFileSync(path, 'utf8') }];
+  });
+}
+
+suite('Tencent CloudBase: sign in and browse through the real manager-node', () => {
+  let api: CloudBaseStudioApi;
+  let fake: FakeTencentCloud;
+  let dataDir: string;
+  let environment: EnvironmentEntry;
+  const shown: ShownError[] = [];
+  const seenTexts: string[] = [];
+  let observers: { dispose(): void }[] = [];
+
+  const { item, labelOf, children, child } = treeWalker(() => api);
+  /** Every line the tree shows for a node, kept for the secret search. */
+  const seen = (node: ExplorerNode): ExplorerNode => {
+    const i = item(node);
+    seenTexts.push(labelOf(node), String(i.description ?? ''), typeof i.tooltip === 'string' ? i.tooltip : (i.tooltip?.value ?? ''));
+    return node;
+  };
+  const accountNode = async (): Promise<ExplorerNode> => seen(await child(undefined, ACCOUNT_LABEL));
+  const environmentNode = async (): Promise<ExplorerNode> => seen(await child(await accountNode(), environment.info.label));
+
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    const extension = vscode.extensions.getExtension<CloudBaseStudioApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    await api.ready;
+    dataDir = await mkdtemp(join(tmpdir(), 'cbs-tencent-fake-'));
+    fake = await startFakeTencentCloud({
+      dataDir,
+      secretId: SECRET_ID,
+      secretKey: SECRET_KEY,
+      environments: [{ envId: ENV_ID, alias: 'shop', region: 'ap-shanghai' }],
+    });
+    // Test only: Cloud API requests go to the fake; the keys still come from Sign In.
+    await api.useTencentTransport({ rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url) });
+    observers = [
+      api.observeErrors((e) => shown.push(e)),
+      api.logPanels.observe((t) => seenTexts.push(JSON.stringify(t))),
+    ];
+  });
+
+  teardown(async () => {
+    api.useUserInput(undefined);
+    for (let i = 0; i < 10 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  suiteTeardown(async () => {
+    for (const o of observers) o.dispose();
+    await api?.useTencentTransport(undefined);
+    await fake?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('Sign In with a SecretId and SecretKey lists the account\'s environments with their region', async () => {
+    const input = new ScriptedInput({ pick: ['Enter SecretId and SecretKey…'], input: [SECRET_ID, SECRET_KEY, ''] });
+    api.useUserInput(input);
+    const account = await vscode.commands.executeCommand<{ id: string; label: string; source: string }>('cloudbase.signIn');
+    assert.deepEqual(account && { label: account.label, source: account.source }, { label: ACCOUNT_LABEL, source: 'keys' }, input.asked.join(' | '));
+    assert.ok(fake.requests.some((r) => r.action === 'CheckTcbService' && !r.refused), 'the keys were checked');
+
+    const envNodes = await children(await accountNode());
+    assert.deepEqual(envNodes.map(labelOf), [`shop (${ENV_ID})`]);
+    assert.equal(item(envNodes[0]).description, 'ap-shanghai');
+    environment = await waitFor('the environment entry', () => api.environments.list().find((e) => e.info.envId === ENV_ID));
+    assert.equal(environment.info.kind, 'tencent');
+    assert.equal(environment.account?.label, ACCOUNT_LABEL);
+  });
+
+  test('the environment shows the areas its backend offers; a collection is created and its documents browsed', async () => {
+    const backend = await api.environments.backend(environment.key);
+    const areas = (await children(await environmentNode())).map((n) => labelOf(seen(n)));
+    assert.deepEqual(areas, ['Database', ...(backend.storage ? ['Storage'] : []), ...(backend.functions ? ['Functions'] : [])]);
+
+    api.useUserInput(new ScriptedInput({ input: [COLLECTION] }));
+    await vscode.commands.executeCommand('cloudbase.createCollection', await environmentNode());
+    await backend.database.insertDocuments(COLLECTION, [{ _id: 'd1', title: 'milk' }, { _id: 'd2', title: 'bread' }]);
+    await vscode.commands.executeCommand('cloudbase.refresh', await environmentNode());
+
+    const database = seen(await child(await environmentNode(), 'Database'));
+    const collection = seen(await child(database, COLLECTION));
+    assert.equal(item(collection).description, '2');
+    const documents = (await children(collection)).map(seen);
+    assert.equal(documents.length, 2);
+    assert.ok(fake.requests.some((r) => r.action === 'QueryRecords'), 'documents came through QueryRecords');
+  });
+
+  test('a document opens on cloudbase:, a save writes it, and a save over another writer\'s change is refused until Reload', async () => {
+    const database = (await api.environments.backend(environment.key)).database;
+    const collection = await child(await child(await environmentNode(), 'Database'), COLLECTION);
+    const node = (await children(collection)).find((n) => (n as { document?: { _id?: string } }).document?._id === 'd1');
+    assert.ok(node, 'd1 is in the tree');
+    await vscode.commands.executeCommand('cloudbase.openDocument', node);
+    const editor = await waitFor('the document editor', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.scheme === 'cloudbase' && active.document.uri.path.endsWith('d1.json') ? active : undefined;
+    });
+    const replace = async (text: string): Promise<void> => {
+      assert.ok(await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), text)));
+    };
+    await replace(JSON.stringify({ _id: 'd1', title: 'oat milk' }, null, 2));
+    assert.equal(await editor.document.save(), true);
+    assert.equal((await database.getDocument(COLLECTION, 'd1'))?.title, 'oat milk');
+    assert.ok(fake.requests.some((r) => r.action === 'UpdateItem'), 'the save went through UpdateItem');
+
+    api.useUserInput(new ScriptedInput({ pick: ['Reload'] }));
+    await replace(JSON.stringify({ _id: 'd1', title: 'mine' }, null, 2));
+    await database.updateDocuments(COLLECTION, { _id: 'd1' }, { $set: { title: 'theirs' } }, { multi: false });
+    assert.equal(await editor.document.save(), false, 'the save is refused');
+    assert.equal((await database.getDocument(COLLECTION, 'd1'))?.title, 'theirs', 'no lost update');
+    await waitFor('the reload', () => (editor.document.getText().includes('theirs') && !editor.document.isDirty ? true : undefined));
+  });
+
+  test('the collection grid loads its page through the panel', async () => {
+    const traffic: { direction: string; message: { type?: string; total?: number } }[] = [];
+    const observer = api.logPanels.observe((t) => {
+      if (t.panel.startsWith('cloudbase.collection:')) traffic.push(t as never);
+    });
+    try {
+      await vscode.commands.executeCommand('cloudbase.openCollection', { envKey: environment.key, collection: COLLECTION });
+      const page = await waitFor('the first page', () => traffic.find((t) => t.direction === 'toPage' && t.message.type === 'page'));
+      assert.equal(page.message.total, 2);
+    } finally {
+      observer.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
+
+  test('a wrong SecretKey is refused with a plain message, the request ID and Sign In Again; nothing is kept', async () => {
+    const before = shown.length;
+    const wrongKey = 'wrongSecretKey-exthost-000111222';
+    api.useUserInput(new ScriptedInput({ pick: ['Enter SecretId and SecretKey…'], input: ['AKIDanotherKeyId00998877665544', wrongKey, ''] }));
+    assert.equal(await vscode.commands.executeCommand('cloudbase.signIn'), undefined);
+    const error = await waitFor('the error message', () => shown.slice(before).find((e) => e.what === 'cloudbase.signIn'));
+    assert.match(error.message, /^Sign-in failed or expired: Tencent Cloud refused the credentials/);
+    assert.match(error.message, /request ID: [0-9a-f-]{36}/);
+    assert.deepEqual(error.actions, ['Sign In Again', 'Show Logs']);
+    assert.ok(!error.message.includes(wrongKey));
+    assert.deepEqual((await children(undefined)).map(labelOf).filter((l) => l.startsWith('AKID')), [ACCOUNT_LABEL], 'no account for the wrong key');
+  });
+
+  test('the SecretKey is nowhere: logs, stored state, settings, the tree, panel messages', async () => {
+    // The account's log lines are there, so the search reads the right files.
+    const logRoot = dirname(api.logFolder);
+    const logs = await waitFor('the sign-in in the log', () => {
+      const files = filesUnder(logRoot);
+      return files.some((f) => f.text.includes(`Signed in to Tencent CloudBase as ${ACCOUNT_LABEL}`)) ? files : undefined;
+    });
+    for (const f of logs) assert.ok(!f.text.includes(SECRET_KEY), `the SecretKey is in ${f.path}`);
+
+    const state = JSON.stringify(api.storedState());
+    assert.ok(state.includes(ACCOUNT_LABEL), 'the account list is in the stored state');
+    assert.ok(!state.includes(SECRET_KEY) && !state.includes(SECRET_ID), 'no key in globalState or workspaceState');
+
+    const settings = JSON.stringify(vscode.workspace.getConfiguration());
+    assert.ok(settings.includes('ap-shanghai'), 'the Tencent settings are read');
+    assert.ok(!settings.includes(SECRET_KEY));
+
+    assert.ok(seenTexts.length > 10);
+    for (const text of seenTexts) assert.ok(!text.includes(SECRET_KEY) && !text.includes(SECRET_ID), `the tree or a panel shows a key: ${text}`);
+  });
+
+  test('Sign Out removes the account and its environments', async () => {
+    await vscode.commands.executeCommand('cloudbase.signOut', await accountNode());
+    assert.deepEqual((await children(undefined)).map(labelOf).filter((l) => l.startsWith('AKID')), []);
+    assert.equal(api.environments.list().some((e) => e.info.envId === ENV_ID), false);
+    assert.ok(!JSON.stringify(api.storedState()).includes(ACCOUNT_LABEL));
+  });
+});
