@@ -292,6 +292,38 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
     assert.deepEqual(del.ids.sort(), ['doc000003', 'doc000004']);
   });
 
+  it('works from the keyboard: arrows move the active cell, Space selects, Enter edits, Escape returns, Ctrl+A and Delete', async () => {
+    await openPage();
+    const ids = await firstIds(3);
+    await page.locator('cb-collection-panel td.active').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Space');
+    assert.deepEqual(await page.locator('cb-collection-panel tr.selected').evaluateAll((trs) => trs.map((tr) => (tr as unknown as { dataset: { id: string } }).dataset.id)), [ids[2]]);
+    assert.equal(await page.locator(`cb-collection-panel tr[data-id="${ids[2]}"]`).getAttribute('aria-selected'), 'true');
+    const active = page.locator('cb-collection-panel td.active');
+    assert.equal(await active.evaluate((td) => (td as unknown as { parentElement: { dataset: { id: string } } }).parentElement.dataset.id), ids[2]);
+    const text = await active.textContent();
+
+    await page.keyboard.press('Enter');
+    const editor = page.locator('cb-collection-panel .cell-editor');
+    await editor.waitFor();
+    assert.equal(await editor.locator('vscode-textfield.value').evaluate((el) => (el as unknown as { value: string }).value), text, 'the active cell is the one edited');
+    await page.keyboard.press('Escape');
+    await editor.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => (document as unknown as { activeElement: { classList: { contains(c: string): boolean } } | null }).activeElement?.classList.contains('active') === true);
+
+    await page.keyboard.press('Control+a');
+    assert.equal(await page.locator('cb-collection-panel tr.selected').count(), 50);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('cb-collection-panel tr.selected').count(), 0);
+    await page.keyboard.press('Delete');
+    await page.waitForFunction(() => true);
+    const del = fromPage.find((m) => m.type === 'delete') as Extract<CollectionPageMessage, { type: 'delete' }>;
+    assert.deepEqual(del.ids, [ids[2]], 'with nothing selected, Delete means the active row');
+  });
+
   it('edits one cell with its type: only that field changes', async () => {
     await openPage();
     await page.locator('cb-collection-panel tr[data-id="doc000005"] td[data-field="age"]').dblclick();

@@ -16,6 +16,7 @@ import type {
   RunQuery,
 } from '../../src/shared/protocol/collectionPanel';
 import { HostBridge } from '../shared/host';
+import { gridAction, type Cell } from './gridKeys';
 import { VALUE_TYPES, cellText, columnsOf, editText, parseObject, parseProjection, parseSort, parseValue, typeOf, type ValueType } from './values';
 
 type Bridge = HostBridge<CollectionHostMessage, CollectionPageMessage, CollectionPanelState>;
@@ -55,6 +56,8 @@ export class CollectionPanel extends LitElement {
   private pendingQuery = -1;
   private renderMs?: number;
   private hostMs?: number;
+  /** The cell keyboard focus is on (row and data column of the shown page). */
+  private active: Cell = { row: 0, col: 0 };
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -122,6 +125,7 @@ export class CollectionPanel extends LitElement {
         this.documents = this.documents.map((d) => (d._id === m.document._id ? m.document : d));
         this.edit = undefined;
         this.requestUpdate();
+        this.focusActive();
         return;
       case 'conflict':
         if (this.edit?.requestId !== m.requestId) return;
@@ -226,6 +230,41 @@ export class CollectionPanel extends LitElement {
   private cancelEdit(): void {
     this.edit = undefined;
     this.requestUpdate();
+    this.focusActive();
+  }
+
+  private focusActive(): void {
+    void this.updateComplete.then(() => (this.querySelector('table.grid td.active') as HTMLElement | null)?.focus());
+  }
+
+  private onGridKey(e: KeyboardEvent, columns: string[]): void {
+    if (e.target instanceof HTMLInputElement || this.documents.length === 0) return;
+    const at = { row: Math.min(this.active.row, this.documents.length - 1), col: Math.min(this.active.col, columns.length - 1) };
+    const action = gridAction(e, at, this.documents.length, columns.length);
+    if (!action) return;
+    e.preventDefault();
+    const document = this.documents[at.row];
+    switch (action.kind) {
+      case 'move':
+        this.active = action.to;
+        this.requestUpdate();
+        this.focusActive();
+        return;
+      case 'toggle':
+        return this.toggleRow(document._id, false);
+      case 'edit':
+        return this.startEdit(document, columns[at.col]);
+      case 'delete': {
+        const ids = this.selected.size > 0 ? this.selectedDocuments().map((d) => d._id) : [document._id];
+        return this.bridge.post({ type: 'delete', ids });
+      }
+      case 'selectAll':
+        this.selected = new Set(this.documents.map((d) => d._id));
+        return this.requestUpdate();
+      case 'clearSelection':
+        this.selected = new Set();
+        return this.requestUpdate();
+    }
   }
 
   private compareEdit(): void {
@@ -345,7 +384,8 @@ export class CollectionPanel extends LitElement {
     if (this.documents.length === 0) return html`<div class="empty">${this.loading ? this.t('loading') : this.t('empty')}</div>`;
     const columns = columnsOf(this.documents);
     const all = this.documents.every((d) => this.selected.has(d._id));
-    return html`<table class="grid">
+    const active = { row: Math.min(this.active.row, this.documents.length - 1), col: Math.min(this.active.col, columns.length - 1) };
+    return html`<table class="grid" role="grid" aria-multiselectable="true" aria-label=${this.target?.collection ?? ''} @keydown=${(e: KeyboardEvent) => this.onGridKey(e, columns)}>
       <thead>
         <tr>
           <th class="select"><input type="checkbox" aria-label="all" .checked=${all} @change=${() => {
@@ -356,20 +396,21 @@ export class CollectionPanel extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${this.documents.map((d) => this.renderRow(d, columns))}
+        ${this.documents.map((d, row) => this.renderRow(d, columns, row === active.row ? active.col : -1, row))}
       </tbody>
     </table>`;
   }
 
-  private renderRow(d: DocumentJson, columns: string[]): TemplateResult {
+  /** `activeCol` is the active cell's column when it is in this row, else -1. */
+  private renderRow(d: DocumentJson, columns: string[], activeCol: number, row: number): TemplateResult {
     const selected = this.selected.has(d._id);
-    return html`<tr class=${selected ? 'selected' : ''} data-id=${d._id} @click=${(e: MouseEvent) => this.toggleRow(d._id, !(e.ctrlKey || e.metaKey))}>
-      <td class="select"><input type="checkbox" .checked=${selected} @click=${(e: Event) => e.stopPropagation()} @change=${() => this.toggleRow(d._id, false)} /></td>
-      ${columns.map((c) => this.renderCell(d, c))}
+    return html`<tr class=${selected ? 'selected' : ''} role="row" aria-selected=${selected ? 'true' : 'false'} data-id=${d._id} @click=${(e: MouseEvent) => this.toggleRow(d._id, !(e.ctrlKey || e.metaKey))}>
+      <td class="select"><input type="checkbox" tabindex="-1" aria-label=${d._id} .checked=${selected} @click=${(e: Event) => e.stopPropagation()} @change=${() => this.toggleRow(d._id, false)} /></td>
+      ${columns.map((c, col) => this.renderCell(d, c, col === activeCol, { row, col }))}
     </tr>`;
   }
 
-  private renderCell(d: DocumentJson, field: string): TemplateResult {
+  private renderCell(d: DocumentJson, field: string, active: boolean, at: Cell): TemplateResult {
     const value: JsonValue | undefined = d[field];
     const edit = (e: Event): void => {
       e.stopPropagation();
@@ -386,12 +427,20 @@ export class CollectionPanel extends LitElement {
         this.saveState();
         this.requestUpdate();
       };
-      return html`<td data-field=${field} class="nested" @dblclick=${edit}>
-        <button class="toggle codicon ${open ? 'codicon-chevron-down' : 'codicon-chevron-right'}" title=${open ? this.t('collapse') : this.t('expand')} @click=${toggle}></button>
+      return html`<td data-field=${field} class=${active ? 'nested active' : 'nested'} role="gridcell" tabindex=${active ? 0 : -1} @focus=${() => (this.active = at)} @dblclick=${edit}>
+        <button tabindex="-1" class="toggle codicon ${open ? 'codicon-chevron-down' : 'codicon-chevron-right'}" title=${open ? this.t('collapse') : this.t('expand')} @click=${toggle}></button>
         ${open ? html`<pre>${JSON.stringify(value, null, 2)}</pre>` : html`<span class="summary">${Array.isArray(value) ? '[…]' : '{…}'} ${size}</span>`}
       </td>`;
     }
-    return html`<td data-field=${field} class=${`t-${typeOf(value)}${value === undefined ? ' absent' : ''}`} title=${cellText(value)} @dblclick=${edit}>${cellText(value)}</td>`;
+    return html`<td
+      data-field=${field}
+      class=${`t-${typeOf(value)}${value === undefined ? ' absent' : ''}${active ? ' active' : ''}`}
+      role="gridcell"
+      tabindex=${active ? 0 : -1}
+      title=${cellText(value)}
+      @focus=${() => (this.active = at)}
+      @dblclick=${edit}
+    >${cellText(value)}</td>`;
   }
 
   private renderStatus(): TemplateResult {

@@ -102,6 +102,10 @@ export const pageStyles = css`
     background: var(--vscode-list-activeSelectionBackground);
     color: var(--vscode-list-activeSelectionForeground);
   }
+  .grid td:focus {
+    outline: 1px solid var(--vscode-focusBorder);
+    outline-offset: -1px;
+  }
   .grid tbody tr:hover td {
     background: var(--vscode-list-hoverBackground);
   }
