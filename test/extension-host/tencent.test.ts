@@ -161,6 +161,49 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     }
   });
 
+  test('failures show in the tree with the request ID: throttling after retries, a missing permission, an isolated environment, expired keys; Retry recovers', async function () {
+    this.timeout(90_000);
+    const database = seen(await child(await environmentNode(), 'Database'));
+    const errorUnder = async (): Promise<ExplorerNode> => {
+      await vscode.commands.executeCommand('cloudbase.refresh', database);
+      const nodes = (await children(database)).map(seen);
+      const error = nodes.find((n) => item(n).contextValue?.includes('cloudbase.error'));
+      assert.ok(error, `no error node: ${nodes.map(labelOf).join(', ')}`);
+      return error;
+    };
+    const requestId = /\(request ID: [0-9a-f-]{36}\)$/;
+    try {
+      const before = fake.requests.filter((r) => r.action === 'ListTables').length;
+      fake.inject('ListTables', { kind: 'throttle' });
+      let error = await errorUnder();
+      assert.match(labelOf(error), /^Too many requests; try again shortly: .*RequestLimitExceeded/);
+      assert.match(labelOf(error), requestId);
+      assert.equal(fake.requests.filter((r) => r.action === 'ListTables').length - before, 4, 'three retries with back-off, then the message');
+      fake.clearFaults();
+      await vscode.commands.executeCommand('cloudbase.retry', error);
+      assert.ok((await children(database)).map(labelOf).includes(COLLECTION), 'Retry loads the collections');
+
+      fake.inject('ListTables', { kind: 'error', code: 'UnauthorizedOperation.CamNoAuth', message: 'The CAM policy does not allow this action.' }, 1);
+      error = await errorUnder();
+      assert.match(labelOf(error), /^Permission missing: The key is not allowed to call tcb:ListTables/);
+      assert.match(labelOf(error), requestId);
+      assert.ok(!item(error).contextValue?.includes('cloudbase.signInNeeded'), 'another key, not another sign-in');
+
+      fake.inject('ListTables', { kind: 'error', code: 'ResourceUnavailable.EnvIsolated', message: 'The environment is isolated: the account is in arrears.' }, 1);
+      error = await errorUnder();
+      assert.match(labelOf(error), /^The environment is isolated or in arrears; renew it in the Tencent Cloud console/);
+
+      fake.inject('ListTables', { kind: 'expiredToken' }, 1);
+      error = await errorUnder();
+      assert.match(labelOf(error), /^Sign-in failed or expired: .*AuthFailure\.TokenFailure/);
+      assert.ok(item(error).contextValue?.includes('cloudbase.signInNeeded'), 'Sign In Again is offered on the node');
+    } finally {
+      fake.clearFaults();
+    }
+    await vscode.commands.executeCommand('cloudbase.refresh', database);
+    assert.ok((await children(database)).map(labelOf).includes(COLLECTION));
+  });
+
   test('a wrong SecretKey is refused with a plain message, the request ID and Sign In Again; nothing is kept', async () => {
     const before = shown.length;
     const wrongKey = 'wrongSecretKey-exthost-000111222';

@@ -26,6 +26,8 @@ export const ContextValue = {
   storageFolder: 'cloudbase.storageFolder',
   storageFile: 'cloudbase.storageFile',
   error: 'cloudbase.error',
+  /** An error from keys that are wrong or expired: Sign In Again applies. */
+  signInNeeded: 'cloudbase.signInNeeded',
 } as const;
 
 export type ContextToken = (typeof ContextValue)[keyof typeof ContextValue];

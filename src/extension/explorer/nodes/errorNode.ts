@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { messageOf } from '../../../shared/errors';
 import { CommandId } from '../../commandIds';
-import { userMessage } from '../../platform/errorMessages';
+import { needsSignIn, userMessage } from '../../platform/errorMessages';
 import { ContextValue, contextValue } from '../contextValues';
 import type { ListRef } from '../explorerModel';
 import type { ExplorerNode } from './explorerNode';
@@ -26,7 +26,7 @@ export class ErrorNode implements ExplorerNode {
     item.id = this.id;
     item.tooltip = messageOf(this.error);
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    item.contextValue = contextValue(ContextValue.error);
+    item.contextValue = needsSignIn(this.error) ? contextValue(ContextValue.error, ContextValue.signInNeeded) : contextValue(ContextValue.error);
     item.command = { command: CommandId.retry, title: vscode.l10n.t('Retry'), arguments: [this] };
     return item;
   }
