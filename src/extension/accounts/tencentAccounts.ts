@@ -53,6 +53,10 @@ export class TencentAccounts {
 
   constructor(private readonly options: TencentAccountsOptions) {
     this.log = options.log ?? silentLogger;
+    options.registry.setResolver(async (key) => {
+      const account = this.list().find((a) => key.startsWith(tencentEnvironmentKey(a.id, '')));
+      if (account && this.listing(account.id).state !== 'ready') await this.environments(account.id);
+    });
   }
 
   list(): Account[] {

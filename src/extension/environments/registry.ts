@@ -105,6 +105,7 @@ export class EnvironmentRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(change: RegistryChange) => void>();
   private readonly log: Logger;
+  private resolver?: (key: string) => Promise<void>;
 
   constructor(private readonly options: RegistryOptions) {
     this.log = options.log ?? silentLogger;
@@ -178,7 +179,16 @@ export class EnvironmentRegistry {
   }
 
   async start(key: string): Promise<CloudBackend> {
+    if (!this.entries.has(key) && this.resolver) await this.resolver(key).catch(() => undefined /* reported as unknown below */);
     return this.startEntry(this.require(key));
+  }
+
+  /**
+   * Finds environments the registry does not know yet: a Tencent document left open in an editor
+   * names its environment before the account's environments were listed in this window.
+   */
+  setResolver(resolver: (key: string) => Promise<void>): void {
+    this.resolver = resolver;
   }
 
   async stop(key: string): Promise<void> {

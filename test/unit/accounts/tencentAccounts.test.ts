@@ -100,6 +100,24 @@ function suiteWith(name: string, module: () => TencentModule): void {
       assert.equal(await registry.backend(tencentEnvironmentKey(ACCOUNT.id, ENV_ID)), studio, 'one client per environment, reused');
     });
 
+    it('an environment asked for by key before its account was listed (an editor left open) lists the account first', async () => {
+      await accounts.add(ACCOUNT, KEYS);
+      assert.equal(accounts.listing(ACCOUNT.id).state, 'idle');
+      const backend = await registry.backend(tencentEnvironmentKey(ACCOUNT.id, ENV_ID));
+      assert.equal(backend.environment.envId, ENV_ID);
+      await assert.rejects(registry.backend(tencentEnvironmentKey(ACCOUNT.id, 'gone-env')), (e) => isStudioError(e, 'EnvironmentNotFound'));
+    });
+
+    it('an unreachable Tencent Cloud is a Network error, kept for Retry', async () => {
+      await accounts.add(ACCOUNT, KEYS);
+      await accounts.useTransport({ rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, 'http://127.0.0.1:9') });
+      await assert.rejects(accounts.environments(ACCOUNT.id), (e) => isStudioError(e, 'Network') && /DescribeEnvs/.test(e.message));
+      assert.equal(accounts.listing(ACCOUNT.id).state, 'failed');
+      await accounts.useTransport(transportTo(h.fake));
+      accounts.reset(ACCOUNT.id);
+      assert.equal((await accounts.environments(ACCOUNT.id)).length, 2);
+    });
+
     it('a wrong key fails the check with Unauthorized and the request ID, and nothing is stored', async () => {
       const wrong = { secretId: SECRET_ID, secretKey: 'wrong-Secret-Key-for-this-test-77' };
       const error = await accounts.check(wrong).then(
