@@ -27,6 +27,11 @@ export interface CloudBaseStudioApi {
    * keys still come from sign-in. Clients built before are rebuilt on their next use.
    */
   useTencentTransport(transport: TestTransport | undefined): Promise<void>;
+  /**
+   * Tests only: reads the CloudBase CLI login from `file` instead of ~/.config/.cloudbase/auth.json
+   * and renews it at `refreshUrl`; undefined restores the defaults. Carries no credentials.
+   */
+  useCliLogin(options: { file: string; refreshUrl?: string } | undefined): void;
   /** Tests only: sees each error message shown to the user, with its actions. */
   observeErrors(observer: (shown: ShownError) => void): { dispose(): void };
   /** Tests only: what the extension keeps in globalState and workspaceState (searched for secrets). */

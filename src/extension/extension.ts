@@ -127,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     storageDrop,
     logPanels: logPanelsTestApi(logPanels),
     useTencentTransport: (transport) => accounts.useTransport(transport),
+    useCliLogin: (options) => accounts.useCliLogin(options),
     observeErrors: (observer) => errors.observe(observer),
     storedState: () => ({
       global: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),

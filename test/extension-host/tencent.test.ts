@@ -1,12 +1,13 @@
 /**
  * Tencent CloudBase in a real VS Code, against the fake Tencent Cloud API started here in the
  * extension host: Sign In with scripted keys, the account's environments in the tree, a collection
- * created and browsed, a document edited through cloudbase: with conflict protection, a wrong key
- * refused with a plain message, Sign Out. Then the test key is searched for in the log files, the
+ * created and browsed, a document edited through cloudbase: with conflict protection, failures in
+ * the tree, a wrong key refused with a plain message, the CloudBase CLI login (renewed through a
+ * local stand-in of its refresh endpoint) and the TENCENTCLOUD_* variables, Sign Out. Then the test key is searched for in the log files, the
  * extension's stored state, the settings, the tree and a panel's messages: it must be nowhere.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,7 @@ import type { EnvironmentEntry } from '../../src/extension/environments/registry
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
 import type { ShownError } from '../../src/extension/platform/errorReporter';
 import { startFakeTencentCloud, type FakeTencentCloud } from '../fakes/tencent-cloud/server';
+import { startRefreshServer } from '../fakes/cliRefreshServer';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { treeWalker } from './support/tree';
 
@@ -215,6 +217,51 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     assert.deepEqual(error.actions, ['Sign In Again', 'Show Logs']);
     assert.ok(!error.message.includes(wrongKey));
     assert.deepEqual((await children(undefined)).map(labelOf).filter((l) => l.startsWith('AKID')), [ACCOUNT_LABEL], 'no account for the wrong key');
+  });
+
+  test('Sign In with the CloudBase CLI login renews its expired temporary keys and lists the same environments', async () => {
+    const server = await startRefreshServer(() => Date.now());
+    server.answer = () => ({
+      body: JSON.stringify({ code: 0, data: { tmpSecretId: SECRET_ID, tmpSecretKey: SECRET_KEY, tmpToken: 'exthost-cli-token-5566', tmpExpired: Date.now() + 2 * 3600_000 } }),
+    });
+    const file = join(dataDir, 'auth.json');
+    const stale = { tmpSecretId: 'AKIDstaleTmpId', tmpSecretKey: 'staleTmpKey', tmpToken: 'staleToken', tmpExpired: Date.now() - 1000 };
+    writeFileSync(file, JSON.stringify({ credential: { ...stale, expired: Date.now() + 86400_000, refreshToken: 'refresh-1', hash: 'machine' } }));
+    api.useCliLogin({ file, refreshUrl: server.url });
+    try {
+      api.useUserInput(new ScriptedInput({ pick: ['Use the CloudBase CLI login'] }));
+      const account = await vscode.commands.executeCommand<{ label: string; source: string }>('cloudbase.signIn');
+      assert.deepEqual(account, { id: 'cli', label: `CloudBase CLI ${ACCOUNT_LABEL}`, source: 'cli' });
+      assert.equal(server.requests.length, 1, 'the expired temporary keys were renewed');
+      assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { credential: { tmpSecretKey: string } }).credential.tmpSecretKey, SECRET_KEY, 'and written back for the CLI');
+      const node = seen(await child(undefined, account.label));
+      assert.equal(item(node).description, 'CloudBase CLI login');
+      assert.deepEqual((await children(node)).map(labelOf), [`shop (${ENV_ID})`]);
+      const sent = fake.requests.filter((r) => r.action === 'DescribeEnvs').at(-1);
+      assert.equal(sent?.headers['x-tc-token'], 'exthost-cli-token-5566');
+      await vscode.commands.executeCommand('cloudbase.signOut', node);
+      assert.ok(!(await children(undefined)).map(labelOf).includes(account.label));
+    } finally {
+      api.useCliLogin(undefined);
+      await server.close();
+    }
+  });
+
+  test('Sign In with the TENCENTCLOUD_* variables reads them from the environment', async () => {
+    process.env.TENCENTCLOUD_SECRETID = SECRET_ID;
+    process.env.TENCENTCLOUD_SECRETKEY = SECRET_KEY;
+    try {
+      api.useUserInput(new ScriptedInput({ pick: ['Use the TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY variables'] }));
+      const account = await vscode.commands.executeCommand<{ label: string; source: string }>('cloudbase.signIn');
+      assert.deepEqual(account, { id: 'environment', label: ACCOUNT_LABEL, source: 'environment' });
+      const node = (await children(undefined)).find((n) => labelOf(n) === ACCOUNT_LABEL && item(n).description === 'Environment variables');
+      assert.ok(node);
+      assert.deepEqual((await children(seen(node))).map(labelOf), [`shop (${ENV_ID})`]);
+      await vscode.commands.executeCommand('cloudbase.signOut', node);
+    } finally {
+      delete process.env.TENCENTCLOUD_SECRETID;
+      delete process.env.TENCENTCLOUD_SECRETKEY;
+    }
   });
 
   test('the SecretKey is nowhere: logs, stored state, settings, the tree, panel messages', async () => {

@@ -22,8 +22,8 @@ interface SourceChoice extends vscode.QuickPickItem {
 export const CLI_ACCOUNT_ID = 'cli';
 export const ENVIRONMENT_ACCOUNT_ID = 'environment';
 
-export function registerAccountCommands(commands: CommandRegistry, s: Services, cliLogin: CliLoginOptions = {}): void {
-  commands.register(CommandId.signIn, () => signIn(s, cliLogin));
+export function registerAccountCommands(commands: CommandRegistry, s: Services): void {
+  commands.register(CommandId.signIn, () => signIn(s, s.accounts.cliLogin));
   commands.register(CommandId.signOut, (node?: unknown) => signOut(s, node));
 }
 

@@ -50,9 +50,12 @@ export class TencentAccounts {
   private readonly log: Logger;
   /** Tests only: where Cloud API requests go instead of Tencent Cloud. */
   private transport?: TestTransport;
+  /** Where the CloudBase CLI login is read and renewed. */
+  cliLogin: CliLoginOptions;
 
   constructor(private readonly options: TencentAccountsOptions) {
     this.log = options.log ?? silentLogger;
+    this.cliLogin = options.cliLogin ?? {};
     options.registry.setResolver(async (key) => {
       const account = this.list().find((a) => key.startsWith(tencentEnvironmentKey(a.id, '')));
       if (account && this.listing(account.id).state !== 'ready') await this.environments(account.id);
@@ -66,6 +69,11 @@ export class TencentAccounts {
   onDidChange(listener: (accountId: string | undefined) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Tests only: reads the CLI login from another file and renews it elsewhere; undefined restores the defaults. */
+  useCliLogin(options: { file: string; refreshUrl?: string } | undefined): void {
+    this.cliLogin = options ?? this.options.cliLogin ?? {};
   }
 
   /** Tests only: see TestTransport. Existing clients are rebuilt on their next use. */
@@ -83,7 +91,7 @@ export class TencentAccounts {
         return { credentials: keys };
       }
       case 'cli': {
-        const cli = await readCliCredentials({ ...this.options.cliLogin, signal });
+        const cli = await readCliCredentials({ ...this.cliLogin, signal });
         if (!cli) throw new StudioError('Unauthorized', 'There is no CloudBase CLI login any more: run `tcb login`, then sign in.');
         return cli;
       }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCliLogin, readCliCredentials } from '../../../src/extension/accounts/cliLogin';
 import { isStudioError } from '../../../src/shared/errors';
-import { RENEWED, startRefreshServer, type RefreshServer } from './refreshServer';
+import { RENEWED, startRefreshServer, type RefreshServer } from '../../fakes/cliRefreshServer';
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 const HOUR = 3600_000;
