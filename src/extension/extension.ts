@@ -65,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     tencent: bundledTencent(context.extensionPath),
     regions: settings.tencentRegions,
     proxy: settings.tencentProxy,
+    storageFolder: context.globalStorageUri.fsPath,
     log,
   });
   const model = new ExplorerModel(registry, { pageSize: settings.pageSize, log });

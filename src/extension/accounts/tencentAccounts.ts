@@ -5,6 +5,7 @@
  * and the registry entries those environments become, each with a backend of its own. No vscode
  * import: unit tests drive it with in-memory stores and the fake Tencent Cloud.
  */
+import { join } from 'node:path';
 import { StudioError, messageOf } from '../../shared/errors';
 import type { EnvironmentInfo } from '../../shared/model';
 import type { CloudBackend } from '../../cloud/backend';
@@ -33,6 +34,8 @@ export interface TencentAccountsOptions {
   proxy?: () => string | undefined;
   cliLogin?: CliLoginOptions;
   environment?: () => NodeJS.ProcessEnv;
+  /** The extension's global storage: saved test events of Tencent functions go below it. */
+  storageFolder?: string;
   log?: Logger;
 }
 
@@ -168,7 +171,7 @@ export class TencentAccounts {
       }
       const ref = { id: account.id, label: account.label };
       for (const entry of this.entriesOf(accountId)) if (!found.has(entry.key)) await this.options.registry.remove(entry.key);
-      for (const info of found.values()) this.options.registry.addTencent(info, ref, () => this.open(account, info));
+      for (const info of found.values()) this.options.registry.addTencent(info, ref, () => this.open(account, info), this.functionRoot(account.id, info.envId));
       this.listings.set(accountId, { state: 'ready', keys: [...found.keys()] });
       this.log.info(`${account.label}: ${found.size} environment(s) in ${this.regions().join(', ')}`);
       return this.entriesOf(accountId);
@@ -183,6 +186,11 @@ export class TencentAccounts {
     const { credentials, expiresAt } = await this.credentials(account);
     const tencent = this.options.tencent();
     return { backend: new tencent.TencentBackend(info, credentials, this.tencentOptions()), expiresAt };
+  }
+
+  private functionRoot(accountId: string, envId: string): string | undefined {
+    const folder = this.options.storageFolder;
+    return folder ? join(folder, 'tencent', accountId, envId, 'functions') : undefined;
   }
 
   private entriesOf(accountId: string): EnvironmentEntry[] {

@@ -38,6 +38,11 @@ export interface EnvironmentEntry {
   readonly project?: ProjectInfo;
   /** Tencent environments: the account they belong to. */
   readonly account?: AccountRef;
+  /**
+   * Where the functions' folders (with their saved test events) are on this machine: the
+   * project's function root, or for a Tencent environment a folder in the extension's storage.
+   */
+  readonly functionRoot?: string;
   /** Started by the user for a folder that is not (or not only) a detected workspace project. */
   readonly explicit: boolean;
   readonly state: EnvironmentState;
@@ -76,6 +81,7 @@ class Entry implements EnvironmentEntry {
   handle?: LocalEnvironment;
   cloud?: CloudHandle;
   account?: AccountRef;
+  functionRoot?: string;
   openCloud?: OpenCloudEnvironment;
   /** The start or stop in progress; later calls wait for it instead of racing it. */
   transition?: Promise<unknown>;
@@ -87,6 +93,7 @@ class Entry implements EnvironmentEntry {
     public explicit: boolean,
     info?: EnvironmentInfo,
   ) {
+    this.functionRoot = project?.functionRoot;
     this.info = info ?? {
       key,
       kind: 'local',
@@ -147,17 +154,19 @@ export class EnvironmentRegistry {
    * Adds a Tencent environment of a signed-in account (idle until used), or updates the one known
    * under the same key (a new listing may bring a new alias or new keys).
    */
-  addTencent(info: EnvironmentInfo, account: AccountRef, open: OpenCloudEnvironment): EnvironmentEntry {
+  addTencent(info: EnvironmentInfo, account: AccountRef, open: OpenCloudEnvironment, functionRoot?: string): EnvironmentEntry {
     const known = this.entries.get(info.key);
     if (known) {
       known.info = info;
       known.account = account;
       known.openCloud = open;
+      known.functionRoot = functionRoot;
       return known;
     }
     const entry = new Entry(info.key, undefined, false, info);
     entry.account = account;
     entry.openCloud = open;
+    entry.functionRoot = functionRoot;
     this.entries.set(info.key, entry);
     this.emit({ kind: 'added', key: info.key });
     return entry;

@@ -27,7 +27,7 @@ export interface EventTarget extends FunctionTarget {
 
 /** The function roots of the known environments, normalized (no trailing separator). */
 export function functionRoots(s: Services): string[] {
-  return s.registry.list().flatMap((e) => (e.project ? [resolve(e.project.functionRoot)] : []));
+  return s.registry.list().flatMap((e) => (e.functionRoot ? [resolve(e.functionRoot)] : []));
 }
 
 /** The environment and function an event file belongs to, or undefined for any other file. */
@@ -35,7 +35,7 @@ export function eventTarget(s: Services, uri: vscode.Uri): EventTarget | undefin
   if (uri.scheme !== 'file') return undefined;
   const owner: EventFileOwner | undefined = eventFileOwner(uri.fsPath, functionRoots(s));
   if (!owner) return undefined;
-  const entry = s.registry.list().find((e) => e.project && resolve(e.project.functionRoot) === owner.functionRoot);
+  const entry = s.registry.list().find((e) => e.functionRoot && resolve(e.functionRoot) === owner.functionRoot);
   if (!entry) return undefined;
   return { envKey: entry.key, name: owner.functionName, folder: owner.functionFolder, eventName: owner.eventName, uri };
 }
@@ -46,6 +46,12 @@ export function activeEventTarget(s: Services): EventTarget | undefined {
   return uri ? eventTarget(s, uri) : undefined;
 }
 
+/** Where a function's saved test events live: its project folder, or the extension's storage for a Tencent environment. */
+function functionRootOf(entry: EnvironmentEntry | undefined): string {
+  if (!entry?.functionRoot) throw new StudioError('EnvironmentNotFound', 'The function\'s environment is no longer known.');
+  return entry.functionRoot;
+}
+
 export function isFunctionTarget(arg: unknown): arg is FunctionTarget {
   const t = arg as Partial<FunctionTarget> | undefined;
   return typeof t === 'object' && t !== null && typeof t.envKey === 'string' && typeof t.name === 'string' && typeof t.folder === 'string';
@@ -53,7 +59,7 @@ export function isFunctionTarget(arg: unknown): arg is FunctionTarget {
 
 export function nodeTarget(s: Services, node: FunctionNode): FunctionTarget {
   const entry = s.registry.get(node.envKey);
-  return { envKey: node.envKey, name: node.name, folder: node.info.folder ?? join(entry?.project?.functionRoot ?? '', node.name) };
+  return { envKey: node.envKey, name: node.name, folder: node.info.folder ?? join(functionRootOf(entry), node.name) };
 }
 
 /** Every function of an environment, following the backend's pages. */
@@ -85,7 +91,7 @@ export async function pickFunction(s: Services, filter: (f: FunctionInfo) => boo
     functions.map((f) => ({ label: f.name, description: f.runtime, detail: f.status === 'Active' ? undefined : f.status, info: f })),
     { title: vscode.l10n.t('Choose a cloud function'), placeHolder: vscode.l10n.t('Function') },
   );
-  return { envKey: entry.key, name: chosen.info.name, folder: chosen.info.folder ?? join(entry.project?.functionRoot ?? '', chosen.info.name) };
+  return { envKey: entry.key, name: chosen.info.name, folder: chosen.info.folder ?? join(functionRootOf(entry), chosen.info.name) };
 }
 
 /** The function a command was given (node, target object, event file), else undefined. */

@@ -38,7 +38,8 @@ describe('EnvironmentRegistry: Tencent environments', () => {
 
   it('adds an environment once, idle, with its account and no project; builds its backend once on first use', async () => {
     const entry = registry.addTencent(INFO, ACCOUNT, open);
-    assert.equal(registry.addTencent({ ...INFO, label: 'renamed' }, ACCOUNT, open), entry);
+    assert.equal(registry.addTencent({ ...INFO, label: 'renamed' }, ACCOUNT, open, '/storage/tencent/keys-1/shop-1a/functions'), entry);
+    assert.equal(entry.functionRoot, '/storage/tencent/keys-1/shop-1a/functions', 'saved test events have a place on this machine');
     assert.equal(entry.info.label, 'renamed');
     assert.equal(entry.project, undefined);
     assert.deepEqual(entry.account, ACCOUNT);
