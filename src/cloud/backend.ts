@@ -109,6 +109,11 @@ export interface DeployRequest {
   package: PackedFunction;
   previous?: DeployRecord;
   onStage?: (stage: DeployStage) => void;
+  /**
+   * Asked before replacing deployed code that changed since `previous` (someone deployed from
+   * elsewhere); rejecting stops the deploy. Without it the deploy goes on and says so in a warning.
+   */
+  confirmOverwrite?: () => Promise<void>;
 }
 
 export interface DeployOutcome {

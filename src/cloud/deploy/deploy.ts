@@ -14,6 +14,9 @@ export interface DeployOptions {
   /** Upload node_modules as well (default: left out when the cloud installs dependencies). */
   includeNodeModules?: boolean;
   onStage?: (stage: DeployStage) => void;
+  /** Sees the package before anything is sent (e.g. to confirm a large one); rejecting stops the deploy. */
+  onPacked?: (pkg: PackedFunction) => Promise<void>;
+  confirmOverwrite?: () => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -33,9 +36,10 @@ export async function deployFunction(functions: FunctionsApi, source: FunctionSo
     includeNodeModules: options.includeNodeModules ?? !source.settings.installDependency,
     signal: options.signal,
   });
+  await options.onPacked?.(pkg);
   throwIfAborted(options.signal);
   const outcome = await functions.deploy(
-    { name: source.name, folder: source.folder, settings: source.settings, package: pkg, previous: options.previous, onStage: options.onStage },
+    { name: source.name, folder: source.folder, settings: source.settings, package: pkg, previous: options.previous, onStage: options.onStage, confirmOverwrite: options.confirmOverwrite },
     options.signal,
   );
   return {

@@ -301,7 +301,11 @@ export class TencentFunctions implements FunctionsApi {
     const deployed = await this.address(name, signal);
     const previous = request.previous;
     const changedElsewhere = previous?.codeSha256 !== undefined && deployed.CodeSha256 !== undefined && deployed.CodeSha256 !== previous.codeSha256;
-    if (changedElsewhere) warnings.push({ code: 'DeployedCodeChanged', functionName: name });
+    if (changedElsewhere) {
+      warnings.push({ code: 'DeployedCodeChanged', functionName: name });
+      await request.confirmOverwrite?.();
+      throwIfAborted(signal);
+    }
     const codeSame = previous !== undefined && previous.contentHash === pkg.contentHash && !changedElsewhere && existing.Handler === request.settings.handler;
     const configure = settingsDiffer(existing, request.settings);
     let requestId: string | undefined;

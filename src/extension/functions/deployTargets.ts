@@ -1,0 +1,93 @@
+/**
+ * What a deploy command acts on: the function folders it was given (Explorer folders, tree nodes,
+ * or a choice from the palette) and the environment they go to: the one named by cloudbaserc.json's
+ * envId when it is known, else the user's choice, remembered per project.
+ */
+import { dirname, join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { StudioError } from '../../shared/errors';
+import type { EnvironmentEntry } from '../environments/registry';
+import { FunctionNode } from '../explorer/nodes/functionNode';
+import type { Services } from '../services';
+import type { DeployState } from './deployState';
+import { functionRoots, pickFunction } from './functionTargets';
+
+export interface DeploySourceRef {
+  name: string;
+  folder: string;
+  /** The project the folder belongs to. */
+  project: EnvironmentEntry['project'];
+  /** The environment whose tree node was used, when the command came from the tree. */
+  fromEnvKey?: string;
+}
+
+function projectOfFolder(s: Services, folder: string): EnvironmentEntry['project'] | undefined {
+  const root = dirname(resolve(folder));
+  return s.registry.list().find((e) => resolve(e.project.functionRoot) === root)?.project;
+}
+
+function refOfFolder(s: Services, folder: string): DeploySourceRef {
+  const project = projectOfFolder(s, folder);
+  if (!project) throw new StudioError('InvalidArgument', `${folder} is not a function folder of a CloudBase project in this workspace.`);
+  return { name: folder.split(/[\\/]/).pop()!, folder: resolve(folder), project };
+}
+
+function refOfNode(s: Services, node: FunctionNode): DeploySourceRef {
+  const entry = s.registry.get(node.envKey);
+  const folder = node.info.folder ?? (entry ? join(entry.project.functionRoot, node.name) : undefined);
+  if (!folder) throw new StudioError('FunctionNotFound', `No folder of this workspace holds the code of ${node.name}.`);
+  return { ...refOfFolder(s, folder), fromEnvKey: node.envKey };
+}
+
+/** The folders a command was given: the clicked one plus the rest of a multi-selection. */
+export async function deploySources(s: Services, arg: unknown, selection: unknown): Promise<DeploySourceRef[]> {
+  const all = Array.isArray(selection) && selection.length > 0 ? (selection as unknown[]) : arg === undefined ? [] : [arg];
+  const refs: DeploySourceRef[] = [];
+  for (const item of all) {
+    if (item instanceof vscode.Uri) refs.push(refOfFolder(s, item.fsPath));
+    else if (item instanceof FunctionNode) refs.push(refOfNode(s, item));
+  }
+  if (refs.length === 0) {
+    const picked = await pickFunction(s);
+    refs.push(refOfFolder(s, picked.folder));
+  }
+  const seen = new Set<string>();
+  return refs.filter((r) => !seen.has(r.folder) && seen.add(r.folder));
+}
+
+/** True for a folder directly under a known function root (the Explorer menu's own test, for the palette). */
+export function isFunctionFolder(s: Services, folder: string): boolean {
+  return functionRoots(s).includes(dirname(resolve(folder)));
+}
+
+interface TargetChoice extends vscode.QuickPickItem {
+  entry: EnvironmentEntry;
+}
+
+/** The environment a project deploys to. */
+export async function deployTarget(s: Services, state: DeployState, ref: DeploySourceRef): Promise<EnvironmentEntry> {
+  const all = s.registry.list();
+  if (ref.fromEnvKey) {
+    const from = s.registry.get(ref.fromEnvKey);
+    if (from && from.info.kind !== 'local') return from;
+  }
+  const named = ref.project.cloudEnvId ? all.find((e) => e.info.kind !== 'local' && e.info.envId === ref.project.cloudEnvId) : undefined;
+  if (named) return named;
+  // A project's own local environment, and every cloud environment; other projects' local ones run other folders.
+  const candidates = all.filter((e) => e.info.kind !== 'local' || resolve(e.project.root) === resolve(ref.project.root));
+  if (candidates.length === 0) throw new StudioError('EnvironmentNotFound', 'No environment to deploy to.');
+  if (candidates.length === 1) return candidates[0]!;
+  const last = state.lastTarget(ref.project.root);
+  const ordered = [...candidates].sort((a, b) => Number(b.key === last) - Number(a.key === last));
+  const chosen = await s.prompts.ui.pick<TargetChoice>(
+    ordered.map((e) => ({
+      label: e.info.label,
+      description: e.info.kind === 'local' ? vscode.l10n.t('Local') : e.info.envId,
+      detail: e.key === last ? vscode.l10n.t('Last used for this project') : undefined,
+      entry: e,
+    })),
+    { title: vscode.l10n.t('Deploy to which environment?'), placeHolder: vscode.l10n.t('Environment') },
+  );
+  await state.setLastTarget(ref.project.root, chosen.entry.key);
+  return chosen.entry;
+}
