@@ -15,3 +15,4 @@ export {
 export { readFunctionSource, type DeploySettings, type DeployTrigger, type FunctionSource } from './settings';
 export { extractZip, readZip, type ZipEntryData } from './unzip';
 export { deployFunction, type DeployOptions, type DeployReport } from './deploy';
+export { comparePackage, type PackageDifference } from './compare';

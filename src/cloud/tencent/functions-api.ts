@@ -298,6 +298,9 @@ export class TencentFunctions implements FunctionsApi {
       }
     }
 
+    if (existing.Runtime && existing.Runtime !== request.settings.runtime) {
+      warnings.push({ code: 'SettingsWarning', message: `runtime ${request.settings.runtime} is set only when a function is created; ${name} keeps ${existing.Runtime}` });
+    }
     const deployed = await this.address(name, signal);
     const previous = request.previous;
     const changedElsewhere = previous?.codeSha256 !== undefined && deployed.CodeSha256 !== undefined && deployed.CodeSha256 !== previous.codeSha256;

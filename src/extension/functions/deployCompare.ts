@@ -5,17 +5,17 @@
  */
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { listPackageFiles, readFunctionSource, readZip } from '../../cloud/deploy';
+import { comparePackage, listPackageFiles, readFunctionSource, readZip, type PackageDifference } from '../../cloud/deploy';
 import { StudioError } from '../../shared/errors';
 import type { EnvironmentEntry } from '../environments/registry';
 import type { Services } from '../services';
 import type { DeploySourceRef } from './deployTargets';
 
 export interface DeployedComparison {
-  /** Paths (relative to the function folder) that differ, including those on one side only. */
-  changed: string[];
+  /** Files (relative to the function folder) that differ, including those on one side only. */
+  changed: PackageDifference[];
   deployedFolder: string;
 }
 
@@ -44,24 +44,20 @@ export async function compareWithDeployed(s: Services, ref: DeploySourceRef, tar
   const deployedFolder = join(folder, ref.name);
   const empty = join(folder, '.none');
   await writeReadOnly(empty, new Uint8Array());
-  const deployedByPath = new Map(deployed.map((e) => [e.path, e.data]));
-  for (const e of deployed) await writeReadOnly(join(deployedFolder, e.path), e.data);
-
-  const paths = [...new Set([...deployed.map((e) => e.path), ...local.map((f) => f.path)])].sort();
-  const changed: string[] = [];
-  for (const path of paths) {
-    const mine = local.some((f) => f.path === path) ? await fs.readFile(join(ref.folder, path)) : undefined;
-    const theirs = deployedByPath.get(path);
-    if (!mine || !theirs || !mine.equals(theirs)) changed.push(path);
+  for (const e of deployed) {
+    const file = resolve(deployedFolder, e.path);
+    if (!file.startsWith(deployedFolder + sep)) throw new StudioError('InvalidPath', `The deployed package has an entry outside its folder: ${e.path}`);
+    await writeReadOnly(file, e.data);
   }
+  const changed = await comparePackage(ref.folder, local, deployed);
   s.log.info(`Compared ${ref.name} with ${target.info.label}: ${changed.length} file(s) differ`);
   if (changed.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} on {1} is the same as the folder.', ref.name, target.info.label));
     return { changed, deployedFolder };
   }
-  const sides = changed.map((path) => {
-    const left = deployedByPath.has(path) ? vscode.Uri.file(join(deployedFolder, path)) : vscode.Uri.file(empty);
-    const right = local.some((f) => f.path === path) ? vscode.Uri.file(join(ref.folder, path)) : vscode.Uri.file(empty);
+  const sides = changed.map(({ path, kind }) => {
+    const left = vscode.Uri.file(kind === 'added' ? empty : join(deployedFolder, path));
+    const right = vscode.Uri.file(kind === 'removed' ? empty : join(ref.folder, path));
     return [vscode.Uri.file(join(ref.folder, path)), left, right] as const;
   });
   const title = vscode.l10n.t('{0}: deployed on {1} ↔ folder', ref.name, target.info.label);

@@ -76,7 +76,9 @@ export async function deployTarget(s: Services, state: DeployState, ref: DeployS
   // A project's own local environment, and every cloud environment; other projects' local ones run other folders.
   const candidates = all.filter((e) => e.info.kind !== 'local' || resolve(e.project.root) === resolve(ref.project.root));
   if (candidates.length === 0) throw new StudioError('EnvironmentNotFound', 'No environment to deploy to.');
-  if (candidates.length === 1) return candidates[0]!;
+  // A named environment that is not reachable (not signed in) is never silently swapped for another.
+  const unreachable = ref.project.cloudEnvId !== undefined;
+  if (candidates.length === 1 && !unreachable) return candidates[0]!;
   const last = state.lastTarget(ref.project.root);
   const ordered = [...candidates].sort((a, b) => Number(b.key === last) - Number(a.key === last));
   const chosen = await s.prompts.ui.pick<TargetChoice>(
@@ -86,7 +88,12 @@ export async function deployTarget(s: Services, state: DeployState, ref: DeployS
       detail: e.key === last ? vscode.l10n.t('Last used for this project') : undefined,
       entry: e,
     })),
-    { title: vscode.l10n.t('Deploy to which environment?'), placeHolder: vscode.l10n.t('Environment') },
+    {
+      title: vscode.l10n.t('Deploy to which environment?'),
+      placeHolder: unreachable
+        ? vscode.l10n.t('cloudbaserc.json names {0}, which is not signed in: choose another environment', ref.project.cloudEnvId!)
+        : vscode.l10n.t('Environment'),
+    },
   );
   await state.setLastTarget(ref.project.root, chosen.entry.key);
   return chosen.entry;

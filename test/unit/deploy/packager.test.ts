@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LARGE_PACKAGE_BYTES, listPackageFiles, packFunction, readFunctionSource, readZip } from '../../../src/cloud/deploy';
+import { ZipFile } from 'yazl';
+import { comparePackage, extractZip, LARGE_PACKAGE_BYTES, listPackageFiles, packFunction, readFunctionSource, readZip } from '../../../src/cloud/deploy';
 
 async function write(root: string, files: Record<string, string | Buffer>): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
@@ -95,7 +97,6 @@ describe('function packaging', () => {
 
   it('warns past 20 MB', async () => {
     // Random bytes do not compress, so the zip is past the limit too.
-    const { randomBytes } = await import('node:crypto');
     await write(folder, { 'data.bin': randomBytes(LARGE_PACKAGE_BYTES + 1024) });
     const pkg = await packFunction(folder);
     assert.equal(pkg.warnings.length, 1);
@@ -109,5 +110,44 @@ describe('function packaging', () => {
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(packFunction(folder, { signal: controller.signal }), { code: 'Cancelled' });
+  });
+});
+
+describe('comparing a folder with a deployed package', () => {
+  it('names the files added, removed and modified, by content', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'deploy-compare-'));
+    try {
+      await write(folder, { 'index.js': 'a', 'same.js': 'same', 'gone.js': 'old' });
+      const deployed = await readZip((await packFunction(folder)).zip);
+      await writeFile(join(folder, 'index.js'), 'b');
+      await rm(join(folder, 'gone.js'));
+      await write(folder, { 'lib/new.js': 'new' });
+      await utimes(join(folder, 'same.js'), new Date(2003, 1, 1), new Date(2003, 1, 1));
+      assert.deepEqual(await comparePackage(folder, await listPackageFiles(folder), deployed), [
+        { path: 'gone.js', kind: 'removed' },
+        { path: 'index.js', kind: 'modified' },
+        { path: 'lib/new.js', kind: 'added' },
+      ]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a package entry that points outside the folder when unpacking', async () => {
+    const zip = new ZipFile();
+    zip.addBuffer(Buffer.from('x'), 'ok.txt');
+    // yazl refuses "../" names itself, so the bad name is patched into the finished archive.
+    zip.addBuffer(Buffer.from('y'), 'xx/evil.txt');
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const c of zip.outputStream) chunks.push(c as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const patched = Buffer.from(bytes.toString('latin1').split('xx/evil.txt').join('../evil.txt'), 'latin1');
+    const target = await mkdtemp(join(tmpdir(), 'deploy-unzip-'));
+    try {
+      await assert.rejects(extractZip(patched, join(target, 'in')), (e: { code?: string }) => e.code === 'InvalidPath' || e.code === 'InvalidArgument');
+    } finally {
+      await rm(target, { recursive: true, force: true });
+    }
   });
 });
