@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeployRecord, DeployStage } from '../../../src/cloud/backend';
@@ -101,7 +101,16 @@ describe('Deploying functions to Tencent through manager-node and the fake Cloud
 
   it('warns when the deployed code changed since this project deployed it, and deploys its own', async () => {
     const first = await deploy();
-    const report = await deploy({ ...first.record, codeSha256: 'f'.repeat(64) });
+    const elsewhere = { ...first.record, codeSha256: 'f'.repeat(64) };
+    // Asked first: declining leaves the deployed code alone.
+    const mark = h.fake.requests.length;
+    const declined = deployFunction(h.backend.functions, await readFunctionSource(folder), {
+      previous: elsewhere,
+      confirmOverwrite: () => Promise.reject(Object.assign(new Error('no'), { code: 'Cancelled' })),
+    });
+    await assert.rejects(declined, { code: 'Cancelled' });
+    assert.ok(!actionsSince(mark).includes('UpdateFunctionCode'));
+    const report = await deploy(elsewhere);
     assert.deepEqual(report.warnings.filter((w) => w.code === 'DeployedCodeChanged'), [{ code: 'DeployedCodeChanged', functionName: 'hello' }]);
     assert.equal(report.action, 'updated');
   });
@@ -122,6 +131,15 @@ describe('Deploying functions to Tencent through manager-node and the fake Cloud
     assert.deepEqual(entries.map((e) => e.path), ['index.js']);
     assert.equal(entries[0]!.data.toString(), await readFile(join(folder, 'index.js'), 'utf8'));
     assert.equal(code.codeSha256, createHash('sha256').update(code.zip).digest('hex'));
+  });
+
+  it('sends a package over 1.5 MB through the upload path (GetTempCosInfo), not inline', async () => {
+    // Random bytes do not compress. The fake does not answer GetTempCosInfo, so nothing reaches Tencent's bucket.
+    await writeFile(join(folder, 'blob.bin'), randomBytes(2 * 1024 * 1024));
+    await assert.rejects(deploy(), { code: 'ServiceError' });
+    const actions = h.fake.requests.map((r) => r.action);
+    assert.ok(actions.includes('GetTempCosInfo'));
+    assert.ok(!actions.includes('CreateFunction'));
   });
 
   describe('failures carry the service message and request id', () => {
