@@ -1,7 +1,8 @@
 /**
  * What the extension remembers about deploys, in the workspace's state: the last deploy of each
  * function to each environment (for "unchanged" and "changed elsewhere"), and the environment each
- * project last deployed to. vscode-free: it takes any Memento-like store.
+ * project last deployed to. vscode-free (unit tests load it in plain Node): it takes any
+ * Memento-like store.
  */
 import type { DeployRecord } from '../../cloud/backend';
 
