@@ -280,7 +280,8 @@ export class TencentFunctions implements FunctionsApi {
       deployedAt: Date.now(),
     });
 
-    if (!existing) {
+    // A failed creation leaves a husk that takes no code: manager-node's createFunction deletes and recreates it.
+    if (!existing || existing.Status === 'CreateFailed') {
       request.onStage?.('upload');
       const code = await this.codeOf(request);
       try {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { DeployRecord, DeployStage } from '../../../src/cloud/backend';
 import { deployFunction, readFunctionSource, readZip, type DeployReport } from '../../../src/cloud/deploy';
 import { functionTimings } from '../../fakes/tencent-cloud/actions/functions';
-import { startHarness, type Harness } from '../../fakes/tencent-cloud/harness';
+import { createManager } from '../../../src/cloud/tencent/manager';
+import { ENV_ID, startHarness, type Harness } from '../../fakes/tencent-cloud/harness';
 import { HELLO, makeProject } from './functions-support';
 
 describe('Deploying functions to Tencent through manager-node and the fake Cloud API', function () {
@@ -140,6 +141,18 @@ describe('Deploying functions to Tencent through manager-node and the fake Cloud
     const actions = h.fake.requests.map((r) => r.action);
     assert.ok(actions.includes('GetTempCosInfo'));
     assert.ok(!actions.includes('CreateFunction'));
+  });
+
+  it('replaces a function whose creation failed, and says why a creation fails', async () => {
+    // A package that is not a zip: the fake, like SCF, accepts the request and then fails the function.
+    const app = createManager({ ...h.credentials, envId: ENV_ID, region: 'ap-shanghai' }, { transport: h.options.transport });
+    await assert.rejects(app.functions.createFunction({ func: { name: 'hello' }, base64Code: Buffer.from('not a zip').toString('base64') }), /UnpackFailed/);
+    assert.equal((await h.backend.functions.getFunction!('hello'))?.status, 'CreateFailed');
+    const report = await deploy();
+    assert.equal(report.action, 'created');
+    assert.equal(report.status, 'Active');
+    assert.ok(h.fake.requests.some((r) => r.action === 'DeleteFunction'));
+    assert.deepEqual((await h.backend.functions.invoke('hello', { name: 'cy' })).result, { greeting: 'hi cy', v: 1 });
   });
 
   describe('failures carry the service message and request id', () => {

@@ -1,9 +1,9 @@
 /**
  * Cloud function actions (tcb ListFunctions; scf GetFunction, Invoke, CreateFunction,
  * UpdateFunctionCode, UpdateFunctionConfiguration, GetFunctionAddress, DeleteFunction,
- * BatchCreateTrigger). A deployed zip is unpacked into the environment's `cloudfunctions/<name>/`
- * and its settings written to the environment's cloudbaserc.json, so Invoke runs it in the local
- * function runtime. Creating and updating pass through Creating / Updating before Active, like SCF.
+ * BatchCreateTrigger; tcb DescribeCloudBaseGWAPI, which deleting asks first). A deployed zip is
+ * unpacked into the environment's `cloudfunctions/<name>/` and its settings written to the
+ * environment's cloudbaserc.json, so Invoke runs it in the local function runtime. Creating and updating pass through Creating / Updating before Active, like SCF.
  * Code downloads are served by a small HTTP server of their own on 127.0.0.1.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -260,6 +260,9 @@ export const functionActions: Record<string, ActionHandler> = {
     downloads.files.set(token, fn.zip);
     return { Url: `${downloads.url}/${token}`, CodeSha256: createHash('sha256').update(fn.zip).digest('hex') };
   },
+
+  // manager-node's deleteFunction first looks for HTTP access paths bound to the function; the fake has none.
+  DescribeCloudBaseGWAPI: () => ({ APISet: [], Total: 0 }),
 
   DeleteFunction: async (params, _env, all) => {
     const { env, fn } = find(params, all);
