@@ -3,6 +3,8 @@
  * and Compare with Deployed. Progress names the stages and can be cancelled; failures reach the
  * command wrapper, which shows the service's message with its request ID.
  */
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployStage } from '../../cloud/backend';
 import { deployFunction, readFunctionSource, type DeployReport, type DeployWarning } from '../../cloud/deploy';
@@ -76,7 +78,8 @@ interface DeployJob {
 export function registerDeployCommands(commands: CommandRegistry, s: Services, store: StateStore, subscriptions: { dispose(): unknown }[]): void {
   const state = new DeployState(store);
   const compareFolders: string[] = [];
-  subscriptions.push({ dispose: () => void import('node:fs/promises').then((fs) => Promise.all(compareFolders.map((f) => fs.rm(f, { recursive: true, force: true })))) });
+  // The unpacked deployed copies are only for the diff editors of this session.
+  subscriptions.push({ dispose: () => void Promise.all(compareFolders.map((f) => rm(f, { recursive: true, force: true }))) });
 
   const refreshFunctions = (envKey: string): void => {
     s.model.invalidateFunctions(envKey);
@@ -135,15 +138,12 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
     });
     for (const key of new Set(jobs.map((j) => j.target.key))) refreshFunctions(key);
 
-    const done: DeployReport[] = [];
+    const done: { job: DeployJob; report: DeployReport }[] = [];
     const failed: { job: DeployJob; error: unknown }[] = [];
-    results.forEach((r, i) => (r.status === 'fulfilled' ? done.push(r.value) : failed.push({ job: jobs[i]!, error: r.reason })));
-    const warnings = done.flatMap((r) => r.warnings.filter((w) => w.code !== 'LargePackage').map((w) => warningText(w, r.name)));
+    results.forEach((r, i) => (r.status === 'fulfilled' ? done.push({ job: jobs[i]!, report: r.value }) : failed.push({ job: jobs[i]!, error: r.reason })));
+    const warnings = done.flatMap(({ report }) => report.warnings.filter((w) => w.code !== 'LargePackage').map((w) => warningText(w, report.name)));
     if (warnings.length > 0) void vscode.window.showWarningMessage(warnings.join(' '));
-    if (done.length > 0) {
-      const env = (r: DeployReport) => jobs.find((j) => j.ref.name === r.name)?.target.info.label ?? '';
-      void vscode.window.showInformationMessage(done.map((r) => outcomeText(r, env(r))).join(' '));
-    }
+    if (done.length > 0) void vscode.window.showInformationMessage(done.map(({ job, report }) => outcomeText(report, job.target.info.label)).join(' '));
     if (failed.length === 1 && done.length === 0) throw failed[0]!.error;
     if (failed.length > 0) {
       const allCancelled = failed.every((f) => isStudioError(f.error, 'Cancelled'));
@@ -156,14 +156,14 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
         requestId: isStudioError(first.error) ? first.error.requestId : undefined,
       });
     }
-    return done;
+    return done.map((d) => d.report);
   });
 
   commands.register(CommandId.compareWithDeployed, async (arg?: unknown): Promise<DeployedComparison | undefined> => {
     const [ref] = await deploySources(s, arg, undefined);
     const target = await deployTarget(s, state, ref!);
     const comparison = await compareWithDeployed(s, ref!, target);
-    compareFolders.push(comparison.deployedFolder);
+    compareFolders.push(dirname(comparison.deployedFolder));
     return comparison;
   });
 }
