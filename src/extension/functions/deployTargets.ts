@@ -3,14 +3,15 @@
  * or a choice from the palette) and the environment they go to: the one named by cloudbaserc.json's
  * envId when it is known, else the user's choice, remembered per project.
  */
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
 import type { EnvironmentEntry } from '../environments/registry';
 import { FunctionNode } from '../explorer/nodes/functionNode';
 import type { Services } from '../services';
 import type { DeployState } from './deployState';
-import { functionRoots, pickFunction } from './functionTargets';
+import { pickFunction } from './functionTargets';
 
 export interface DeploySourceRef {
   name: string;
@@ -21,22 +22,30 @@ export interface DeploySourceRef {
   fromEnvKey?: string;
 }
 
+/** Only local environments belong to a project's folders; a cloud environment's function root holds saved events. */
+function localProjects(s: Services): EnvironmentEntry['project'][] {
+  return s.registry.list().filter((e) => e.info.kind === 'local').map((e) => e.project);
+}
+
 function projectOfFolder(s: Services, folder: string): EnvironmentEntry['project'] | undefined {
   const root = dirname(resolve(folder));
-  return s.registry.list().find((e) => resolve(e.project.functionRoot) === root)?.project;
+  return localProjects(s).find((p) => resolve(p.functionRoot) === root);
 }
 
 function refOfFolder(s: Services, folder: string): DeploySourceRef {
   const project = projectOfFolder(s, folder);
   if (!project) throw new StudioError('InvalidArgument', `${folder} is not a function folder of a CloudBase project in this workspace.`);
-  return { name: folder.split(/[\\/]/).pop()!, folder: resolve(folder), project };
+  return { name: basename(resolve(folder)), folder: resolve(folder), project };
 }
 
+/** A cloud function's code in this workspace: the project that deploys to its environment first, else any with that folder. */
 function refOfNode(s: Services, node: FunctionNode): DeploySourceRef {
   const entry = s.registry.get(node.envKey);
-  const folder = node.info.folder ?? (entry ? join(entry.project.functionRoot, node.name) : undefined);
-  if (!folder) throw new StudioError('FunctionNotFound', `No folder of this workspace holds the code of ${node.name}.`);
-  return { ...refOfFolder(s, folder), fromEnvKey: node.envKey };
+  if (entry?.info.kind === 'local') return { ...refOfFolder(s, node.info.folder ?? join(entry.project.functionRoot, node.name)), fromEnvKey: node.envKey };
+  const holders = localProjects(s).filter((p) => existsSync(join(p.functionRoot, node.name)));
+  const project = holders.find((p) => entry && p.cloudEnvId === entry.info.envId) ?? holders[0];
+  if (!project) throw new StudioError('FunctionNotFound', `No function folder of this workspace is named ${node.name}.`);
+  return { ...refOfFolder(s, join(project.functionRoot, node.name)), fromEnvKey: node.envKey };
 }
 
 /** The folders a command was given: the clicked one plus the rest of a multi-selection. */
@@ -53,11 +62,6 @@ export async function deploySources(s: Services, arg: unknown, selection: unknow
   }
   const seen = new Set<string>();
   return refs.filter((r) => !seen.has(r.folder) && seen.add(r.folder));
-}
-
-/** True for a folder directly under a known function root (the Explorer menu's own test, for the palette). */
-export function isFunctionFolder(s: Services, folder: string): boolean {
-  return functionRoots(s).includes(dirname(resolve(folder)));
 }
 
 interface TargetChoice extends vscode.QuickPickItem {

@@ -7,12 +7,6 @@ import { l10n } from 'vscode';
 import { isStudioError, messageOf } from '../../shared/errors';
 
 export function userMessage(error: unknown): string {
-  const message = sentence(error);
-  // The request ID is what Tencent's support asks for first.
-  return isStudioError(error) && error.requestId ? l10n.t('{0} (request ID: {1})', message, error.requestId) : message;
-}
-
-function sentence(error: unknown): string {
   if (!isStudioError(error)) return l10n.t('Unexpected error: {0}', messageOf(error));
   const detail = error.message;
   switch (error.code) {
