@@ -20,6 +20,8 @@ import type {
   StorageEntry,
   UpdateResult,
 } from '../shared/model';
+import type { DeployWarning, PackedFunction } from './deploy/packager';
+import type { DeploySettings } from './deploy/settings';
 
 export interface DatabaseApi {
   listCollections(page: PageRequest, signal?: AbortSignal): Promise<Page<CollectionInfo>>;
@@ -87,8 +89,58 @@ export interface FunctionDebugTarget {
   url: string;
 }
 
+/** Deploy stages in the order they happen; a deploy reports those it goes through. */
+export type DeployStage = 'pack' | 'upload' | 'create' | 'update' | 'configure' | 'wait';
+
+/** What this project last deployed to one environment's function; the caller keeps it between deploys. */
+export interface DeployRecord {
+  /** The package's content hash (paths and bytes, see packFunction). */
+  contentHash: string;
+  /** The cloud's CodeSha256 of the code right after that deploy, to notice changes made elsewhere. */
+  codeSha256?: string;
+  deployedAt: number;
+}
+
+export interface DeployRequest {
+  name: string;
+  /** The function's folder on this machine. */
+  folder: string;
+  settings: DeploySettings;
+  package: PackedFunction;
+  previous?: DeployRecord;
+  onStage?: (stage: DeployStage) => void;
+  /**
+   * Asked before replacing deployed code that changed since `previous` (someone deployed from
+   * elsewhere); rejecting stops the deploy. Without it the deploy goes on and says so in a warning.
+   */
+  confirmOverwrite?: () => Promise<void>;
+}
+
+export interface DeployOutcome {
+  /** `unchanged`: nothing was uploaded or changed; `configured`: only settings changed; `reloaded`: a local hot reload. */
+  action: 'created' | 'updated' | 'configured' | 'unchanged' | 'reloaded';
+  /** The function's state at the end (e.g. Active). */
+  status: string;
+  uploaded: boolean;
+  record: DeployRecord;
+  warnings: DeployWarning[];
+  /** The request ID of the last call that changed something, for the log. */
+  requestId?: string;
+}
+
+export interface DeployedCode {
+  zip: Uint8Array;
+  codeSha256?: string;
+}
+
 export interface FunctionsApi {
   listFunctions(page: PageRequest, signal?: AbortSignal): Promise<Page<FunctionInfo>>;
+  /** One function's details, or undefined when there is none. */
+  getFunction?(name: string, signal?: AbortSignal): Promise<FunctionInfo | undefined>;
+  /** Creates or updates the function from a package; uploads nothing when `previous` shows the same code is deployed. */
+  deploy?(request: DeployRequest, signal?: AbortSignal): Promise<DeployOutcome>;
+  /** The deployed package, for comparing with the folder. */
+  getDeployedCode?(name: string, signal?: AbortSignal): Promise<DeployedCode>;
   /** Rejects only for bad input (unknown function, an event that is not JSON) and cancellation; the function's own failure is `error`. */
   invoke(name: string, event: JsonValue, signal?: AbortSignal): Promise<InvokeResult>;
   /** Local environments: reports functions added, removed or edited on disk until disposed. */

@@ -27,6 +27,8 @@ export const CommandId = {
   newFunction: 'cloudbase.newFunction',
   installFunctionDependencies: 'cloudbase.installFunctionDependencies',
   renameFunctionEvent: 'cloudbase.renameFunctionEvent',
+  deployFunction: 'cloudbase.deployFunction',
+  compareWithDeployed: 'cloudbase.compareWithDeployed',
   tailLogs: 'cloudbase.tailLogs',
   uploadFiles: 'cloudbase.storage.uploadFiles',
   uploadFolder: 'cloudbase.storage.uploadFolder',

@@ -22,6 +22,7 @@ import { EnvironmentRegistry } from './environments/registry';
 import { WorkspaceProjects } from './environments/workspaceProjects';
 import { ExplorerModel } from './explorer/explorerModel';
 import { registerCollectionCommands } from './database/collectionCommands';
+import { registerDeployCommands } from './functions/deployCommands';
 import { registerFunctionCommands } from './functions/functionCommands';
 import { registerStorageCommands } from './storage/storageCommands';
 import { StorageDropController } from './storage/storageDrop';
@@ -114,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerCollectionPanelCommand(commands, services, collectionPanels);
   refreshCollectionPanel = (target) => collectionPanels.refresh(target);
   registerFunctionCommands(commands, services, context.subscriptions);
+  registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);
   // Registers the panel serializer too, so it must exist before activate() returns.
   const logPanels = new LogPanels({ registry, extensionUri: context.extensionUri, log, prompts });

@@ -3,10 +3,11 @@
  * runtime lists every function folder, sorted), invocations go straight to the runtime, and
  * watches end with the backend.
  */
-import type { FunctionDebugTarget, FunctionsApi, FunctionsChange } from '../backend';
+import type { DeployOutcome, DeployRequest, FunctionDebugTarget, FunctionsApi, FunctionsChange } from '../backend';
 import { StudioError, throwIfAborted } from '../../shared/errors';
 import type { FunctionInfo, InvokeResult, JsonValue, Page, PageRequest } from '../../shared/model';
 import type { FunctionDefinition, FunctionRuntime } from '../../emulator/functions/index';
+import { resolve } from 'node:path';
 import { checkPage, decodeNameCursor, encodeNameCursor } from './paging';
 
 function infoOf(def: FunctionDefinition): FunctionInfo {
@@ -50,6 +51,37 @@ export class LocalFunctionsApi implements FunctionsApi {
     if (outcome.error) result.error = outcome.error;
     if (outcome.memoryMB !== undefined) result.memoryMB = outcome.memoryMB;
     return result;
+  }
+
+  async getFunction(name: string, signal?: AbortSignal): Promise<FunctionInfo | undefined> {
+    throwIfAborted(signal);
+    try {
+      return infoOf(await this.runtime.get(name));
+    } catch (e) {
+      if (e instanceof StudioError && e.code === 'FunctionNotFound') return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * The local environment runs the project's folders in place, so deploying is a hot reload: the
+   * function's processes are replaced and the next invocation runs the code as it is on disk.
+   */
+  async deploy(request: DeployRequest, signal?: AbortSignal): Promise<DeployOutcome> {
+    throwIfAborted(signal);
+    const def = await this.runtime.get(request.name);
+    if (resolve(def.folder) !== resolve(request.folder)) {
+      throw new StudioError('InvalidArgument', `The local environment runs "${request.name}" from ${def.folder}, not ${request.folder}.`);
+    }
+    request.onStage?.('update');
+    const reloaded = await this.runtime.reload(request.name);
+    return {
+      action: 'reloaded',
+      status: reloaded.status,
+      uploaded: false,
+      record: { contentHash: request.package.contentHash, deployedAt: Date.now() },
+      warnings: [],
+    };
   }
 
   watch(listener: (change: FunctionsChange) => void): { dispose(): void } {

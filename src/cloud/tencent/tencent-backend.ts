@@ -1,8 +1,9 @@
 /** A Tencent CloudBase environment behind the backend contract, through @cloudbase/manager-node. */
 import type { EnvironmentInfo } from '../../shared/model';
-import type { CloudBackend, DatabaseApi } from '../backend';
+import type { CloudBackend, DatabaseApi, FunctionsApi } from '../backend';
 import { callCloud, DEFAULT_POLICY, type CallPolicy } from './calls';
 import { TencentDatabase } from './database-api';
+import { TencentFunctions, type TencentFunctionsOptions } from './functions-api';
 import { createManager, type TencentCredentials, type TestTransport } from './manager';
 
 /** Tuning and test seams; production passes at most `proxy`. */
@@ -13,6 +14,7 @@ export interface TencentOptions {
   retryDelayMs?: number;
   /** Tests only: see TestTransport. */
   transport?: TestTransport;
+  functions?: TencentFunctionsOptions;
 }
 
 const DEFAULT_REGION = 'ap-shanghai';
@@ -33,6 +35,7 @@ function policyOf(credentials: TencentCredentials, options: TencentOptions): Cal
 
 export class TencentBackend implements CloudBackend {
   readonly database: DatabaseApi;
+  readonly functions: FunctionsApi;
 
   constructor(
     readonly environment: EnvironmentInfo,
@@ -44,6 +47,7 @@ export class TencentBackend implements CloudBackend {
       { transport: options.transport },
     );
     this.database = new TencentDatabase(app, environment.envId, policyOf(credentials, options));
+    this.functions = new TencentFunctions(app, policyOf(credentials, options), options.functions);
   }
 
   async dispose(): Promise<void> {

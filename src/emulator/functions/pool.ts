@@ -69,6 +69,12 @@ export class FunctionPool {
     this.serveQueue();
   }
 
+  /** Replaces every process: idle ones stop now, busy ones when their invocation ends (a local deploy). */
+  retire(): void {
+    this.signature = undefined;
+    for (const w of [...this.idle]) this.drop(w);
+  }
+
   /** Stops every process (now, even busy ones) and refuses the waiting invocations with `reason`. */
   clear(reason?: Error): void {
     for (const w of [...this.all]) this.drop(w);

@@ -251,6 +251,17 @@ export class FunctionRuntime {
     await pool.closed();
   }
 
+  /**
+   * A local deploy: the function's warm processes are replaced so the next invocation loads the code
+   * afresh, even where the edit escaped the folder fingerprint. Running invocations finish first.
+   */
+  async reload(name: string): Promise<FunctionDefinition> {
+    this.assertOpen();
+    const def = await this.get(name);
+    if (!this.debugging.has(name)) this.pools.get(name)?.retire();
+    return def;
+  }
+
   isDebugging(name: string): boolean {
     return this.debugging.has(name);
   }

@@ -1,0 +1,105 @@
+/**
+ * What a deploy command acts on: the function folders it was given (Explorer folders, tree nodes,
+ * or a choice from the palette) and the environment they go to: the one named by cloudbaserc.json's
+ * envId when it is known, else the user's choice, remembered per project.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { StudioError } from '../../shared/errors';
+import type { ProjectInfo } from '../../emulator/project';
+import type { EnvironmentEntry } from '../environments/registry';
+import { FunctionNode } from '../explorer/nodes/functionNode';
+import type { Services } from '../services';
+import type { DeployState } from './deployState';
+import { pickFunction } from './functionTargets';
+
+export interface DeploySourceRef {
+  name: string;
+  folder: string;
+  /** The project the folder belongs to. */
+  project: ProjectInfo;
+  /** The environment whose tree node was used, when the command came from the tree. */
+  fromEnvKey?: string;
+}
+
+/** Only local environments belong to a project's folders; a cloud environment's function root holds saved events. */
+function localProjects(s: Services): ProjectInfo[] {
+  return s.registry.list().flatMap((e) => (e.info.kind === 'local' && e.project ? [e.project] : []));
+}
+
+function projectOfFolder(s: Services, folder: string): ProjectInfo | undefined {
+  const root = dirname(resolve(folder));
+  return localProjects(s).find((p) => resolve(p.functionRoot) === root);
+}
+
+function refOfFolder(s: Services, folder: string): DeploySourceRef {
+  const project = projectOfFolder(s, folder);
+  if (!project) throw new StudioError('InvalidArgument', `${folder} is not a function folder of a CloudBase project in this workspace.`);
+  return { name: basename(resolve(folder)), folder: resolve(folder), project };
+}
+
+/** A cloud function's code in this workspace: the project that deploys to its environment first, else any with that folder. */
+function refOfNode(s: Services, node: FunctionNode): DeploySourceRef {
+  const entry = s.registry.get(node.envKey);
+  if (entry?.info.kind === 'local' && entry.project) return { ...refOfFolder(s, node.info.folder ?? join(entry.project.functionRoot, node.name)), fromEnvKey: node.envKey };
+  const holders = localProjects(s).filter((p) => existsSync(join(p.functionRoot, node.name)));
+  const project = holders.find((p) => entry && p.cloudEnvId === entry.info.envId) ?? holders[0];
+  if (!project) throw new StudioError('FunctionNotFound', `No function folder of this workspace is named ${node.name}.`);
+  return { ...refOfFolder(s, join(project.functionRoot, node.name)), fromEnvKey: node.envKey };
+}
+
+/** The folders a command was given: the clicked one plus the rest of a multi-selection. */
+export async function deploySources(s: Services, arg: unknown, selection: unknown): Promise<DeploySourceRef[]> {
+  const all = Array.isArray(selection) && selection.length > 0 ? (selection as unknown[]) : arg === undefined ? [] : [arg];
+  const refs: DeploySourceRef[] = [];
+  for (const item of all) {
+    if (item instanceof vscode.Uri) refs.push(refOfFolder(s, item.fsPath));
+    else if (item instanceof FunctionNode) refs.push(refOfNode(s, item));
+  }
+  if (refs.length === 0) {
+    const picked = await pickFunction(s);
+    refs.push(refOfFolder(s, picked.folder));
+  }
+  const seen = new Set<string>();
+  return refs.filter((r) => !seen.has(r.folder) && seen.add(r.folder));
+}
+
+interface TargetChoice extends vscode.QuickPickItem {
+  entry: EnvironmentEntry;
+}
+
+/** The environment a project deploys to. */
+export async function deployTarget(s: Services, state: DeployState, ref: DeploySourceRef): Promise<EnvironmentEntry> {
+  const all = s.registry.list();
+  if (ref.fromEnvKey) {
+    const from = s.registry.get(ref.fromEnvKey);
+    if (from && from.info.kind !== 'local') return from;
+  }
+  const named = ref.project.cloudEnvId ? all.find((e) => e.info.kind !== 'local' && e.info.envId === ref.project.cloudEnvId) : undefined;
+  if (named) return named;
+  // A project's own local environment, and every cloud environment; other projects' local ones run other folders.
+  const candidates = all.filter((e) => e.info.kind !== 'local' || (e.project !== undefined && resolve(e.project.root) === resolve(ref.project.root)));
+  if (candidates.length === 0) throw new StudioError('EnvironmentNotFound', 'No environment to deploy to.');
+  // A named environment that is not reachable (not signed in) is never silently swapped for another.
+  const unreachable = ref.project.cloudEnvId !== undefined;
+  if (candidates.length === 1 && !unreachable) return candidates[0]!;
+  const last = state.lastTarget(ref.project.root);
+  const ordered = [...candidates].sort((a, b) => Number(b.key === last) - Number(a.key === last));
+  const chosen = await s.prompts.ui.pick<TargetChoice>(
+    ordered.map((e) => ({
+      label: e.info.label,
+      description: e.info.kind === 'local' ? vscode.l10n.t('Local') : e.info.envId,
+      detail: e.key === last ? vscode.l10n.t('Last used for this project') : undefined,
+      entry: e,
+    })),
+    {
+      title: vscode.l10n.t('Deploy to which environment?'),
+      placeHolder: unreachable
+        ? vscode.l10n.t('cloudbaserc.json names {0}, which is not signed in: choose another environment', ref.project.cloudEnvId!)
+        : vscode.l10n.t('Environment'),
+    },
+  );
+  await state.setLastTarget(ref.project.root, chosen.entry.key);
+  return chosen.entry;
+}
