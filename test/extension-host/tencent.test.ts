@@ -1,13 +1,14 @@
 /**
  * Tencent CloudBase in a real VS Code, against the fake Tencent Cloud API started here in the
  * extension host: Sign In with scripted keys, the account's environments in the tree, a collection
- * created and browsed, a document edited through cloudbase: with conflict protection, failures in
+ * created and browsed, a document edited through cloudbase: with conflict protection, a deployed
+ * function listed and invoked from its saved event, failures in
  * the tree, a wrong key refused with a plain message, the CloudBase CLI login (renewed through a
  * local stand-in of its refresh endpoint) and the TENCENTCLOUD_* variables, Sign Out. Then the test key is searched for in the log files, the
  * extension's stored state, the settings, the tree and a panel's messages: it must be nowhere.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,9 @@ import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
 import type { ShownError } from '../../src/extension/platform/errorReporter';
+import { deployFunction, readFunctionSource } from '../../src/cloud/deploy';
+import type { InvokeResult } from '../../src/shared/model';
+import { functionTimings } from '../fakes/tencent-cloud/actions/functions';
 import { startFakeTencentCloud, type FakeTencentCloud } from '../fakes/tencent-cloud/server';
 import { startRefreshServer } from '../fakes/cliRefreshServer';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
@@ -161,6 +165,34 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
       observer.dispose();
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }
+  });
+
+  test('Functions: a function deployed to the environment is listed; invoking it from the tree runs its saved event in the cloud', async function () {
+    this.timeout(90_000);
+    const backend = await api.environments.backend(environment.key);
+    if (!backend.functions?.deploy) this.skip();
+    functionTimings.transitionMs = 50;
+    const folder = join(dataDir, 'project', 'cloudfunctions', 'hello');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'index.js'), "exports.main = async (event) => { console.log('hello', event.name); return { greeting: 'hi ' + event.name }; };\n");
+    await deployFunction(backend.functions, await readFunctionSource(folder));
+
+    await vscode.commands.executeCommand('cloudbase.refresh', await environmentNode());
+    const functions = seen(await child(await environmentNode(), 'Functions'));
+    const hello = seen(await child(functions, 'hello'));
+    api.useUserInput(new ScriptedInput({}));
+    await vscode.commands.executeCommand('cloudbase.invokeFunction', hello);
+    const editor = await waitFor('hello\'s saved event', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.fsPath.endsWith(join('hello', '.events', 'default.json')) ? active : undefined;
+    });
+    assert.ok(!editor.document.uri.fsPath.startsWith(dataDir), 'saved events of a cloud function live in the extension\'s storage');
+    assert.ok(await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), '{ "name": "ann" }\n')));
+    const result = await vscode.commands.executeCommand<InvokeResult>('cloudbase.invokeFunction', editor.document.uri);
+    assert.ok(result && !result.error, result?.error?.message);
+    assert.deepEqual(result.result, { greeting: 'hi ann' });
+    assert.ok(result.logs.some((l) => l.message.includes('hello ann')), 'the invocation\'s log comes back with it');
+    assert.ok(fake.requests.some((r) => r.action === 'Invoke' && r.params.FunctionName === 'hello'));
   });
 
   test('failures show in the tree with the request ID: throttling after retries, a missing permission, an isolated environment, expired keys; Retry recovers', async function () {
