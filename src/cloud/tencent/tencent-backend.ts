@@ -1,9 +1,12 @@
 /** A Tencent CloudBase environment behind the backend contract, through @cloudbase/manager-node. */
 import type { EnvironmentInfo } from '../../shared/model';
-import type { CloudBackend, DatabaseApi } from '../backend';
+import type { PollOptions } from '../logPolling';
+import type { CloudBackend, DatabaseApi, LogsApi, StorageApi } from '../backend';
 import { callCloud, DEFAULT_POLICY, type CallPolicy } from './calls';
 import { TencentDatabase } from './database-api';
+import { TencentLogs } from './logs-api';
 import { createManager, type TencentCredentials, type TestTransport } from './manager';
+import { TencentStorage } from './storage-api';
 
 /** Tuning and test seams; production passes at most `proxy`. */
 export interface TencentOptions {
@@ -11,6 +14,8 @@ export interface TencentOptions {
   timeoutMs?: number;
   retries?: number;
   retryDelayMs?: number;
+  /** Tests only: how often the log tail polls (see logPolling.ts). */
+  logPolling?: PollOptions;
   /** Tests only: see TestTransport. */
   transport?: TestTransport;
 }
@@ -33,6 +38,8 @@ function policyOf(credentials: TencentCredentials, options: TencentOptions): Cal
 
 export class TencentBackend implements CloudBackend {
   readonly database: DatabaseApi;
+  readonly storage: StorageApi;
+  readonly logs: LogsApi;
 
   constructor(
     readonly environment: EnvironmentInfo,
@@ -43,7 +50,10 @@ export class TencentBackend implements CloudBackend {
       { ...credentials, envId: environment.envId, region: environment.region ?? DEFAULT_REGION, proxy: options.proxy },
       { transport: options.transport },
     );
-    this.database = new TencentDatabase(app, environment.envId, policyOf(credentials, options));
+    const policy = policyOf(credentials, options);
+    this.database = new TencentDatabase(app, environment.envId, policy);
+    this.storage = new TencentStorage(app, environment.envId, policy, options.proxy);
+    this.logs = new TencentLogs(app, policy, options.logPolling);
   }
 
   async dispose(): Promise<void> {

@@ -17,8 +17,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function transportTo(fake: FakeTencentCloud): TencentOptions['transport'] {
-  return { rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url) };
+/**
+ * Everything the client needs to reach the fake: Cloud API and /admin URLs rewritten to it, COS
+ * through it as a plain-HTTP proxy. The extension-host tests hand exactly this to the extension.
+ */
+export function transportTo(fake: FakeTencentCloud): NonNullable<TencentOptions['transport']> {
+  return { rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url), cosProxy: fake.url };
 }
 
 export async function startHarness(options: Partial<TencentOptions> = {}, credentials: Partial<TencentCredentials> = {}): Promise<Harness> {
