@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type CloudBase from '@cloudbase/manager-node';
-import { StudioError, throwIfAborted } from '../../shared/errors';
+import { StudioError, isStudioError, throwIfAborted } from '../../shared/errors';
 import type { Page, PageRequest, StorageEntry } from '../../shared/model';
 import { checkFileKey, checkFolderPrefix } from '../../emulator/storage/paths';
 import type { StorageApi, StorageSource } from '../backend';
@@ -208,7 +208,11 @@ export class TencentStorage implements StorageApi {
       // COS has no "create only" write: the check and the write are two requests.
       if (!options.overwrite && (await this.exists(key, signal))) throw new StudioError('FileExists', `A file already exists at "${key}".`);
       const size = (await fs.stat(localPath)).size;
-      await this.call('PutObject', () => this.app.storage.uploadFile({ localPath, cloudPath: key }), signal);
+      await this.call('PutObject', () => this.app.storage.uploadFile({ localPath, cloudPath: key }), signal).catch((e: unknown) => {
+        if (!isStudioError(e, 'Cancelled') && !isStudioError(e, 'Timeout')) throw e;
+        // manager-node cannot stop a request it has sent: say that the file may still arrive.
+        throw new StudioError(e.code, `${e.message} The upload of "${key}" may still complete.`, { cause: e, requestId: e.requestId });
+      });
       return this.entry(key, size, new Date().toISOString());
     } finally {
       if (temporary) await fs.rm(temporary, { force: true });

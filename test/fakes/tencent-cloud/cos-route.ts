@@ -1,7 +1,8 @@
 /**
  * COS object operations on the environment's bucket, as the COS SDK sends them through a plain
  * HTTP proxy (`GET http://<bucket>.cos.<region>.tencentcos.cn/<key>`, the bucket in Host): bucket
- * listing with prefix, delimiter, marker and max-keys, HEAD, GET, PUT, DELETE and multi-delete.
+ * listing with prefix, delimiter, marker and max-keys, HEAD, GET, PUT, DELETE, multi-delete and
+ * the slice (multipart) upload the SDK uses from 5 MB on.
  * The objects are the local environment's files; every folder there reads as a `folder/` marker
  * object, as folders made in the console or by createCloudDirectroy do in COS.
  */
@@ -156,8 +157,26 @@ function checkAuthorization(ctx: RouteContext, req: IncomingMessage, url: URL, k
 }
 
 function operationOf(method: string, key: string, query: URLSearchParams): string {
-  if (key === '') return method === 'POST' && query.has('delete') ? 'DeleteMultipleObjects' : method === 'GET' ? 'GetBucket' : `${method}Bucket`;
+  if (key === '') {
+    if (method === 'POST' && query.has('delete')) return 'DeleteMultipleObjects';
+    if (method === 'GET') return query.has('uploads') ? 'ListMultipartUploads' : 'GetBucket';
+    return `${method}Bucket`;
+  }
+  if (query.has('uploads') && method === 'POST') return 'InitiateMultipartUpload';
+  if (query.has('uploadId')) {
+    const multipart: Record<string, string> = { PUT: 'UploadPart', POST: 'CompleteMultipartUpload', GET: 'ListParts', DELETE: 'AbortMultipartUpload' };
+    if (multipart[method]) return multipart[method]!;
+  }
   return { HEAD: 'HeadObject', GET: 'GetObject', PUT: 'PutObject', DELETE: 'DeleteObject' }[method] ?? `${method}Object`;
+}
+
+/** Slice uploads in progress, by upload ID; their parts stay in memory until completed. */
+const uploads = new Map<string, { bucket: string; key: string; parts: Map<number, Buffer> }>();
+
+function uploadOf(query: URLSearchParams, bucket: string, key: string): { parts: Map<number, Buffer> } {
+  const upload = uploads.get(query.get('uploadId') ?? '');
+  if (!upload || upload.bucket !== bucket || upload.key !== key) throw new CosError(404, 'NoSuchUpload', 'The specified upload does not exist.');
+  return upload;
 }
 
 export function isCosRequest(req: IncomingMessage): boolean {
@@ -259,6 +278,45 @@ export async function handleCos(ctx: RouteContext, req: IncomingMessage, res: Se
         res.end();
         return;
       }
+      case 'cos:ListMultipartUploads':
+        // No upload is ever offered for resuming: every slice upload starts afresh.
+        return send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>`, headers);
+      case 'cos:InitiateMultipartUpload': {
+        const uploadId = randomUUID().replace(/-/g, '');
+        uploads.set(uploadId, { bucket, key, parts: new Map() });
+        return send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`, headers);
+      }
+      case 'cos:UploadPart': {
+        const upload = uploadOf(url.searchParams, bucket, key);
+        const partNumber = Number(url.searchParams.get('partNumber'));
+        if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000) return fail(400, 'InvalidArgument', 'partNumber must be from 1 to 10000.');
+        upload.parts.set(partNumber, body);
+        res.writeHead(200, { 'x-cos-request-id': requestId, etag: `"${createHash('md5').update(body).digest('hex')}"`, 'content-length': '0' });
+        res.end();
+        return;
+      }
+      case 'cos:ListParts': {
+        const upload = uploadOf(url.searchParams, bucket, key);
+        const parts = [...upload.parts].sort((a, b) => a[0] - b[0]);
+        const xml = parts.map(([n, b]) => `<Part><PartNumber>${n}</PartNumber><ETag>"${createHash('md5').update(b).digest('hex')}"</ETag><Size>${b.length}</Size></Part>`).join('');
+        return send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${url.searchParams.get('uploadId')}</UploadId><IsTruncated>false</IsTruncated>${xml}</ListPartsResult>`, headers);
+      }
+      case 'cos:CompleteMultipartUpload': {
+        const uploadId = url.searchParams.get('uploadId') ?? '';
+        const upload = uploadOf(url.searchParams, bucket, key);
+        const numbers = [...body.toString('utf8').matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
+        if (numbers.length === 0 || numbers.some((n) => !upload.parts.has(n))) return fail(400, 'InvalidPart', 'One or more of the specified parts could not be found.');
+        await storage.files.write(key, Readable.from(numbers.map((n) => upload.parts.get(n)!)), { overwrite: true });
+        uploads.delete(uploadId);
+        const etag = `"${createHash('md5').update(Buffer.concat(numbers.map((n) => upload.parts.get(n)!))).digest('hex')}-${numbers.length}"`;
+        return send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUploadResult><Location>${escapeXml(`${host}/${key}`)}</Location><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`, headers);
+      }
+      case 'cos:AbortMultipartUpload':
+        uploadOf(url.searchParams, bucket, key);
+        uploads.delete(url.searchParams.get('uploadId') ?? '');
+        res.writeHead(204, { 'x-cos-request-id': requestId });
+        res.end();
+        return;
       case 'cos:DeleteObject':
         await deleteKeys(storage, [key]);
         res.writeHead(204, { 'x-cos-request-id': requestId });
@@ -268,6 +326,7 @@ export async function handleCos(ctx: RouteContext, req: IncomingMessage, res: Se
         return fail(405, 'MethodNotAllowed', `The fake does not serve ${action}.`);
     }
   } catch (e) {
+    if (e instanceof CosError) return fail(e.status, e.code, e.message);
     if (isStudioError(e, 'FileNotFound')) return fail(404, 'NoSuchKey', 'The specified key does not exist.');
     if (isStudioError(e, 'InvalidPath') || isStudioError(e, 'FileExists')) return fail(400, 'InvalidArgument', messageOf(e));
     return fail(500, 'InternalError', messageOf(e));

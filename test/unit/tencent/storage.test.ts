@@ -61,6 +61,19 @@ describe('TencentBackend storage through manager-node, /admin and COS on the fak
     assert.ok(h.fake.requests.some((r) => r.protocol === 'admin' && r.action === 'storage.getUploadMetadata'));
   });
 
+  it('uploads a large file in slices and reads it back whole', async () => {
+    const local = join(dir, 'big.bin');
+    const bytes = Buffer.alloc(6 * 1024 * 1024 + 123);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = (i / 4096) % 251;
+    await writeFile(local, bytes);
+    const entry = await storage.upload('big/big.bin', { localPath: local }, { overwrite: false });
+    assert.equal(entry.size, bytes.length);
+    assert.ok(h.fake.requests.some((r) => r.action === 'cos:CompleteMultipartUpload'));
+    assert.ok(h.fake.requests.filter((r) => r.action === 'cos:UploadPart').length >= 2);
+    assert.ok(Buffer.from(await storage.readFile('big/big.bin')).equals(bytes));
+    assert.equal((await storage.stat('big/big.bin'))?.size, bytes.length);
+  });
+
   it('lists a folder folders first, by cursor pages, and every file under it', async () => {
     for (const p of ['top/z.txt', 'top/a.txt', 'top/m/1.txt', 'top/b/2.txt', 'top/b/deep/3.txt', 'other.txt']) {
       await storage.upload(p, { data: Buffer.from(p) }, { overwrite: false });
@@ -134,6 +147,11 @@ describe('TencentBackend storage through manager-node, /admin and COS on the fak
     const listing = storage.list('', { limit: 5 }, late.signal);
     setTimeout(() => late.abort(), 100);
     await assert.rejects(listing, { code: 'Cancelled' });
+    h.fake.inject('cos:PutObject', { kind: 'slow', delayMs: 2000 });
+    const uploading = new AbortController();
+    const upload = storage.upload('late.txt', { data: Buffer.from('late') }, { overwrite: false }, uploading.signal);
+    setTimeout(() => uploading.abort(), 200);
+    await assert.rejects(upload, { code: 'Cancelled', message: /may still complete/ });
   });
 
   describe('failures', () => {
@@ -158,6 +176,11 @@ describe('TencentBackend storage through manager-node, /admin and COS on the fak
       await assert.rejects(storage.delete(['t.txt']), { code: 'ServiceError', message: /not JSON/ });
       h.fake.inject('storage.batchDeleteFile', { kind: 'expiredToken' });
       await assert.rejects(storage.delete(['t.txt']), { code: 'Unauthorized' });
+      h.fake.inject('cos:PutObject', { kind: 'serverError', status: 500 });
+      await assert.rejects(storage.upload('p.txt', { data: Buffer.from('p') }, { overwrite: false }), { code: 'ServiceError' });
+      assert.equal(await h.fake.environment(ENV_ID).local.storage.files.stat('p.txt'), undefined);
+      h.fake.inject('storage.getUploadMetadata', { kind: 'error', code: 'STORAGE_REQUEST_FAIL', message: 'no metadata' });
+      await assert.rejects(storage.upload('p.txt', { data: Buffer.from('p') }, { overwrite: false }), { code: 'ServiceError', message: /no metadata/ });
       h.fake.inject('cos:GetBucket', { kind: 'serverError', status: 500 });
       await assert.rejects(storage.list('', { limit: 5 }), { code: 'ServiceError' });
       h.fake.inject('cos:GetBucket', { kind: 'expiredToken' });
