@@ -21,6 +21,8 @@ import { adminRequest, fetchStream } from './manager';
 /** The contract's default; COS accepts up to a day. */
 const DEFAULT_URL_SECONDS = 2 * 60 * 60;
 const MAX_PAGE = 1000;
+/** How long the pages after a folder's first page reuse its listing (COS lists a folder whole). */
+const SNAPSHOT_MS = 60_000;
 
 interface CosObject {
   Key: string;
@@ -63,6 +65,17 @@ const COS_CODES: Record<string, string> = {
   AccessDenied: 'UnauthorizedOperation.AccessDenied',
 };
 
+/**
+ * manager-node's uploadFile reports a refused getUploadMetadata as a CloudBaseError without a
+ * code, the code leading its message (`RequestLimitExceeded: …`): the code is put back.
+ */
+function adminFailure(e: unknown): unknown {
+  const err = e as { name?: unknown; code?: unknown; message?: unknown; requestId?: unknown } | undefined;
+  if (!err || err.name !== 'CloudBaseError' || err.code || typeof err.message !== 'string') return e;
+  const m = /^([A-Za-z][\w.]*): ?(.*)$/s.exec(err.message);
+  return m ? { name: 'CloudBaseError', code: m[1], message: m[2] || m[1], requestId: err.requestId } : e;
+}
+
 function isNotFound(e: unknown): boolean {
   const err = e as { statusCode?: unknown; code?: unknown } | undefined;
   return err?.statusCode === 404 || err?.code === 'NoSuchKey' || err?.code === '404';
@@ -91,6 +104,7 @@ function compareEntries(a: StorageEntry, b: StorageEntry): number {
 
 export class TencentStorage implements StorageApi {
   private bucket?: string;
+  private snapshot?: { folder: string; at: number; entries: StorageEntry[] };
 
   constructor(
     private readonly app: CloudBase,
@@ -100,7 +114,7 @@ export class TencentStorage implements StorageApi {
   ) {}
 
   private call<T>(action: string, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return callCloud(action, () => run().catch((e: unknown) => Promise.reject(cosFailure(e))), this.policy, signal);
+    return callCloud(action, () => run().catch((e: unknown) => Promise.reject(adminFailure(cosFailure(e)))), this.policy, signal);
   }
 
   /** The bucket comes from the environment's description, which manager-node loads once. */
@@ -166,7 +180,10 @@ export class TencentStorage implements StorageApi {
     }
     const folder = checkFolderPrefix(prefix);
     const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-    const all = await this.children(folder, signal);
+    // A first page reads the folder afresh; the pages after it cut the same reading while it is recent.
+    const recent = this.snapshot && this.snapshot.folder === folder && Date.now() - this.snapshot.at < SNAPSHOT_MS ? this.snapshot.entries : undefined;
+    const all = after !== undefined && recent ? recent : await this.children(folder, signal);
+    this.snapshot = { folder, at: Date.now(), entries: all };
     let start = 0;
     if (after !== undefined) {
       const marker: StorageEntry = { kind: after.endsWith('/') ? 'folder' : 'file', path: after, name: nameOf(after) };

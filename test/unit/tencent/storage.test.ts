@@ -89,6 +89,8 @@ describe('TencentBackend storage through manager-node, /admin and COS on the fak
       pages++;
     } while (cursor);
     assert.equal(pages, 3);
+    // The folder is read once for the three pages.
+    assert.equal(h.fake.requests.filter((r) => r.action === 'cos:GetBucket' && r.params.prefix === 'top/' && r.params.delimiter === '/').length, 1);
     assert.deepEqual(seen, ['folder:top/b/', 'folder:top/empty/', 'folder:top/m/', 'file:top/a.txt', 'file:top/z.txt']);
     const root = await storage.list('', { limit: 10 });
     assert.deepEqual(root.items.map((i) => i.path), ['top/', 'other.txt']);
@@ -159,6 +161,11 @@ describe('TencentBackend storage through manager-node, /admin and COS on the fak
       await storage.upload('t.txt', { data: Buffer.from('t') }, { overwrite: false });
       h.fake.inject('cos:GetBucket', { kind: 'throttle' }, 2);
       assert.equal((await storage.list('', { limit: 5 })).items.length, 1);
+      h.fake.inject('storage.getUploadMetadata', { kind: 'throttle' }, 2);
+      await storage.upload('after-throttle.txt', { data: Buffer.from('a') }, { overwrite: false });
+      h.fake.inject('storage.getUploadMetadata', { kind: 'throttle' });
+      await assert.rejects(storage.upload('never.txt', { data: Buffer.from('n') }, { overwrite: false }), { code: 'Throttled' });
+      h.fake.clearFaults();
       h.fake.inject('storage.batchGetDownloadUrl', { kind: 'throttle' }, 1);
       assert.match(await storage.getTemporaryUrl('t.txt'), /^http/);
       h.fake.inject('storage.batchDeleteFile', { kind: 'throttle' });
