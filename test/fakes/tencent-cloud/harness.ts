@@ -25,12 +25,14 @@ export function transportTo(fake: FakeTencentCloud): NonNullable<TencentOptions[
   return { rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url), cosProxy: fake.url };
 }
 
-export async function startHarness(options: Partial<TencentOptions> = {}, credentials: Partial<TencentCredentials> = {}): Promise<Harness> {
+/** `fakeToken`: the STS session token the fake requires (none by default). */
+export async function startHarness(options: Partial<TencentOptions> = {}, credentials: Partial<TencentCredentials> = {}, fakeToken?: string): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tencent-fake-'));
   const fake = await startFakeTencentCloud({
     dataDir,
     secretId: SECRET_ID,
     secretKey: SECRET_KEY,
+    token: fakeToken,
     environments: [
       { envId: ENV_ID, alias: 'studio', region: 'ap-shanghai' },
       { envId: 'other-env-9z8y', alias: 'other', region: 'ap-shanghai' },

@@ -224,6 +224,27 @@ describe('TencentBackend storage through manager-node, /admin and COS on the fak
       assert.equal(await h.fake.environment(ENV_ID).local.storage.files.stat('u.txt'), undefined);
     });
 
+    it('sends temporary keys\' session token to the Cloud API, /admin and COS alike', async () => {
+      await h.close();
+      const token = 'sessionToken-0123456789abcdef0123456789';
+      h = await startHarness({}, { token }, token);
+      storage = h.backend.storage;
+      await storage.upload('tok/a.txt', { data: Buffer.from('a') }, { overwrite: false });
+      assert.equal((await storage.list('tok/', { limit: 5 })).items.length, 1);
+      assert.equal(Buffer.from(await storage.readFile('tok/a.txt')).toString(), 'a');
+      assert.equal(await storage.delete(['tok/a.txt']), 1);
+      assert.ok(h.fake.requests.every((r) => r.refused === undefined));
+      assert.deepEqual(new Set(h.fake.requests.map((r) => r.protocol)), new Set(['cloudapi', 'admin', 'cos']));
+
+      const stale = new TencentBackend(h.backend.environment, { ...h.credentials, token: 'expiredSessionToken-abcdef' }, { transport: transportTo(h.fake), retryDelayMs: 5, timeoutMs: 5000 });
+      const error = await stale.storage!.list('', { limit: 5 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.equal((error as { code?: string }).code, 'Unauthorized');
+      assert.ok(!allText(error).includes('expiredSessionToken-abcdef'));
+    });
+
     it('checks the signature of /admin and COS requests made with manager-node\'s signer and the COS SDK', async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { getAuth } = require('@cloudbase/manager-node/lib/utils/auth') as { getAuth(o: Record<string, unknown>): string };
