@@ -60,8 +60,11 @@ export async function* pollLogs(search: LogSearch, filter: { functionName?: stri
   const maxFailures = options.maxFailures ?? 3;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
-  /** Keys of the lines already handed on, with their times, forgotten once out of every window. */
-  const seen = new Map<string, number>();
+  /**
+   * Lines already handed on, by key: how many alike (a loop may log the same line in the same
+   * millisecond) and when, forgotten once out of every window.
+   */
+  const seen = new Map<string, { time: number; count: number }>();
   let newest = now();
   let pause = base;
   let failures = 0;
@@ -71,14 +74,18 @@ export async function* pollLogs(search: LogSearch, filter: { functionName?: stri
       const batch = await search({ ...filter, since, until: now(), limit }, signal);
       failures = 0;
       const fresh: LogEntry[] = [];
+      const inBatch = new Map<string, number>();
       for (const e of batch) {
         const key = entryKey(e);
-        if (seen.has(key)) continue;
-        seen.set(key, e.time);
+        const n = (inBatch.get(key) ?? 0) + 1;
+        inBatch.set(key, n);
+        const known = seen.get(key);
+        if (known && known.count >= n) continue;
+        seen.set(key, { time: e.time, count: n });
         fresh.push(e);
         if (e.time > newest) newest = e.time;
       }
-      for (const [key, time] of seen) if (time < newest - overlapMs) seen.delete(key);
+      for (const [key, known] of seen) if (known.time < newest - overlapMs) seen.delete(key);
       pause = fresh.length > 0 ? base : Math.min(ceiling, Math.round(pause * 1.5));
       options.onPolled?.(now());
       if (fresh.length > 0 && !signal.aborted) yield fresh;

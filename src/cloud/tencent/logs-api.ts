@@ -139,6 +139,8 @@ interface SearchAnswer {
 }
 
 export class TencentLogs implements LogsApi {
+  /** The tail itself hands on each line once, but its first window overlaps the history a panel loads. */
+  readonly overlapping = true;
   private readonly pacer = new RequestPacer(MAX_REQUESTS_PER_SECOND);
   private serviceSeenOn = 0;
 

@@ -1,7 +1,8 @@
 /**
  * Feeds for a log session. A backend's LogsApi is used as it is: the local environment pushes,
- * Tencent's polls its log search (src/cloud/logPolling.ts) and de-duplicates the overlapping
- * windows itself. No vscode import (plain-Node tests).
+ * Tencent's polls its log search (src/cloud/logPolling.ts) and de-duplicates its overlapping
+ * windows itself; only its first window can repeat the history the session loads. No vscode
+ * import (plain-Node tests).
  */
 import type { LogsApi } from '../../cloud/backend';
 import { pollLogs, type LogSearch, type PollOptions } from '../../cloud/logPolling';
@@ -9,10 +10,10 @@ import type { LogFeed } from './logSession';
 
 export type { PollOptions } from '../../cloud/logPolling';
 
-/** A backend's LogsApi as a feed: its tail pushes each entry once. */
+/** A backend's LogsApi as a feed; the session drops repeats where the backend says its tail may repeat its history. */
 export function pushFeed(logs: LogsApi): LogFeed {
   return {
-    overlapping: false,
+    overlapping: logs.overlapping === true,
     tail: (filter, signal) => logs.tail(filter, signal),
     query: (filter, signal) => logs.query(filter, signal),
   };
@@ -20,11 +21,11 @@ export function pushFeed(logs: LogsApi): LogFeed {
 
 /**
  * A service that can only be searched, tailed by the poller in src/cloud (the one Tencent's
- * LogsApi uses): it hands on each line once, so the session has no repeats to drop.
+ * LogsApi uses): it hands on each line once, though its first window can repeat the history.
  */
 export function pollingFeed(query: LogSearch, options: PollOptions = {}): LogFeed {
   return {
-    overlapping: false,
+    overlapping: true,
     query,
     tail: (filter, signal) => pollLogs(query, filter, signal, options),
   };

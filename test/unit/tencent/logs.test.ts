@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { LogsApi } from '../../../src/cloud/backend';
-import { RequestPacer } from '../../../src/cloud/logPolling';
+import { RequestPacer, pollLogs } from '../../../src/cloud/logPolling';
+import { pushFeed } from '../../../src/extension/logs/logFeeds';
+import { LogSession } from '../../../src/extension/logs/logSession';
 import { clsQuery, clsTime, parseClsTime, toLogEntry } from '../../../src/cloud/tencent/logs-api';
 import type { LogEntry } from '../../../src/shared/model';
 import { ENV_ID, SECRET_KEY, startHarness, type Harness } from '../../fakes/tencent-cloud/harness';
@@ -54,6 +56,22 @@ describe('request pacer', () => {
     const late = pacer.wait(controller.signal);
     controller.abort();
     await assert.rejects(late, { code: 'Cancelled' });
+  });
+});
+
+describe('log polling', () => {
+  it('hands on a line logged twice in the same millisecond twice, and each once however many windows see it', async () => {
+    const line = (message: string): LogEntry => ({ time: 5_000, level: 'info', functionName: 'f', requestId: 'r', kind: 'log', message });
+    const answers = [[line('a'), line('a'), line('b')], [line('a'), line('a'), line('b'), line('c')], [line('a'), line('b'), line('c')]];
+    const controller = new AbortController();
+    const batches: string[][] = [];
+    const search = async (): Promise<LogEntry[]> => {
+      const next = answers.shift();
+      if (!next) controller.abort();
+      return next ?? [];
+    };
+    for await (const batch of pollLogs(search, {}, controller.signal, { now: () => 6_000, sleep: async () => undefined })) batches.push(batch.map((e) => e.message));
+    assert.deepEqual(batches, [['a', 'a', 'b'], ['c']]);
   });
 });
 
@@ -141,6 +159,23 @@ describe('TencentBackend logs through manager-node and the fake SearchClsLog', (
       const inSecond = searches.filter((o) => o.at >= s.at && o.at < s.at + 1000).length;
       assert.ok(inSecond <= 20, `${inSecond} searches within a second`);
     }
+  });
+
+  it('shows each line once in a log session that loads history and then tails', async () => {
+    append(invocation('f', 'req-before', Date.now() - 10_000, ['before the panel opened']));
+    const session = new LogSession({ maxEntries: 1000, onOutput: () => undefined });
+    // The tail's first search (it starts first) is slow, so the history is in before its first window, which repeats it.
+    h.fake.inject('SearchClsLog', { kind: 'slow', delayMs: 300 }, 1);
+    void session.attach(pushFeed(logs));
+    await new Promise((r) => setTimeout(r, 500));
+    append(invocation('f', 'req-after', Date.now(), ['after']));
+    await new Promise((r) => setTimeout(r, 400));
+    session.flush();
+    const messages = session.snapshot().map((e) => e.message);
+    session.dispose();
+    assert.deepEqual(messages.filter((m) => m === 'before the panel opened'), ['before the panel opened']);
+    assert.deepEqual(messages.filter((m) => m === 'after'), ['after']);
+    assert.equal(messages.length, 6);
   });
 
   it('keeps tailing through a throttled poll and ends with the error after three failed polls', async () => {
