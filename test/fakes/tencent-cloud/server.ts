@@ -23,7 +23,7 @@ export interface FakeTencentCloudOptions {
   dataDir: string;
   secretId: string;
   secretKey: string;
-  /** When set, requests must carry it as X-TC-Token. */
+  /** When set, requests must carry it: X-TC-Token (Cloud API), `sessionToken` (/admin), x-cos-security-token (COS). */
   token?: string;
   environments: { envId: string; alias?: string; region?: string }[];
 }
@@ -36,7 +36,11 @@ export interface FakeTencentCloud {
   environment(envId: string): FakeEnvironment;
   /** Turns the environment's log service (DescribeEnvs' LogServices) on or off; it starts on. */
   setLogService(envId: string, enabled: boolean): void;
-  /** The fault applies to the next `times` requests for `action` (all of them when omitted). */
+  /**
+   * The fault applies to the next `times` requests for `action` (all of them when omitted):
+   * a Cloud API action (`SearchClsLog`), an /admin action (`storage.batchDeleteFile`) or a COS
+   * operation (`cos:GetBucket`, `cos:PutObject`, …), each answered in its protocol's words.
+   */
   inject(action: string, fault: Fault, times?: number): void;
   clearFaults(): void;
   close(): Promise<void>;
