@@ -100,6 +100,19 @@ describe('TencentBackend storage through manager-node, /admin and COS on the fak
     await assert.rejects(storage.list('top/', { limit: 2, cursor: 'not a cursor' }), { code: 'InvalidArgument' });
   });
 
+  it('lists every file of a folder past COS\'s page of 100, following its markers', async () => {
+    const files = h.fake.environment(ENV_ID).local.storage.files;
+    const keys = Array.from({ length: 130 }, (_, i) => `many/${i % 3 === 0 ? 'sub/' : ''}f${String(i).padStart(3, '0')}.txt`);
+    for (const k of keys) await files.write(k, Buffer.from(k), { overwrite: false });
+    assert.deepEqual((await storage.listFiles('many/')).sort(), [...keys].sort());
+    const walks = h.fake.requests.filter((r) => r.action === 'cos:GetBucket' && r.params.prefix === 'many/');
+    assert.equal(walks.length, 2);
+    assert.deepEqual(walks.map((r) => r.params['max-keys']), ['100', '100']);
+    const page = await storage.list('many/', { limit: 1000 });
+    assert.equal(page.items.length, 87);
+    assert.deepEqual(page.items[0], { kind: 'folder', path: 'many/sub/', name: 'sub' });
+  });
+
   it('downloads to a file, hands out temporary URLs and reads files', async () => {
     await storage.upload('pics/x.png', { data: Buffer.from('PNGDATA') }, { overwrite: false });
     const target = join(dir, 'out', 'x.png');
