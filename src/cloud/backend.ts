@@ -151,6 +151,11 @@ export interface FunctionsApi {
 }
 
 export interface LogsApi {
+  /**
+   * True when `tail` may repeat entries that `query` already returned (a poller whose first
+   * window reaches back before the tail started); a reader that loads history first drops them.
+   */
+  readonly overlapping?: boolean;
   /** Streams entries until the signal aborts. */
   tail(filter: { functionName?: string }, signal: AbortSignal): AsyncIterable<LogEntry[]>;
   /** Kept entries, oldest first: the most recent `limit` of those matching (time bounds inclusive, ms). */

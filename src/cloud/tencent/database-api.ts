@@ -2,11 +2,14 @@
  * The database of one Tencent CloudBase environment: collections and indexes through manager-node's
  * `database` service, documents through tcb's QueryRecords / PutItem / UpdateItem / DeleteItem
  * (manager-node has no document methods). `Mgo*` parameters are JSON strings of Extended JSON.
+ * Permissions: the four presets through DescribeDatabaseACL / ModifyDatabaseACL, a CUSTOM rule
+ * through DescribeSafeRule / ModifySafeRule (its `Rule` is a JSON string).
  */
 import { EJSON } from 'bson';
 import type CloudBase from '@cloudbase/manager-node';
 import { StudioError } from '../../shared/errors';
-import type { CollectionInfo, DocumentJson, DocumentQuery, IndexInfo, IndexSpec, JsonObject, Page, PageRequest, UpdateResult } from '../../shared/model';
+import { checkPermission } from '../../emulator/database/permission';
+import type { CollectionInfo, CollectionPermission, DocumentJson, DocumentQuery, IndexInfo, IndexSpec, JsonObject, Page, PageRequest, UpdateResult } from '../../shared/model';
 import type { DatabaseApi } from '../backend';
 import { callCloud, type CallPolicy } from './calls';
 
@@ -189,5 +192,27 @@ export class TencentDatabase implements DatabaseApi {
 
   async dropIndex(collection: string, name: string, signal?: AbortSignal): Promise<void> {
     await this.call('UpdateTable', () => this.app.database.updateCollection(collection, { DropIndexes: [{ IndexName: name }] }), signal);
+  }
+
+  async getPermission(collection: string, signal?: AbortSignal): Promise<CollectionPermission> {
+    const acl = await this.tcb('DescribeDatabaseACL', { CollectionName: collection }, signal);
+    if (acl.AclTag !== 'CUSTOM') return checkPermission({ acl: acl.AclTag });
+    const rule = await this.tcb('DescribeSafeRule', { CollectionName: collection }, signal);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(String(rule.Rule ?? ''));
+    } catch (e) {
+      throw new StudioError('ServiceError', `The security rule of "${collection}" is not JSON.`, { cause: e });
+    }
+    return checkPermission({ acl: 'CUSTOM', rule: parsed });
+  }
+
+  async setPermission(collection: string, permission: CollectionPermission, signal?: AbortSignal): Promise<void> {
+    const checked = checkPermission(permission);
+    if (checked.acl === 'CUSTOM') {
+      await this.tcb('ModifySafeRule', { CollectionName: collection, AclTag: 'CUSTOM', Rule: JSON.stringify(checked.rule) }, signal);
+    } else {
+      await this.tcb('ModifyDatabaseACL', { CollectionName: collection, AclTag: checked.acl }, signal);
+    }
   }
 }

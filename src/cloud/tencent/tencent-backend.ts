@@ -1,10 +1,13 @@
 /** A Tencent CloudBase environment behind the backend contract, through @cloudbase/manager-node. */
 import type { EnvironmentInfo } from '../../shared/model';
-import type { CloudBackend, DatabaseApi, FunctionsApi } from '../backend';
+import type { PollOptions } from '../logPolling';
+import type { CloudBackend, DatabaseApi, FunctionsApi, LogsApi, StorageApi } from '../backend';
 import { callCloud, DEFAULT_POLICY, type CallPolicy } from './calls';
 import { TencentDatabase } from './database-api';
 import { TencentFunctions, type TencentFunctionsOptions } from './functions-api';
+import { TencentLogs } from './logs-api';
 import { createManager, type TencentCredentials, type TestTransport } from './manager';
+import { TencentStorage } from './storage-api';
 
 /** Tuning and test seams; production passes at most `proxy`. */
 export interface TencentOptions {
@@ -12,8 +15,11 @@ export interface TencentOptions {
   timeoutMs?: number;
   retries?: number;
   retryDelayMs?: number;
+  /** Tests only: how often the log tail polls (see logPolling.ts). */
+  logPolling?: PollOptions;
   /** Tests only: see TestTransport. */
   transport?: TestTransport;
+  /** How function deploys wait for the Active state (tests shorten it). */
   functions?: TencentFunctionsOptions;
 }
 
@@ -35,7 +41,9 @@ function policyOf(credentials: TencentCredentials, options: TencentOptions): Cal
 
 export class TencentBackend implements CloudBackend {
   readonly database: DatabaseApi;
+  readonly storage: StorageApi;
   readonly functions: FunctionsApi;
+  readonly logs: LogsApi;
 
   constructor(
     readonly environment: EnvironmentInfo,
@@ -46,8 +54,11 @@ export class TencentBackend implements CloudBackend {
       { ...credentials, envId: environment.envId, region: environment.region ?? DEFAULT_REGION, proxy: options.proxy },
       { transport: options.transport },
     );
-    this.database = new TencentDatabase(app, environment.envId, policyOf(credentials, options));
-    this.functions = new TencentFunctions(app, policyOf(credentials, options), options.functions);
+    const policy = policyOf(credentials, options);
+    this.database = new TencentDatabase(app, environment.envId, policy);
+    this.storage = new TencentStorage(app, environment.envId, policy, options.proxy);
+    this.functions = new TencentFunctions(app, policy, options.functions);
+    this.logs = new TencentLogs(app, policy, options.logPolling);
   }
 
   async dispose(): Promise<void> {

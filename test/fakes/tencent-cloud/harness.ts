@@ -17,16 +17,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function transportTo(fake: FakeTencentCloud): TencentOptions['transport'] {
-  return { rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url) };
+/**
+ * Everything the client needs to reach the fake: Cloud API and /admin URLs rewritten to it, COS
+ * through it as a plain-HTTP proxy. The extension-host tests hand exactly this to the extension.
+ */
+export function transportTo(fake: FakeTencentCloud): NonNullable<TencentOptions['transport']> {
+  return { rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url), cosProxy: fake.url };
 }
 
-export async function startHarness(options: Partial<TencentOptions> = {}, credentials: Partial<TencentCredentials> = {}): Promise<Harness> {
+/** `fakeToken`: the STS session token the fake requires (none by default). */
+export async function startHarness(options: Partial<TencentOptions> = {}, credentials: Partial<TencentCredentials> = {}, fakeToken?: string): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tencent-fake-'));
   const fake = await startFakeTencentCloud({
     dataDir,
     secretId: SECRET_ID,
     secretKey: SECRET_KEY,
+    token: fakeToken,
     environments: [
       { envId: ENV_ID, alias: 'studio', region: 'ap-shanghai' },
       { envId: 'other-env-9z8y', alias: 'other', region: 'ap-shanghai' },

@@ -1,7 +1,8 @@
 /**
- * A local stand-in for the Tencent Cloud API 3.0 (service tcb) on 127.0.0.1: routes by
- * `X-TC-Action`, checks the TC3-HMAC-SHA256 signature against its one key pair, and answers in
- * the `{"Response": …}` envelope. Each environment is a whole local environment underneath.
+ * A local stand-in for Tencent Cloud on 127.0.0.1: Cloud API 3.0 requests routed by `X-TC-Action`,
+ * manager-node's `/admin` requests (admin-route.ts) and COS object requests (cos-route.ts). Cloud
+ * API requests must carry a TC3-HMAC-SHA256 signature made with its one key pair and are answered
+ * in the `{"Response": …}` envelope. Each environment is a whole local environment underneath.
  * Tests inject faults per action to see how a client copes.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,39 +12,35 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startLocalEnvironment } from '../../../src/emulator/environment';
 import { actions, CloudApiError, toCloudApiError, type FakeEnvironment, type Params } from './actions';
+import { handleAdmin } from './admin-route';
+import { handleCos, isCosRequest } from './cos-route';
+import { readBody, send, type Fault, type RecordedRequest, type RouteContext } from './routes';
 import { parseAuthorization, tc3Signature, utcDate } from './signature';
 
-export type Fault =
-  | { kind: 'throttle' }
-  | { kind: 'serverError'; status?: number }
-  | { kind: 'slow'; delayMs: number }
-  | { kind: 'expiredToken' }
-  | { kind: 'malformed' }
-  | { kind: 'error'; code: string; message: string };
+export type { Fault, RecordedRequest } from './routes';
 
 export interface FakeTencentCloudOptions {
   dataDir: string;
   secretId: string;
   secretKey: string;
-  /** When set, requests must carry it as X-TC-Token. */
+  /** When set, requests must carry it: X-TC-Token (Cloud API), `sessionToken` (/admin), x-cos-security-token (COS). */
   token?: string;
   environments: { envId: string; alias?: string; region?: string }[];
-}
-
-export interface RecordedRequest {
-  action: string;
-  requestId: string;
-  params: Params;
-  headers: IncomingMessage['headers'];
-  /** The error code when the fake refused the request before running it (signature, token, body). */
-  refused?: string;
 }
 
 export interface FakeTencentCloud {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly requests: RecordedRequest[];
-  /** The fault applies to the next `times` requests for `action` (all of them when omitted). */
+  /** The fake environment (and the local environment underneath it) with this id. */
+  environment(envId: string): FakeEnvironment;
+  /** Turns the environment's log service (DescribeEnvs' LogServices) on or off; it starts on. */
+  setLogService(envId: string, enabled: boolean): void;
+  /**
+   * The fault applies to the next `times` requests for `action` (all of them when omitted):
+   * a Cloud API action (`SearchClsLog`), an /admin action (`storage.batchDeleteFile`) or a COS
+   * operation (`cos:GetBucket`, `cos:PutObject`, …), each answered in its protocol's words.
+   */
   inject(action: string, fault: Fault, times?: number): void;
   clearFaults(): void;
   close(): Promise<void>;
@@ -51,15 +48,6 @@ export interface FakeTencentCloud {
 
 /** Clock skew Tencent tolerates before AuthFailure.SignatureExpire. */
 const MAX_SKEW_SECONDS = 300;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 export async function startFakeTencentCloud(options: FakeTencentCloudOptions): Promise<FakeTencentCloud> {
   const environments: FakeEnvironment[] = [];
@@ -71,6 +59,7 @@ export async function startFakeTencentCloud(options: FakeTencentCloudOptions): P
       envId: e.envId,
       alias: e.alias ?? e.envId,
       region: e.region ?? 'ap-shanghai',
+      logService: true,
       local: await startLocalEnvironment({ projectRoot, envId: e.envId, dataDir: join(projectRoot, '.data') }),
     });
   }
@@ -103,18 +92,42 @@ export async function startFakeTencentCloud(options: FakeTencentCloudOptions): P
     if (!action) throw new CloudApiError('MissingParameter', 'The X-TC-Action header is missing.');
   }
 
-  function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
-    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+  async function delay(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
   }
 
+  function environmentById(envId: string): FakeEnvironment {
+    const env = environments.find((e) => e.envId === envId);
+    if (!env) throw new Error(`No fake environment ${envId}`);
+    return env;
+  }
+
+  const context: RouteContext = {
+    credentials: { secretId: options.secretId, secretKey: options.secretKey, token: options.token },
+    environments,
+    record: (r) => requests.push(r),
+    async fault(action, res) {
+      const fault = takeFault(action);
+      if (fault?.kind === 'slow') await delay(fault.delayMs);
+      return res.destroyed ? undefined : fault;
+    },
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (isCosRequest(req)) return handleCos(context, req, res);
+    if (new URL(req.url ?? '/', 'http://fake').pathname === '/admin') return handleAdmin(context, req, res);
     const requestId = randomUUID();
     const action = String(req.headers['x-tc-action'] ?? '');
-    const body = await readBody(req);
+    const body = (await readBody(req)).toString('utf8');
     const fail = (code: string, message: string, status = 200): void =>
       send(res, status, JSON.stringify({ Response: { Error: { Code: code, Message: message }, RequestId: requestId } }));
-    const record: RecordedRequest = { action, requestId, params: {}, headers: req.headers };
+    const record: RecordedRequest = { action, protocol: 'cloudapi', requestId, at: Date.now(), params: {}, headers: req.headers };
     requests.push(record);
     let params: Params = {};
     try {
@@ -128,17 +141,8 @@ export async function startFakeTencentCloud(options: FakeTencentCloudOptions): P
       return fail(record.refused, e instanceof Error ? e.message : String(e));
     }
 
-    const fault = takeFault(action);
-    if (fault?.kind === 'slow') {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          resolve();
-        }, fault.delayMs);
-        timers.add(t);
-      });
-      if (res.destroyed) return;
-    }
+    const fault = await context.fault(action, res);
+    if (res.destroyed) return;
     switch (fault?.kind) {
       case 'throttle':
         return fail('RequestLimitExceeded', 'Your current request frequency has reached its limit.');
@@ -147,7 +151,7 @@ export async function startFakeTencentCloud(options: FakeTencentCloudOptions): P
       case 'expiredToken':
         return fail('AuthFailure.TokenFailure', 'The token has expired.');
       case 'malformed':
-        return send(res, 502, '<html><body>502 Bad Gateway</body></html>', 'text/html');
+        return send(res, 502, '<html><body>502 Bad Gateway</body></html>', { 'content-type': 'text/html' });
       case 'error':
         return fail(fault.code, fault.message);
       default:
@@ -185,6 +189,10 @@ export async function startFakeTencentCloud(options: FakeTencentCloudOptions): P
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    environment: environmentById,
+    setLogService(envId, enabled) {
+      environmentById(envId).logService = enabled;
+    },
     inject(action, fault, times = Number.POSITIVE_INFINITY) {
       faults.set(action, { fault, remaining: times });
     },

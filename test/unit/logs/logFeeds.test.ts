@@ -25,7 +25,7 @@ class SearchOnlyService {
 }
 
 describe('polling feed', () => {
-  it('asks again and again with overlapping windows; the session keeps each line once', async () => {
+  it('asks again and again with overlapping windows and hands on each line once', async () => {
     const service = new SearchOnlyService();
     let now = 1_000_000;
     let wake: (() => void) | undefined;
@@ -34,6 +34,7 @@ describe('polling feed', () => {
       overlapMs: 500,
       sleep: () => new Promise<void>((r) => (wake = r)),
     });
+    // The poller drops the repeats of its overlapping windows; its first window can still repeat the history.
     assert.equal(feed.overlapping, true);
     const outputs: SessionOutput[] = [];
     const session = new LogSession({ maxEntries: 1000, preload: 0, timers: new ManualTimers(), onOutput: (o) => outputs.push(o) });

@@ -21,6 +21,8 @@ export interface FakeEnvironment {
   envId: string;
   alias: string;
   region: string;
+  /** Whether the environment's log service (CLS) is on: DescribeEnvs lists a topic, SearchClsLog answers. */
+  logService: boolean;
   /** The engine underneath: its database, storage, function runtime and logs. */
   local: LocalEnvironment;
 }

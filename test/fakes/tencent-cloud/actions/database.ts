@@ -1,6 +1,7 @@
 /** The environment, collection, index and document actions of service tcb. */
 import type { IndexInfo, SortKey } from '../../../../src/shared/model';
 import { decodeWireObject, decodeWireValue, encodeWireDocument } from '../../../../src/emulator/server/wire-values';
+import { cloudBucket } from './storage';
 import { CloudApiError, num, str, type ActionHandler, type FakeEnvironment, type Params } from './common';
 
 const MAX_QUERY_LIMIT = 1000;
@@ -21,9 +22,9 @@ function describeEnv(e: FakeEnvironment): Record<string, unknown> {
     Source: 'miniapp',
     PackageName: 'Standard',
     Databases: [{ InstanceId: `tnt-${e.envId}`, Region: e.region, Status: 'RUNNING' }],
-    Storages: [{ Bucket: `${e.envId}-1250000000`, Region: e.region, CdnDomain: `${e.envId}.tcb.qcloud.la` }],
+    Storages: [{ Bucket: cloudBucket(e.envId), Region: e.region, CdnDomain: `${cloudBucket(e.envId)}.tcb.qcloud.la` }],
     Functions: [{ Namespace: e.envId, Region: e.region }],
-    LogServices: [],
+    LogServices: e.logService ? [{ LogsetName: 'tcb-logset', LogsetId: `logset-${e.envId}`, TopicName: `tcb-${e.envId}`, TopicId: `topic-${e.envId}`, Region: e.region, Period: 7 }] : [],
   };
 }
 
@@ -149,5 +150,31 @@ export const databaseActions: Record<string, ActionHandler> = {
     const collection = env().local.database.collection(str(params, 'TableName'));
     return { Deleted: await collection.remove(mgoObject(params, 'MgoQuery'), { multi: params.MgoIsMulti === true }) };
   },
-};
 
+  // Collection permissions: presets by ACL, CUSTOM rules as JSON strings, on the engine's collection.
+  DescribeDatabaseACL: (params, env) => ({ AclTag: env().local.database.collection(str(params, 'CollectionName')).getPermission().acl }),
+
+  ModifyDatabaseACL: async (params, env) => {
+    const acl = str(params, 'AclTag');
+    if (!['READONLY', 'PRIVATE', 'ADMINWRITE', 'ADMINONLY'].includes(acl)) throw new CloudApiError('InvalidParameter', `AclTag ${acl} is not a preset; set CUSTOM rules with ModifySafeRule.`);
+    await env().local.database.collection(str(params, 'CollectionName')).setPermission({ acl: acl as 'READONLY' });
+    return {};
+  },
+
+  DescribeSafeRule: (params, env) => {
+    const permission = env().local.database.collection(str(params, 'CollectionName')).getPermission();
+    return { AclTag: permission.acl, Rule: permission.rule ? JSON.stringify(permission.rule) : '' };
+  },
+
+  ModifySafeRule: async (params, env) => {
+    if (str(params, 'AclTag') !== 'CUSTOM') throw new CloudApiError('InvalidParameter', 'ModifySafeRule sets CUSTOM rules only.');
+    let rule: unknown;
+    try {
+      rule = JSON.parse(str(params, 'Rule'));
+    } catch {
+      throw new CloudApiError('InvalidParameter', 'Parameter `Rule` must be a JSON object.');
+    }
+    await env().local.database.collection(str(params, 'CollectionName')).setPermission({ acl: 'CUSTOM', rule: rule as Record<string, never> });
+    return {};
+  },
+};
