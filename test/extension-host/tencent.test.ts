@@ -2,7 +2,8 @@
  * Tencent CloudBase in a real VS Code, against the fake Tencent Cloud API started here in the
  * extension host: Sign In with scripted keys, the account's environments in the tree, a collection
  * created and browsed, a document edited through cloudbase: with conflict protection, a deployed
- * function listed and invoked from its saved event, failures in
+ * function listed and invoked from its saved event, a file uploaded through COS and opened, a log
+ * tail through the log service, failures in
  * the tree, a wrong key refused with a plain message, the CloudBase CLI login (renewed through a
  * local stand-in of its refresh endpoint) and the TENCENTCLOUD_* variables, Sign Out. Then the test key is searched for in the log files, the
  * extension's stored state, the settings, the tree and a panel's messages: it must be nowhere.
@@ -74,7 +75,8 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
       environments: [{ envId: ENV_ID, alias: 'shop', region: 'ap-shanghai' }],
     });
     // Test only: Cloud API requests go to the fake; the keys still come from Sign In.
-    await api.useTencentTransport({ rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url) });
+    // COS requests go to the fake as a plain-HTTP proxy.
+    await api.useTencentTransport({ rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url), cosProxy: fake.url });
     observers = [
       api.observeErrors((e) => shown.push(e)),
       api.logPanels.observe((t) => seenTexts.push(JSON.stringify(t))),
@@ -193,6 +195,51 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     assert.deepEqual(result.result, { greeting: 'hi ann' });
     assert.ok(result.logs.some((l) => l.message.includes('hello ann')), 'the invocation\'s log comes back with it');
     assert.ok(fake.requests.some((r) => r.action === 'Invoke' && r.params.FunctionName === 'hello'));
+  });
+
+  test('Storage: Upload Files… puts a file into the bucket through COS; the tree lists it, Open File shows it, a temporary URL is copied', async function () {
+    this.timeout(60_000);
+    const backend = await api.environments.backend(environment.key);
+    if (!backend.storage) this.skip();
+    const file = join(dataDir, 'notes.txt');
+    writeFileSync(file, 'hello from the extension host\n');
+    await vscode.commands.executeCommand('cloudbase.refresh', await environmentNode());
+    const storage = seen(await child(await environmentNode(), 'Storage'));
+    await vscode.commands.executeCommand('cloudbase.storage.uploadFiles', storage, [vscode.Uri.file(file)]);
+    assert.equal(Buffer.from(await backend.storage.readFile('notes.txt')).toString('utf8'), 'hello from the extension host\n');
+    const notes = seen(await waitFor('notes.txt in the tree', async () => (await children(storage)).find((n) => labelOf(n) === 'notes.txt')));
+
+    await vscode.commands.executeCommand('cloudbase.storage.openFile', notes);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), 'hello from the extension host\n');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    await vscode.commands.executeCommand('cloudbase.storage.copyTemporaryUrl', notes);
+    const url = await vscode.env.clipboard.readText();
+    seenTexts.push(url);
+    const response = await fetch(url);
+    assert.equal(`${response.status}:${await response.text()}`, '200:hello from the extension host\n', 'the temporary URL downloads the file');
+  });
+
+  test('Logs: Tail Logs on a Tencent function shows its invocations from the log service', async function () {
+    this.timeout(60_000);
+    const backend = await api.environments.backend(environment.key);
+    if (!backend.logs || !backend.functions?.deploy) this.skip();
+    const lines: string[] = [];
+    const observer = api.logPanels.observe((t) => {
+      const m = t.message as { type?: string; entries?: { message?: string }[] };
+      if (t.direction === 'toPage' && (m.type === 'append' || m.type === 'history')) for (const e of m.entries ?? []) lines.push(e.message ?? '');
+    });
+    try {
+      const hello = await child(await child(await environmentNode(), 'Functions'), 'hello');
+      await vscode.commands.executeCommand('cloudbase.tailLogs', hello);
+      await waitFor('the panel\'s page to be ready', () => api.logPanels.panels().find((p) => p.target.envKey === environment.key && p.target.functionName === 'hello' && p.ready));
+      await backend.functions.invoke('hello', { name: 'bob' });
+      await waitFor('the invocation\'s log line on the page', () => (lines.some((l) => l.includes('hello bob')) ? true : undefined), 30_000);
+      assert.ok(fake.requests.some((r) => r.action === 'SearchClsLog'), 'the tail searched the log service');
+    } finally {
+      observer.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
   });
 
   test('failures show in the tree with the request ID: throttling after retries, a missing permission, an isolated environment, expired keys; Retry recovers', async function () {
