@@ -2,7 +2,7 @@
  * Tencent CloudBase in a real VS Code, against the fake Tencent Cloud API started here in the
  * extension host: Sign In with scripted keys, the account's environments in the tree, a collection
  * created and browsed, a document edited through cloudbase: with conflict protection, a deployed
- * function listed and invoked from its saved event, a file uploaded through COS and opened, a log
+ * function listed and invoked from its saved event, Deploy Function to it from the workspace, a file uploaded through COS and opened, a log
  * tail through the log service, failures in
  * the tree, a wrong key refused with a plain message, the CloudBase CLI login (renewed through a
  * local stand-in of its refresh endpoint) and the TENCENTCLOUD_* variables, Sign Out. Then the test key is searched for in the log files, the
@@ -195,6 +195,22 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     assert.deepEqual(result.result, { greeting: 'hi ann' });
     assert.ok(result.logs.some((l) => l.message.includes('hello ann')), 'the invocation\'s log comes back with it');
     assert.ok(fake.requests.some((r) => r.action === 'Invoke' && r.params.FunctionName === 'hello'));
+  });
+
+  test('Deploy Function from a workspace folder asks for the environment and creates the function in the Tencent environment', async function () {
+    this.timeout(90_000);
+    const backend = await api.environments.backend(environment.key);
+    if (!backend.functions?.deploy) this.skip();
+    functionTimings.transitionMs = 50;
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const todos = vscode.Uri.file(join(root, 'cloudfunctions', 'todos'));
+    const input = new ScriptedInput({ pick: [environment.info.label] });
+    api.useUserInput(input);
+    const reports = await vscode.commands.executeCommand<{ name: string; action: string; status: string }[] | undefined>('cloudbase.deployFunction', todos, [todos]);
+    assert.deepEqual(reports?.map((r) => [r.name, r.action, r.status]), [['todos', 'created', 'Active']], input.asked.join(' | '));
+    assert.ok(fake.requests.some((r) => r.action === 'CreateFunction' && r.params.FunctionName === 'todos'));
+    const functions = await child(await environmentNode(), 'Functions');
+    await waitFor('todos in the Tencent environment\'s Functions', async () => ((await children(functions)).some((n) => labelOf(n) === 'todos') ? true : undefined));
   });
 
   test('Storage: Upload Files… puts a file into the bucket through COS; the tree lists it, Open File shows it, a temporary URL is copied', async function () {
