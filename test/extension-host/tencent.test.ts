@@ -2,11 +2,12 @@
  * Tencent CloudBase in a real VS Code, against the fake Tencent Cloud API started here in the
  * extension host: Sign In with scripted keys, the account's environments in the tree, a collection
  * created and browsed, a document edited through cloudbase: with conflict protection, a deployed
- * function listed and invoked from its saved event, Deploy Function to it from the workspace, a file uploaded through COS and opened, a log
- * tail through the log service, failures in
- * the tree, a wrong key refused with a plain message, the CloudBase CLI login (renewed through a
- * local stand-in of its refresh endpoint) and the TENCENTCLOUD_* variables, Sign Out. Then the test key is searched for in the log files, the
- * extension's stored state, the settings, the tree and a panel's messages: it must be nowhere.
+ * function listed and invoked from its saved event, Deploy Function to it from the workspace, a
+ * file uploaded through COS and opened, a log tail through the log service, failures in the tree,
+ * a wrong key refused with a plain message, the CloudBase CLI login (renewed through a local
+ * stand-in of its refresh endpoint) and the TENCENTCLOUD_* variables, Sign Out. Then the test key
+ * is searched for in the log files, the extension's stored state, the settings, the tree and the
+ * panels' messages: it must be nowhere.
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
