@@ -17,7 +17,7 @@ export function registerEnvironmentCommands(commands: CommandRegistry, s: Servic
   });
 
   commands.register(CommandId.stopLocalEnvironment, async (node?: EnvironmentNode) => {
-    const running = (e: EnvironmentEntry): boolean => e.state === 'running' || e.state === 'starting';
+    const running = (e: EnvironmentEntry): boolean => e.info.kind === 'local' && (e.state === 'running' || e.state === 'starting');
     let entry = node instanceof EnvironmentNode ? node.entry : undefined;
     if (!entry) {
       if (!s.registry.list().some(running)) {
