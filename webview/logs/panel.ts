@@ -490,7 +490,7 @@ export class LogPanel extends LitElement {
       </div>
       <div class="body">
         ${this.list.viewport}
-        ${shownRows > 0 ? nothing : html`<div class="empty-note">${this.store.size === 0 ? t.empty : t.emptyFiltered}</div>`}
+        ${shownRows > 0 ? nothing : html`<div class="empty-note">${this.store.size > 0 ? t.emptyFiltered : this.status === 'serviceOff' ? t.statusServiceOff : t.empty}</div>`}
         ${this.follow || shownRows === 0
           ? nothing
           : html`<vscode-button class="jump" icon="arrow-down" title=${t.jumpToNewest} @click=${() => this.setFollow(true)}>${t.jumpToNewest}</vscode-button>`}
