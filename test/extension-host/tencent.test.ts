@@ -26,7 +26,7 @@ import { startFakeTencentCloud, type FakeTencentCloud } from '../fakes/tencent-c
 import { startRefreshServer } from '../fakes/cliRefreshServer';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { treeWalker } from './support/tree';
-import { assertLastPolledThenLogServiceOff } from './support/tencentLogs';
+import { assertLastPolledThenLogServiceOff, assertWaitingPanelReconnects } from './support/tencentLogs';
 
 const SECRET_ID = 'AKIDexthostTestId0123456789wxyz';
 const SECRET_KEY = 'exthostSecretKey-3f9a7c1e5b2d8046';
@@ -255,6 +255,10 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
       await waitFor('the invocation\'s log line on the page', () => (lines.some((l) => l.includes('hello bob')) ? true : undefined), 30_000);
       assert.ok(fake.requests.some((r) => r.action === 'SearchClsLog'), 'the tail searched the log service');
       await assertLastPolledThenLogServiceOff(api, fake, ENV_ID, { envKey: environment.key, functionName: 'hello' });
+      await assertWaitingPanelReconnects(api, { envKey: environment.key, functionName: 'hello' }, async () => {
+        await vscode.commands.executeCommand('cloudbase.refresh', await accountNode());
+        await children(await accountNode());
+      });
     } finally {
       fake.setLogService(ENV_ID, true);
       observer.dispose();

@@ -196,6 +196,7 @@ export class LogSession {
     this.tail?.abort();
     this.tail = undefined;
     this.feed = undefined;
+    this.lastPollNow = undefined;
     this.flush();
     this.setStatus(status, message);
   }

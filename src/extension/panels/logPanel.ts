@@ -10,7 +10,7 @@ import type { LogEntry } from '../../shared/model';
 import type { LogHostMessage, LogPageMessage, LogPanelTarget } from '../../shared/protocol/logPanel';
 import { LOG_PANEL_BUNDLE, LOG_PANEL_VIEW_TYPE } from '../../shared/protocol/logPanel';
 import { isLogPageMessage } from '../../shared/protocol/logPanelGuards';
-import type { EnvironmentRegistry, RegistryChange } from '../environments/registry';
+import { localEnvironmentKey, type EnvironmentRegistry, type RegistryChange } from '../environments/registry';
 import { exportFormatFor, formatEntries } from '../logs/exportFormat';
 import { pushFeed } from '../logs/logFeeds';
 import { LogSession, type SessionOutput } from '../logs/logSession';
@@ -76,7 +76,14 @@ export class LogPanel implements vscode.Disposable {
    * running (the user asked to tail it); a restored panel waits for it instead.
    */
   async connect(start: boolean): Promise<void> {
-    const entry = this.deps.registry.get(this.target.envKey);
+    let entry = this.deps.registry.get(this.target.envKey);
+    if (!entry && !this.target.envKey.startsWith(localEnvironmentKey(''))) {
+      // A restored panel of a Tencent environment, before its account's environments were
+      // listed in this window: the registry's resolver lists them (as for a document left open).
+      await this.deps.registry.backend(this.target.envKey).catch(() => undefined /* not known: waits below */);
+      if (this.disposed) return;
+      entry = this.deps.registry.get(this.target.envKey);
+    }
     if (!entry) {
       // A restored panel before its account signed in or listed its environments: the
       // registry's `added` brings it back (onRegistryChange).
