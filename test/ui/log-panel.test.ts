@@ -393,7 +393,7 @@ describe('log panel page (Chromium, fake host)', function () {
     await p.send({ type: 'status', status: 'serviceOff' });
     await p.frames();
     const status = await p.status();
-    assert.match(status, /The environment's log service is off\. Turn it on in the CloudBase console \(Logs\), then Retry\./);
+    assert.match(status, /The environment’s log service is off\. Turn it on in the CloudBase console \(Logs\), then Retry\./);
     assert.doesNotMatch(status, /failed|polling every/);
     assert.match(status, /Last polled/, 'when the service was last asked still shows');
     assert.equal(await p.page.locator('cb-log-panel .statusbar .error-text').count(), 0, 'not styled as an error');

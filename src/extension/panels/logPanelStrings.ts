@@ -49,7 +49,7 @@ export function logPanelStrings(): LogPanelStrings {
     statusStopped: vscode.l10n.t('Stopped: the environment is not running'),
     statusUnsupported: vscode.l10n.t('This environment has no logs to tail'),
     statusError: vscode.l10n.t('The log tail failed'),
-    statusServiceOff: vscode.l10n.t("The environment's log service is off. Turn it on in the CloudBase console (Logs), then Retry."),
+    statusServiceOff: vscode.l10n.t('The environment’s log service is off. Turn it on in the CloudBase console (Logs), then Retry.'),
     statusWaiting: vscode.l10n.t('Waiting for the environment: sign in to its account, or open the workspace that has it'),
     retry: vscode.l10n.t('Retry'),
     reconnect: vscode.l10n.t('Reconnect'),
