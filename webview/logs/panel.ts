@@ -548,7 +548,8 @@ export class LogPanel extends LitElement {
         ? html`<vscode-button class="retry" secondary @click=${() => this.retry()}>${this.status === 'waiting' ? t.reconnect : t.retry}</vscode-button>`
         : nothing}
       ${poll
-        ? html`<span class="last-polled" title=${this.fmt.dateTime(poll.at)}
+        ? // Every few seconds: read on demand, not announced each time.
+          html`<span class="last-polled" aria-live="off" title=${this.fmt.dateTime(poll.at)}
             >${fill(t.lastPolled, this.fmt.clock(poll.at))}${this.status === 'live' && poll.nextInMs > 0 ? ` · ${fill(t.pollingEvery, this.fmt.count(Math.round(poll.nextInMs / 100) / 10))}` : ''}</span
           >`
         : nothing}
