@@ -157,9 +157,18 @@ export interface LogsApi {
    */
   readonly overlapping?: boolean;
   /** Streams entries until the signal aborts. */
-  tail(filter: { functionName?: string }, signal: AbortSignal): AsyncIterable<LogEntry[]>;
+  tail(filter: { functionName?: string }, signal: AbortSignal, hooks?: TailHooks): AsyncIterable<LogEntry[]>;
   /** Kept entries, oldest first: the most recent `limit` of those matching (time bounds inclusive, ms). */
   query(filter: LogQuery, signal?: AbortSignal): Promise<LogEntry[]>;
+}
+
+/** What a tail tells its reader besides entries. */
+export interface TailHooks {
+  /**
+   * A service that is polled (not pushing) was just asked: `at` in ms since the epoch, and the
+   * pause before the next poll (0: the tail ends).
+   */
+  onPolled?(poll: { at: number; nextInMs: number }): void;
 }
 
 export interface LogQuery {

@@ -22,8 +22,11 @@ export interface PollOptions {
   /** Wall clock, milliseconds since the epoch (log times are). */
   now?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Called after every poll, answered or not: when the service was last asked. */
-  onPolled?: (at: number) => void;
+  /**
+   * Called after every poll, answered or not: when the service was last asked, and how long the
+   * poller now waits before asking again (it grows while idle or throttled).
+   */
+  onPolled?: (at: number, nextInMs: number) => void;
 }
 
 export type LogSearch = (filter: LogQuery, signal?: AbortSignal) => Promise<LogEntry[]>;
@@ -87,13 +90,14 @@ export async function* pollLogs(search: LogSearch, filter: { functionName?: stri
       }
       for (const [key, known] of seen) if (known.time < newest - overlapMs) seen.delete(key);
       pause = fresh.length > 0 ? base : Math.min(ceiling, Math.round(pause * 1.5));
-      options.onPolled?.(now());
+      options.onPolled?.(now(), pause);
       if (fresh.length > 0 && !signal.aborted) yield fresh;
     } catch (e) {
-      options.onPolled?.(now());
       if (signal.aborted || isCancellation(e)) return;
-      if (!isPassing(e) || ++failures >= maxFailures) throw e;
-      pause = Math.min(ceiling, pause * 2);
+      const passing = isPassing(e) && ++failures < maxFailures;
+      if (passing) pause = Math.min(ceiling, pause * 2);
+      options.onPolled?.(now(), passing ? pause : 0);
+      if (!passing) throw e;
     }
     await sleep(pause, signal);
   }

@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'EnvironmentLocked'
   | 'EnvironmentNotFound'
   | 'NotSupported'
+  // a service the environment has but that is switched off (Tencent's log service): the user turns it on
+  | 'LogServiceOff'
   // cloud functions: names and folders, then an invocation's failure (InvokeResult.error.code)
   | 'InvalidFunctionName'
   | 'FunctionNotFound'

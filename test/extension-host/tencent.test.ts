@@ -26,6 +26,7 @@ import { startFakeTencentCloud, type FakeTencentCloud } from '../fakes/tencent-c
 import { startRefreshServer } from '../fakes/cliRefreshServer';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { treeWalker } from './support/tree';
+import { assertLastPolledThenLogServiceOff, assertWaitingPanelReconnects } from './support/tencentLogs';
 
 const SECRET_ID = 'AKIDexthostTestId0123456789wxyz';
 const SECRET_KEY = 'exthostSecretKey-3f9a7c1e5b2d8046';
@@ -237,8 +238,8 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     assert.equal(`${response.status}:${await response.text()}`, '200:hello from the extension host\n', 'the temporary URL downloads the file');
   });
 
-  test('Logs: Tail Logs on a Tencent function shows its invocations from the log service', async function () {
-    this.timeout(60_000);
+  test('Logs: Tail Logs on a Tencent function shows its invocations from the log service, when it last polled, and plainly that the service is off', async function () {
+    this.timeout(120_000);
     const backend = await api.environments.backend(environment.key);
     if (!backend.logs || !backend.functions?.deploy) this.skip();
     const lines: string[] = [];
@@ -253,7 +254,13 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
       await backend.functions.invoke('hello', { name: 'bob' });
       await waitFor('the invocation\'s log line on the page', () => (lines.some((l) => l.includes('hello bob')) ? true : undefined), 30_000);
       assert.ok(fake.requests.some((r) => r.action === 'SearchClsLog'), 'the tail searched the log service');
+      await assertLastPolledThenLogServiceOff(api, fake, ENV_ID, { envKey: environment.key, functionName: 'hello' });
+      await assertWaitingPanelReconnects(api, { envKey: environment.key, functionName: 'hello' }, async () => {
+        await vscode.commands.executeCommand('cloudbase.refresh', await accountNode());
+        await children(await accountNode());
+      });
     } finally {
+      fake.setLogService(ENV_ID, true);
       observer.dispose();
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }

@@ -362,6 +362,58 @@ describe('log panel page (Chromium, fake host)', function () {
     await p.screenshot('log-panel-harness-custom-range');
   });
 
+  it('a polled environment shows when it last polled and how often, nothing before its first poll', async () => {
+    await p.init({ envKey: 'tencent:acc:env-1', envLabel: 'shop', functionName: 'hello' });
+    await p.frames();
+    assert.doesNotMatch(await p.status(), /Last polled/, 'nothing before the first poll');
+    const at = Date.UTC(2026, 10, 23, 12, 3, 41, 250);
+    const clock = (ms: number): Promise<string> =>
+      p.page.evaluate((t) => new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(t), ms);
+    await p.send({ type: 'polled', at, nextInMs: 2000 });
+    await p.frames();
+    assert.match(await p.status(), new RegExp(`Live .*Last polled ${await clock(at)} · polling every 2 s`));
+    // Idle, the poller waits longer: the status follows each poll.
+    await p.send({ type: 'polled', at: at + 3000, nextInMs: 4500 });
+    await p.frames();
+    assert.match(await p.status(), new RegExp(`Last polled ${await clock(at + 3000)} · polling every 4.5 s`));
+    // A malformed report keeps what was shown.
+    await p.send({ type: 'polled', at: -1, nextInMs: Number.NaN } as never);
+    await p.frames();
+    assert.match(await p.status(), new RegExp(`Last polled ${await clock(at + 3000)}`));
+    await p.screenshot('log-panel-harness-last-polled');
+    // A new tail (after a reconnect) has not polled yet.
+    await p.send({ type: 'status', status: 'connecting' });
+    await p.frames();
+    assert.doesNotMatch(await p.status(), /Last polled/);
+  });
+
+  it('says plainly that the log service is off, not as an error, and Retry asks the host to reconnect', async () => {
+    await p.init({ envKey: 'tencent:acc:env-1', envLabel: 'shop', functionName: 'hello' });
+    await p.send({ type: 'polled', at: Date.UTC(2026, 10, 23, 12, 3, 41), nextInMs: 0 });
+    await p.send({ type: 'status', status: 'serviceOff' });
+    await p.frames();
+    const status = await p.status();
+    assert.match(status, /The environment’s log service is off\. Turn it on in the CloudBase console \(Logs\), then Retry\./);
+    assert.doesNotMatch(status, /failed|polling every/);
+    assert.match(status, /Last polled/, 'when the service was last asked still shows');
+    assert.equal(await p.page.locator('cb-log-panel .statusbar .error-text').count(), 0, 'not styled as an error');
+    await p.screenshot('log-panel-harness-log-service-off');
+    await p.page.locator('cb-log-panel .statusbar vscode-button.retry').click();
+    await p.waitForSent('retry');
+    await p.frames();
+    assert.match(await p.status(), /Connecting…/);
+    assert.equal(await p.page.locator('cb-log-panel .statusbar vscode-button.retry').count(), 0);
+
+    // A restored panel whose environment is not known yet offers Reconnect.
+    await p.send({ type: 'status', status: 'waiting' });
+    await p.frames();
+    assert.match(await p.status(), /Waiting for the environment: sign in to its account/);
+    assert.equal(await p.page.locator('cb-log-panel .statusbar vscode-button.retry').textContent(), 'Reconnect');
+    await p.send({ type: 'status', status: 'live' });
+    await p.frames();
+    assert.equal(await p.page.locator('cb-log-panel .statusbar vscode-button.retry').count(), 0, 'no button while live');
+  });
+
   it('works from the keyboard: Tab reaches the controls, arrows move in the list, Enter opens details', async () => {
     await p.init();
     await p.append(invocation('cccccccc-0000-0000-0000-000000000003', 'login', 1_763_900_000_000, 1, ['first line\nsecond line of a stack']));

@@ -8,6 +8,8 @@ export function fill(template: string, ...values: (string | number)[]): string {
 
 export interface Formatters {
   time(ms: number): string;
+  /** Hours, minutes, seconds: when the service was last asked. */
+  clock(ms: number): string;
   dateTime(ms: number): string;
   count(n: number): string;
 }
@@ -22,6 +24,7 @@ export function formatters(locale: string): Formatters {
   };
   const time = safe(() => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hour12: false }));
   const dateTime = safe(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }));
+  const clock = safe(() => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }));
   let numbers: Intl.NumberFormat;
   try {
     numbers = new Intl.NumberFormat(locale);
@@ -39,7 +42,7 @@ export function formatters(locale: string): Formatters {
     }
     return s;
   };
-  return { time: timeOf, dateTime: (ms) => dateTime.format(ms), count: (n) => numbers.format(n) };
+  return { time: timeOf, clock: (ms) => clock.format(ms), dateTime: (ms) => dateTime.format(ms), count: (n) => numbers.format(n) };
 }
 
 /** The first line of a message; the rest shows in the details pane. */

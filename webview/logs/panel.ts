@@ -24,6 +24,8 @@ import { VirtualList, type RowKey } from './list';
 import { EntryStore, type RowModel } from './store';
 
 const HISTORY_PRESETS = [15, 60, 24 * 60];
+const STATUSES: readonly LogPanelStatus[] = ['connecting', 'live', 'stopped', 'unsupported', 'error', 'serviceOff', 'waiting'];
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 /** Until the host says otherwise (init); the session uses the same default. */
 const DEFAULT_CAP = 100_000;
 
@@ -46,6 +48,8 @@ export class LogPanel extends LitElement {
   private collapsedVersion = 0;
   private status: LogPanelStatus = 'connecting';
   private statusMessage?: string;
+  /** A polled environment: when its service was last asked, and the pause before the next poll. */
+  private lastPoll?: { at: number; nextInMs: number };
   private dropped = 0;
   private historyMinutes = 60;
   private historyCustom = false;
@@ -162,8 +166,15 @@ export class LogPanel extends LitElement {
         if (m.requestId === this.historyRequest) this.historyNote = { text: fill(this.t.historyFailed, m.message), error: true };
         break;
       case 'status':
+        if (!STATUSES.includes(m.status)) break;
         this.status = m.status;
-        this.statusMessage = m.message;
+        this.statusMessage = typeof m.message === 'string' ? m.message : undefined;
+        // A new tail (or none) has not polled yet; what the last one said would mislead.
+        if (m.status === 'connecting' || m.status === 'waiting' || m.status === 'stopped' || m.status === 'unsupported') this.lastPoll = undefined;
+        break;
+      case 'polled':
+        // Checked like entries are: a time the page could not format keeps what it showed.
+        if (isTime(m.at) && isTime(m.nextInMs)) this.lastPoll = { at: m.at, nextInMs: m.nextInMs };
         break;
       case 'maxEntries':
         this.store.setCapacity(m.maxEntries);
@@ -368,6 +379,13 @@ export class LogPanel extends LitElement {
     this.bridge.post({ type: 'export', entries: this.store.shown(this.pausedAt) });
   }
 
+  private retry(): void {
+    this.status = 'connecting';
+    this.statusMessage = undefined;
+    this.bridge.post({ type: 'retry' });
+    this.requestUpdate();
+  }
+
   private flash(text: string): void {
     this.notice = text;
     window.clearTimeout(this.noticeTimer);
@@ -472,7 +490,7 @@ export class LogPanel extends LitElement {
       </div>
       <div class="body">
         ${this.list.viewport}
-        ${shownRows > 0 ? nothing : html`<div class="empty-note">${this.store.size === 0 ? t.empty : t.emptyFiltered}</div>`}
+        ${shownRows > 0 ? nothing : html`<div class="empty-note">${this.store.size > 0 ? t.emptyFiltered : this.status === 'serviceOff' ? t.statusServiceOff : t.empty}</div>`}
         ${this.follow || shownRows === 0
           ? nothing
           : html`<vscode-button class="jump" icon="arrow-down" title=${t.jumpToNewest} @click=${() => this.setFollow(true)}>${t.jumpToNewest}</vscode-button>`}
@@ -517,11 +535,24 @@ export class LogPanel extends LitElement {
       stopped: t.statusStopped,
       unsupported: t.statusUnsupported,
       error: t.statusError,
+      serviceOff: t.statusServiceOff,
+      waiting: t.statusWaiting,
     };
+    const retryable = this.status === 'error' || this.status === 'serviceOff' || this.status === 'waiting';
+    const poll = this.lastPoll;
     const shown = this.paused ? this.store.flatRows(this.pausedAt).count : this.store.visibleCount;
     const newWhilePaused = this.paused ? this.store.nextAbs - this.pausedAt : 0;
     return html`
-      <span class=${`status ${this.status}`}>${statusText[this.status]}${this.statusMessage ? `: ${this.statusMessage}` : ''}</span>
+      <span class=${`status ${this.status === 'serviceOff' ? 'service-off' : this.status}`}>${statusText[this.status]}${this.statusMessage ? `: ${this.statusMessage}` : ''}</span>
+      ${retryable
+        ? html`<vscode-button class="retry" secondary @click=${() => this.retry()}>${this.status === 'waiting' ? t.reconnect : t.retry}</vscode-button>`
+        : nothing}
+      ${poll
+        ? // Every few seconds: read on demand, not announced each time.
+          html`<span class="last-polled" aria-live="off" title=${this.fmt.dateTime(poll.at)}
+            >${fill(t.lastPolled, this.fmt.clock(poll.at))}${this.status === 'live' && poll.nextInMs > 0 ? ` · ${fill(t.pollingEvery, this.fmt.count(Math.round(poll.nextInMs / 100) / 10))}` : ''}</span
+          >`
+        : nothing}
       <span class="count">${fill(t.shownCount, this.fmt.count(shown), this.fmt.count(this.store.size))}</span>
       ${this.paused ? html`<span class="paused warn">${fill(t.pausedCount, this.fmt.count(Math.max(0, newWhilePaused)))}</span>` : nothing}
       ${this.dropped > 0 ? html`<span class="dropped warn">${fill(t.dropped, this.fmt.count(this.dropped), this.fmt.count(this.store.capacity))}</span>` : nothing}

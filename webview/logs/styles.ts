@@ -239,6 +239,13 @@ export const pageStyles = css`
     margin-right: 4px;
     color: var(--vscode-testing-iconPassed, var(--vscode-charts-green, currentColor));
   }
+  .statusbar .service-off::before {
+    content: '○';
+    margin-right: 4px;
+  }
+  .statusbar .retry {
+    margin-left: -6px;
+  }
   .statusbar .warn {
     color: var(--vscode-editorWarning-foreground, var(--vscode-foreground));
   }

@@ -9,9 +9,9 @@
  * row carries.
  */
 import type CloudBase from '@cloudbase/manager-node';
-import { StudioError, throwIfAborted } from '../../shared/errors';
+import { StudioError, isStudioError, throwIfAborted } from '../../shared/errors';
 import type { LogEntry, LogLevel } from '../../shared/model';
-import type { LogQuery, LogsApi } from '../backend';
+import type { LogQuery, LogsApi, TailHooks } from '../backend';
 import { pollLogs, RequestPacer, type PollOptions } from '../logPolling';
 import { callCloud, type CallPolicy } from './calls';
 
@@ -27,6 +27,13 @@ const TAIL_ROWS = 1000;
 /** A log service seen on is not asked about again for this long. */
 const SERVICE_CHECK_MS = 5 * 60 * 1000;
 const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
+const LOG_SERVICE_OFF = "The environment's log service is off, so there are no function logs to show. Turn it on in the CloudBase console (Logs) and try again.";
+
+/** A search refused because the log service was switched off after it was seen on. */
+function isLogServiceOff(e: unknown): boolean {
+  const code = isStudioError(e) ? (e.cause as { code?: unknown } | undefined)?.code : undefined;
+  return typeof code === 'string' && code.startsWith('ResourceNotFound.LogService');
+}
 
 export function clsTime(ms: number): string {
   return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
@@ -154,12 +161,7 @@ export class TencentLogs implements LogsApi {
     if (Date.now() - this.serviceSeenOn < SERVICE_CHECK_MS) return;
     await this.pacer.wait(signal);
     const on = await callCloud('DescribeEnvInfo', () => this.app.log.checkLogServiceEnabled(), this.policy, signal);
-    if (!on) {
-      throw new StudioError(
-        'NotSupported',
-        "The environment's log service is off, so there are no function logs to show. Turn it on in the CloudBase console (Logs) and try again.",
-      );
-    }
+    if (!on) throw new StudioError('LogServiceOff', LOG_SERVICE_OFF);
     this.serviceSeenOn = Date.now();
   }
 
@@ -187,7 +189,11 @@ export class TencentLogs implements LogsApi {
           }),
         this.policy,
         signal,
-      )) as SearchAnswer;
+      ).catch((e: unknown) => {
+        if (!isLogServiceOff(e)) throw e;
+        this.serviceSeenOn = 0;
+        throw new StudioError('LogServiceOff', LOG_SERVICE_OFF, { cause: e });
+      })) as SearchAnswer;
       const results = res.LogResults?.Results ?? [];
       read += results.length;
       for (const row of results) {
@@ -208,7 +214,14 @@ export class TencentLogs implements LogsApi {
     return (await this.search(filter, 'desc', limit, signal)).reverse();
   }
 
-  tail(filter: { functionName?: string }, signal: AbortSignal): AsyncIterable<LogEntry[]> {
-    return pollLogs((window, s) => this.search(window, 'asc', TAIL_ROWS, s), filter, signal, this.pollOptions);
+  tail(filter: { functionName?: string }, signal: AbortSignal, hooks?: TailHooks): AsyncIterable<LogEntry[]> {
+    const options: PollOptions = {
+      ...this.pollOptions,
+      onPolled: (at, nextInMs) => {
+        this.pollOptions.onPolled?.(at, nextInMs);
+        hooks?.onPolled?.({ at, nextInMs });
+      },
+    };
+    return pollLogs((window, s) => this.search(window, 'asc', TAIL_ROWS, s), filter, signal, options);
   }
 }

@@ -14,7 +14,7 @@ export type { PollOptions } from '../../cloud/logPolling';
 export function pushFeed(logs: LogsApi): LogFeed {
   return {
     overlapping: logs.overlapping === true,
-    tail: (filter, signal) => logs.tail(filter, signal),
+    tail: (filter, signal, hooks) => logs.tail(filter, signal, hooks),
     query: (filter, signal) => logs.query(filter, signal),
   };
 }
@@ -27,6 +27,13 @@ export function pollingFeed(query: LogSearch, options: PollOptions = {}): LogFee
   return {
     overlapping: true,
     query,
-    tail: (filter, signal) => pollLogs(query, filter, signal, options),
+    tail: (filter, signal, hooks) =>
+      pollLogs(query, filter, signal, {
+        ...options,
+        onPolled: (at, nextInMs) => {
+          options.onPolled?.(at, nextInMs);
+          hooks?.onPolled?.({ at, nextInMs });
+        },
+      }),
   };
 }

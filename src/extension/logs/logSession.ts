@@ -8,8 +8,8 @@
  * it runs again `attach` continues into the same buffer. Aborting is the normal end. No vscode
  * import (plain-Node tests).
  */
-import type { LogQuery } from '../../cloud/backend';
-import { StudioError, isCancellation, messageOf } from '../../shared/errors';
+import type { LogQuery, TailHooks } from '../../cloud/backend';
+import { StudioError, isCancellation, isStudioError, messageOf } from '../../shared/errors';
 import type { LogEntry } from '../../shared/model';
 import type { LogPanelStatus, PanelLogEntry, TimeRange } from '../../shared/protocol/logPanel';
 import type { Logger } from '../platform/logger';
@@ -24,7 +24,7 @@ export interface LogFeed {
    * identical lines in separate batches are separate lines.
    */
   readonly overlapping: boolean;
-  tail(filter: { functionName?: string }, signal: AbortSignal): AsyncIterable<LogEntry[]>;
+  tail(filter: { functionName?: string }, signal: AbortSignal, hooks?: TailHooks): AsyncIterable<LogEntry[]>;
   query?(filter: LogQuery, signal?: AbortSignal): Promise<LogEntry[]>;
 }
 
@@ -32,7 +32,9 @@ export type SessionOutput =
   | { type: 'append'; entries: PanelLogEntry[]; dropped: number }
   | { type: 'history'; requestId: number; entries: PanelLogEntry[]; dropped: number; truncated: boolean }
   | { type: 'historyFailed'; requestId: number; message: string }
-  | { type: 'status'; status: LogPanelStatus; message?: string };
+  | { type: 'status'; status: LogPanelStatus; message?: string }
+  /** A polled feed asked its service (pushed feeds never say this). */
+  | { type: 'polled'; at: number; nextInMs: number };
 
 export interface Timers {
   now(): number;
@@ -73,6 +75,7 @@ export class LogSession {
   private feed?: LogFeed;
   private tail?: AbortController;
   private statusNow: LogPanelStatus = 'connecting';
+  private lastPollNow?: { at: number; nextInMs: number };
   private disposed = false;
   private readonly batchMs: number;
   private readonly timers: Timers;
@@ -87,6 +90,11 @@ export class LogSession {
 
   get status(): LogPanelStatus {
     return this.statusNow;
+  }
+
+  /** The current feed's last poll; undefined for a pushed feed or before its first poll. */
+  get lastPoll(): { at: number; nextInMs: number } | undefined {
+    return this.lastPollNow;
   }
 
   /** Entries let go because of the cap since the last clear. */
@@ -114,12 +122,20 @@ export class LogSession {
     const controller = new AbortController();
     this.tail = controller;
     this.feed = feed;
+    this.lastPollNow = undefined;
     this.setStatus('connecting');
     const signal = controller.signal;
     const filter = this.options.functionName === undefined ? {} : { functionName: this.options.functionName };
     const held: LogEntry[] = [];
+    const hooks: TailHooks = {
+      onPolled: ({ at, nextInMs }) => {
+        if (signal.aborted || this.disposed) return;
+        this.lastPollNow = { at, nextInMs };
+        this.emit({ type: 'polled', at, nextInMs });
+      },
+    };
     try {
-      const iterator = feed.tail(filter, signal)[Symbol.asyncIterator]();
+      const iterator = feed.tail(filter, signal, hooks)[Symbol.asyncIterator]();
       // Subscribe before reading history, so nothing logged in between is missed; what both
       // deliver is dropped once by `withoutRepeats`.
       let next = iterator.next();
@@ -162,6 +178,12 @@ export class LogSession {
     } catch (e) {
       if (signal.aborted || isCancellation(e)) return;
       this.flush();
+      if (isStudioError(e, 'LogServiceOff')) {
+        // Not a failure of ours: the panel says how to turn the service on and offers Retry.
+        this.log.info(`The log tail${this.options.functionName ? ` of ${this.options.functionName}` : ''} stopped: ${messageOf(e)}`);
+        this.setStatus('serviceOff');
+        return;
+      }
       this.log.error(`The log tail${this.options.functionName ? ` of ${this.options.functionName}` : ''} failed: ${messageOf(e)}`);
       this.setStatus('error', messageOf(e));
     } finally {
@@ -174,6 +196,7 @@ export class LogSession {
     this.tail?.abort();
     this.tail = undefined;
     this.feed = undefined;
+    this.lastPollNow = undefined;
     this.flush();
     this.setStatus(status, message);
   }

@@ -10,7 +10,7 @@ import type { LogEntry } from '../../shared/model';
 import type { LogHostMessage, LogPageMessage, LogPanelTarget } from '../../shared/protocol/logPanel';
 import { LOG_PANEL_BUNDLE, LOG_PANEL_VIEW_TYPE } from '../../shared/protocol/logPanel';
 import { isLogPageMessage } from '../../shared/protocol/logPanelGuards';
-import type { EnvironmentRegistry, RegistryChange } from '../environments/registry';
+import { localEnvironmentKey, type EnvironmentRegistry, type RegistryChange } from '../environments/registry';
 import { exportFormatFor, formatEntries } from '../logs/exportFormat';
 import { pushFeed } from '../logs/logFeeds';
 import { LogSession, type SessionOutput } from '../logs/logSession';
@@ -76,12 +76,22 @@ export class LogPanel implements vscode.Disposable {
    * running (the user asked to tail it); a restored panel waits for it instead.
    */
   async connect(start: boolean): Promise<void> {
-    const entry = this.deps.registry.get(this.target.envKey);
+    let entry = this.deps.registry.get(this.target.envKey);
+    if (!entry && !this.target.envKey.startsWith(localEnvironmentKey(''))) {
+      // A restored panel of a Tencent environment, before its account's environments were
+      // listed in this window: the registry's resolver lists them (as for a document left open).
+      await this.deps.registry.backend(this.target.envKey).catch(() => undefined /* not known: waits below */);
+      if (this.disposed) return;
+      entry = this.deps.registry.get(this.target.envKey);
+    }
     if (!entry) {
-      this.session.detach('stopped');
+      // A restored panel before its account signed in or listed its environments: the
+      // registry's `added` brings it back (onRegistryChange).
+      this.session.detach('waiting');
       return;
     }
-    if (!start && entry.state !== 'running') {
+    // A Tencent environment has nothing to start: "running" only means its backend was opened.
+    if (!start && entry.state !== 'running' && entry.info.kind !== 'tencent') {
       this.session.detach('stopped');
       return;
     }
@@ -121,7 +131,13 @@ export class LogPanel implements vscode.Disposable {
 
   private onRegistryChange(change: RegistryChange): void {
     if (this.disposed || change.key !== this.target.envKey) return;
-    if (change.kind === 'removed' || (change.kind === 'state' && (change.state === 'stopping' || change.state === 'stopped' || change.state === 'failed'))) {
+    if (change.kind === 'added') {
+      if (this.session.status === 'waiting') void this.connect(false).catch(() => undefined /* shown on the panel */);
+      return;
+    }
+    if (change.kind === 'removed') {
+      this.session.detach('waiting');
+    } else if (change.kind === 'state' && (change.state === 'stopping' || change.state === 'stopped' || change.state === 'failed')) {
       this.session.detach('stopped');
     } else if (change.kind === 'state' && change.state === 'running') {
       void this.connect(false).catch(() => undefined /* shown on the panel */);
@@ -137,6 +153,8 @@ export class LogPanel implements vscode.Disposable {
       this.host.post({ type: 'append', entries: entries.slice(i, i + REPLAY_CHUNK), dropped: this.session.dropped });
     }
     this.host.post({ type: 'status', status: this.session.status });
+    const poll = this.session.lastPoll;
+    if (poll) this.host.post({ type: 'polled', ...poll });
   }
 
   private forward(o: SessionOutput): void {
@@ -150,6 +168,9 @@ export class LogPanel implements vscode.Disposable {
         return;
       case 'clear':
         this.session.clear();
+        return;
+      case 'retry':
+        await this.connect(true).catch((e: unknown) => this.deps.log.warn(`Reconnecting the log panel failed: ${messageOf(e)}`));
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);

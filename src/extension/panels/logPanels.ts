@@ -58,7 +58,8 @@ export class LogPanels implements vscode.Disposable {
       created = true;
       return this.track(key, new LogPanel(target, this.deps));
     });
-    if (created || panel.session.status === 'stopped' || panel.session.status === 'error') await panel.connect(true);
+    // Tail Logs again is also a retry: after a failure, the log service turned on, or while waiting.
+    if (created || ['stopped', 'error', 'serviceOff', 'waiting'].includes(panel.session.status)) await panel.connect(true);
     return panel;
   }
 
@@ -83,8 +84,9 @@ export class LogPanels implements vscode.Disposable {
     const panel = new LogPanel(target, this.deps, webviewPanel);
     if (!this.panels.adopt(key, panel)) return;
     this.track(key, panel);
-    // Tails now if the environment runs; otherwise (the workspace may still be scanning) the
-    // panel attaches when the environment reports running.
+    // Tails now if the environment runs (a Tencent one as soon as it is known); otherwise (the
+    // workspace may still be scanning, the account's environments not listed yet) the panel
+    // attaches when the environment reports running or is added.
     await panel.connect(false).catch(() => undefined /* shown on the panel */);
   }
 
@@ -114,7 +116,7 @@ export class LogPanels implements vscode.Disposable {
 
 /** What extension-host tests see of the log panels (through the extension's API). */
 export interface LogPanelsTestApi {
-  panels(): { target: LogPanelTarget; ready: boolean; visible: boolean; status: string; entries: number; functionNames: string[] }[];
+  panels(): { target: LogPanelTarget; ready: boolean; visible: boolean; status: string; lastPoll?: { at: number; nextInMs: number }; entries: number; functionNames: string[] }[];
   /** Every message a panel posts, receives or rejects, from now until disposed. */
   observe(listener: (traffic: PanelTraffic) => void): { dispose(): void };
   /** Hands `message` to a target's panel as if its page had sent it; false when the guard refused it. */
@@ -131,6 +133,7 @@ export function logPanelsTestApi(panels: LogPanels): LogPanelsTestApi {
           ready: p.host.ready,
           visible: p.host.visible,
           status: p.session.status,
+          lastPoll: p.session.lastPoll,
           entries: entries.length,
           functionNames: [...new Set(entries.map((e) => e.functionName))].sort(),
         };

@@ -69,6 +69,8 @@ function sentence(error: unknown): string {
       return l10n.t('No CloudBase environment is available. Start a local environment first.');
     case 'NotSupported':
       return l10n.t('Not supported: {0}', detail);
+    case 'LogServiceOff':
+      return l10n.t('The environment’s log service is off. Turn it on in the CloudBase console (Logs), then try again.');
     case 'FunctionNotFound':
       return l10n.t('The cloud function does not exist: {0}', detail);
     case 'InvalidFunctionName':

@@ -63,7 +63,12 @@ export interface LogPanelState {
   historyMinutes?: number;
 }
 
-export type LogPanelStatus = 'connecting' | 'live' | 'stopped' | 'unsupported' | 'error';
+/**
+ * `serviceOff`: the environment's log service is switched off (the tail stopped; Retry after
+ * turning it on). `waiting`: a restored panel whose environment is not known yet (not signed in,
+ * or its account's environments not listed yet); it connects once the environment appears.
+ */
+export type LogPanelStatus = 'connecting' | 'live' | 'stopped' | 'unsupported' | 'error' | 'serviceOff' | 'waiting';
 
 /** Every user-facing string of the page, localized by the host. `{0}` marks a value. */
 export interface LogPanelStrings {
@@ -112,6 +117,14 @@ export interface LogPanelStrings {
   statusStopped: string;
   statusUnsupported: string;
   statusError: string;
+  statusServiceOff: string;
+  statusWaiting: string;
+  retry: string;
+  reconnect: string;
+  /** `{0}`: the time of the last poll. */
+  lastPolled: string;
+  /** `{0}`: seconds until the next poll. */
+  pollingEvery: string;
   pausedCount: string;
   shownCount: string;
   dropped: string;
@@ -142,6 +155,11 @@ export type LogHostMessage =
   | { type: 'history'; requestId: number; entries: PanelLogEntry[]; dropped: number; truncated: boolean }
   | { type: 'historyFailed'; requestId: number; message: string }
   | { type: 'status'; status: LogPanelStatus; message?: string }
+  /**
+   * A polled environment's service was just asked (ms since the epoch) and is asked again in
+   * `nextInMs` (0: not again). Pushed feeds never send it.
+   */
+  | { type: 'polled'; at: number; nextInMs: number }
   /** The host changed the cap (setting). */
   | { type: 'maxEntries'; maxEntries: number };
 
@@ -150,6 +168,8 @@ export type LogPageMessage =
   | { type: 'ready' }
   | { type: 'loadHistory'; requestId: number; range: TimeRange }
   | { type: 'clear' }
+  /** Connect the tail again (after an error, the log service turned on, or to stop waiting). */
+  | { type: 'retry' }
   | { type: 'copy'; text: string }
   /** Saves the entries the page shows; the host asks where and picks the format by extension. */
   | { type: 'export'; entries: LogEntry[] }

@@ -75,6 +75,7 @@ export function isLogPageMessage(v: unknown): v is LogPageMessage {
   switch (v.type) {
     case 'ready':
     case 'clear':
+    case 'retry':
       return true;
     case 'loadHistory':
       return Number.isSafeInteger(v.requestId) && isTimeRange(v.range);

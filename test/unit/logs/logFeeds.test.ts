@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import type { LogQuery } from '../../../src/cloud/backend';
 import { exportFormatFor, formatEntries } from '../../../src/extension/logs/exportFormat';
-import { pollingFeed } from '../../../src/extension/logs/logFeeds';
+import { LogStore } from '../../../src/emulator/functions/logs';
+import { pollingFeed, pushFeed } from '../../../src/extension/logs/logFeeds';
 import { LogSession, type SessionOutput } from '../../../src/extension/logs/logSession';
 import { StudioError } from '../../../src/shared/errors';
 import type { LogEntry } from '../../../src/shared/model';
-import { ManualTimers, entry, settle } from './support';
+import { ManualTimers, entry, settle, storeLogsApi } from './support';
 
 /** A log service that only answers searches, like Tencent's: entries appear in it over time. */
 class SearchOnlyService {
@@ -13,8 +14,12 @@ class SearchOnlyService {
   readonly asked: LogQuery[] = [];
   failNext = 0;
 
+  /** Every search fails like this from now on (the log service switched off). */
+  off?: StudioError;
+
   async query(filter: LogQuery): Promise<LogEntry[]> {
     this.asked.push(filter);
+    if (this.off) throw this.off;
     if (this.failNext > 0) {
       this.failNext--;
       throw new StudioError('Throttled', 'too many requests');
@@ -84,6 +89,113 @@ describe('polling feed', () => {
     service.entries.length = 0;
     await assert.rejects(() => iterator.next(), (e: unknown) => e instanceof StudioError && e.code === 'Throttled');
     controller.abort();
+  });
+});
+
+describe('a polled tail tells the panel when it polled', () => {
+  /** The real poller under a session, its pauses taken by hand: each `tick` ends one pause. */
+  function polledSession(service: SearchOnlyService, start = 5_000_000) {
+    const clock = { now: start };
+    const pauses: number[] = [];
+    let wake: (() => void) | undefined;
+    const feed = pollingFeed((q) => service.query(q), {
+      now: () => clock.now,
+      intervalMs: 2000,
+      maxIntervalMs: 15_000,
+      sleep: (ms) => {
+        pauses.push(ms);
+        return new Promise<void>((r) => (wake = r));
+      },
+    });
+    const outputs: SessionOutput[] = [];
+    const session = new LogSession({ maxEntries: 1000, preload: 0, timers: new ManualTimers(), onOutput: (o) => outputs.push(o) });
+    const done = session.attach(feed);
+    const tick = async (ms: number): Promise<void> => {
+      await settle();
+      clock.now += ms;
+      const w = wake;
+      wake = undefined;
+      w?.();
+      await settle();
+    };
+    const polls = (): Extract<SessionOutput, { type: 'polled' }>[] => outputs.filter((o): o is Extract<SessionOutput, { type: 'polled' }> => o.type === 'polled');
+    return { clock, pauses, session, outputs, done, tick, polls, stop: () => (session.dispose(), wake?.()) };
+  }
+
+  it('reports every poll with its time and the pause before the next, which grows while idle and resets with new lines', async () => {
+    const service = new SearchOnlyService();
+    const t = polledSession(service);
+    await settle();
+    assert.deepEqual(t.polls(), [{ type: 'polled', at: 5_000_000, nextInMs: 3000 }]);
+    await t.tick(3000);
+    await t.tick(4500);
+    assert.deepEqual(
+      t.polls().map((p) => [p.at, p.nextInMs]),
+      [
+        [5_000_000, 3000],
+        [5_003_000, 4500],
+        [5_007_500, 6750],
+      ],
+    );
+    service.entries.push(entry(5_010_000 - 1_000_000));
+    await t.tick(6750);
+    assert.deepEqual(t.polls().at(-1), { type: 'polled', at: 5_014_250, nextInMs: 2000 }, 'new lines bring the pause back to the start');
+    assert.deepEqual(t.session.lastPoll, { at: 5_014_250, nextInMs: 2000 });
+    assert.equal(t.session.status, 'live');
+    // Idle long enough, the pause stops at the ceiling.
+    for (let i = 0; i < 8; i++) await t.tick(t.session.lastPoll?.nextInMs ?? 0);
+    assert.equal(t.session.lastPoll?.nextInMs, 15_000);
+    t.stop();
+  });
+
+  it('says the log service is off as its own status, not an error, and polls no more; attaching again retries', async () => {
+    const service = new SearchOnlyService();
+    const t = polledSession(service);
+    await t.tick(3000);
+    const asked = service.asked.length;
+    service.off = new StudioError('LogServiceOff', "The environment's log service is off.");
+    await t.tick(4500);
+    await t.done;
+    assert.equal(t.session.status, 'serviceOff');
+    assert.deepEqual(t.outputs.filter((o) => o.type === 'status').at(-1), { type: 'status', status: 'serviceOff' });
+    assert.equal(t.polls().at(-1)?.nextInMs, 0, 'the last poll says no other follows');
+    assert.equal(service.asked.length, asked + 1);
+    await t.tick(60_000);
+    assert.equal(service.asked.length, asked + 1, 'nothing polls after the service was found off');
+
+    // Retry: the service is back on, the same session attaches a new poller.
+    service.off = undefined;
+    service.entries.push(entry(t.clock.now - 10 - 1_000_000));
+    void t.session.attach(pollingFeed((q) => service.query(q), { now: () => t.clock.now, sleep: () => new Promise(() => undefined) }));
+    await settle();
+    assert.equal(t.session.status, 'live');
+    assert.equal(t.session.lastPoll?.at, t.clock.now);
+    t.session.flush();
+    assert.equal(t.session.snapshot().length, 1);
+    t.session.dispose();
+  });
+
+  it('a failure that is not the log service is still an error, with its message', async () => {
+    const service = new SearchOnlyService();
+    service.off = new StudioError('Unauthorized', 'no rights to search');
+    const t = polledSession(service);
+    await t.done;
+    assert.deepEqual(t.outputs.filter((o) => o.type === 'status').at(-1), { type: 'status', status: 'error', message: 'no rights to search' });
+  });
+
+  it('a pushed feed says nothing about polls', async () => {
+    const store = new LogStore();
+    const outputs: SessionOutput[] = [];
+    const session = new LogSession({ maxEntries: 1000, preload: 0, timers: new ManualTimers(), onOutput: (o) => outputs.push(o) });
+    void session.attach(pushFeed(storeLogsApi(store)));
+    await settle();
+    store.append(entry(Date.now()));
+    await settle();
+    session.flush();
+    assert.equal(session.snapshot().length, 1);
+    assert.equal(outputs.filter((o) => o.type === 'polled').length, 0);
+    assert.equal(session.lastPoll, undefined);
+    session.dispose();
   });
 });
 

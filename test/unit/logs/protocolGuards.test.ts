@@ -9,6 +9,7 @@ describe('log panel protocol guards', () => {
     for (const m of [
       { type: 'ready' },
       { type: 'clear' },
+      { type: 'retry' },
       { type: 'loadHistory', requestId: 1, range: { since: 0 } },
       { type: 'loadHistory', requestId: 2, range: { since: 10, until: 20 } },
       { type: 'copy', text: 'abc' },

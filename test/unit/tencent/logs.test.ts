@@ -131,10 +131,27 @@ describe('TencentBackend logs through manager-node and the fake SearchClsLog', (
 
   it('says plainly when the log service is off, without searching', async () => {
     h.fake.setLogService(ENV_ID, false);
-    await assert.rejects(logs.query({}), (e: { code?: string; message?: string }) => e.code === 'NotSupported' && /log service is off/.test(e.message ?? ''));
+    await assert.rejects(logs.query({}), (e: { code?: string; message?: string }) => e.code === 'LogServiceOff' && /log service is off/.test(e.message ?? ''));
     const controller = new AbortController();
-    await assert.rejects(collect(logs, {}, () => true, controller.signal), { code: 'NotSupported' });
+    await assert.rejects(collect(logs, {}, () => true, controller.signal), { code: 'LogServiceOff' });
     assert.equal(h.fake.requests.filter((r) => r.action === 'SearchClsLog').length, 0);
+  });
+
+  it('tells the tail\'s reader when it polled, and ends the tail at once when the log service is turned off', async () => {
+    const polls: { at: number; nextInMs: number }[] = [];
+    const controller = new AbortController();
+    const tail = (async () => {
+      for await (const _ of logs.tail({}, controller.signal, { onPolled: (p) => polls.push(p) })) void _;
+    })();
+    while (polls.length < 2) await new Promise((r) => setTimeout(r, 20));
+    const before = Date.now();
+    assert.ok(polls.every((p) => p.at <= before && p.at > before - 10_000 && p.nextInMs > 0));
+    h.fake.setLogService(ENV_ID, false);
+    await assert.rejects(tail, { code: 'LogServiceOff' });
+    assert.equal(polls.at(-1)?.nextInMs, 0, 'no poll follows');
+    const searches = h.fake.requests.filter((r) => r.action === 'SearchClsLog').length;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(h.fake.requests.filter((r) => r.action === 'SearchClsLog').length, searches);
   });
 
   it('tails by polling overlapping windows, each line once, new lines as they come, under 20 requests a second', async () => {
