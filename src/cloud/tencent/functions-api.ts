@@ -155,9 +155,12 @@ export class TencentFunctions implements FunctionsApi {
     return callCloud(action, run, this.policy, signal);
   }
 
-  /** Creating and waiting take longer than one call: no time limit of ours, only the caller's signal. */
+  /**
+   * Creating and waiting take longer than one call: no time limit of ours, only the caller's signal.
+   * Throttled calls are retried like any other: a throttled request was not carried out.
+   */
   private long<T>(action: string, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return callCloud(action, run, { ...this.policy, timeoutMs: this.options.waitTimeoutMs ?? 5 * 60_000, retries: 0 }, signal);
+    return callCloud(action, run, { ...this.policy, timeoutMs: this.options.waitTimeoutMs ?? 5 * 60_000 }, signal);
   }
 
   async listFunctions(page: PageRequest, signal?: AbortSignal): Promise<Page<FunctionInfo>> {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
-import type { ProjectInfo } from '../../emulator/project';
+import { detectProject, type ProjectInfo } from '../../emulator/project';
 import type { EnvironmentEntry } from '../environments/registry';
 import { FunctionNode } from '../explorer/nodes/functionNode';
 import type { Services } from '../services';
@@ -76,13 +76,15 @@ export async function deployTarget(s: Services, state: DeployState, ref: DeployS
     const from = s.registry.get(ref.fromEnvKey);
     if (from && from.info.kind !== 'local') return from;
   }
-  const named = ref.project.cloudEnvId ? all.find((e) => e.info.kind !== 'local' && e.info.envId === ref.project.cloudEnvId) : undefined;
+  // Read now, not at activation: envId is often added or changed while the project is open.
+  const cloudEnvId = (await detectProject(ref.project.root, true))?.cloudEnvId;
+  const named = cloudEnvId ? all.find((e) => e.info.kind !== 'local' && e.info.envId === cloudEnvId) : undefined;
   if (named) return named;
   // A project's own local environment, and every cloud environment; other projects' local ones run other folders.
   const candidates = all.filter((e) => e.info.kind !== 'local' || (e.project !== undefined && resolve(e.project.root) === resolve(ref.project.root)));
   if (candidates.length === 0) throw new StudioError('EnvironmentNotFound', 'No environment to deploy to.');
   // A named environment that is not reachable (not signed in) is never silently swapped for another.
-  const unreachable = ref.project.cloudEnvId !== undefined;
+  const unreachable = cloudEnvId !== undefined;
   if (candidates.length === 1 && !unreachable) return candidates[0]!;
   const last = state.lastTarget(ref.project.root);
   const ordered = [...candidates].sort((a, b) => Number(b.key === last) - Number(a.key === last));
@@ -96,7 +98,7 @@ export async function deployTarget(s: Services, state: DeployState, ref: DeployS
     {
       title: vscode.l10n.t('Deploy to which environment?'),
       placeHolder: unreachable
-        ? vscode.l10n.t('cloudbaserc.json names {0}, which is not signed in: choose another environment', ref.project.cloudEnvId!)
+        ? vscode.l10n.t('cloudbaserc.json names {0}, which is not signed in: choose another environment', cloudEnvId)
         : vscode.l10n.t('Environment'),
     },
   );

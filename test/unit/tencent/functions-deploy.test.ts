@@ -156,15 +156,21 @@ describe('Deploying functions to Tencent through manager-node and the fake Cloud
   });
 
   describe('failures carry the service message and request id', () => {
-    it('throttled code update', async () => {
+    it('throttled code update: retried, then given up with the last request id', async () => {
       const first = await deploy();
       await writeFile(join(folder, 'index.js'), 'exports.main = async () => 3;\n');
       h.fake.inject('UpdateFunctionCode', { kind: 'throttle' }, 1);
-      await assert.rejects(deploy(first.record), (e: { code?: string; message?: string; requestId?: string }) => {
+      const second = await deploy(first.record);
+      assert.equal(second.action, 'updated', 'one throttled answer is retried');
+      await writeFile(join(folder, 'index.js'), 'exports.main = async () => 4;\n');
+      const before = h.fake.requests.filter((r) => r.action === 'UpdateFunctionCode').length;
+      h.fake.inject('UpdateFunctionCode', { kind: 'throttle' });
+      await assert.rejects(deploy(second.record), (e: { code?: string; message?: string; requestId?: string }) => {
         assert.equal(e.code, 'Throttled');
         assert.equal(e.requestId, h.fake.requests.filter((r) => r.action === 'UpdateFunctionCode').at(-1)!.requestId);
         return true;
       });
+      assert.equal(h.fake.requests.filter((r) => r.action === 'UpdateFunctionCode').length - before, 4, 'one attempt and three retries');
     });
 
     it('a 5xx on create', async () => {
