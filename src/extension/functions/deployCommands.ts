@@ -15,6 +15,7 @@ import type { CommandRegistry } from '../platform/commandRegistry';
 import { userMessage } from '../platform/errorMessages';
 import type { Services } from '../services';
 import { compareWithDeployed, type DeployedComparison } from './deployCompare';
+import { registerDeployedFiles } from './deployedFiles';
 import { DeployState, mapLimited, type StateStore } from './deployState';
 import { deploySources, deployTarget, type DeploySourceRef } from './deployTargets';
 
@@ -78,6 +79,7 @@ interface DeployJob {
 export function registerDeployCommands(commands: CommandRegistry, s: Services, store: StateStore, subscriptions: { dispose(): unknown }[]): void {
   const state = new DeployState(store);
   const compareFolders: string[] = [];
+  subscriptions.push(registerDeployedFiles());
   // The unpacked deployed copies are only for the diff editors of this session.
   subscriptions.push({ dispose: () => void Promise.all(compareFolders.map((f) => rm(f, { recursive: true, force: true }))) });
 
