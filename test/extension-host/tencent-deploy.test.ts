@@ -1,12 +1,13 @@
 /**
  * Deploy Function to a Tencent CloudBase environment in a real VS Code, against the fake Tencent
  * Cloud API started here: a function folder of the workspace deployed the way the Explorer's
- * context menu calls the command (a Uri, or the Uri with the whole selection) to the environment
- * cloudbaserc.json names, else to the one picked and remembered; an unchanged redeploy uploads
- * nothing; a settings change sends only the settings; Compare with Deployed opens the diff with
- * the deployed side read-only; code changed elsewhere is not replaced unless confirmed; an
- * injected failure ends with the request ID and a cancelled deploy leaves the function as it was;
- * a package over 20 MB is not sent unless confirmed. Every check reads what the fake recorded.
+ * context menu calls the command (a Uri, or the Uri with the whole selection), from the function's
+ * tree node and from the palette, to the environment cloudbaserc.json names, else to the one picked
+ * and remembered; an unchanged redeploy uploads nothing; a settings change sends only the settings;
+ * Compare with Deployed opens the diff with the deployed side read-only; code changed elsewhere is
+ * not replaced unless confirmed; an injected failure ends with the request ID and a cancelled
+ * deploy leaves the function as it was; a package over 20 MB is not sent unless confirmed. Every
+ * check reads what the fake recorded.
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,6 +119,21 @@ suite('Deploy Function to a Tencent environment (fake Tencent Cloud)', () => {
     assert.deepEqual(reports?.map((r) => [r.action, r.uploaded]), [['unchanged', false]]);
     assert.deepEqual(writesSince(mark), [], 'nothing was uploaded or changed');
     assert.ok(reports![0]!.elapsedMs < 1000, `took ${reports![0]!.elapsedMs} ms`);
+  });
+
+  test('the function\'s node under the Tencent environment, and the Command Palette, deploy the workspace\'s folder too', async function () {
+    this.timeout(60_000);
+    script({});
+    const functionsNode = await child(await child(await child(undefined, ACCOUNT_LABEL), environment.info.label), 'Functions');
+    const mark = fake.requests.length;
+    const fromTree = await deploy(await child(functionsNode, NAME));
+    assert.deepEqual(fromTree?.map((r) => [r.name, r.action]), [[NAME, 'unchanged']]);
+
+    const palette = script({ pick: [environment.info.label, NAME] });
+    const fromPalette = await deploy();
+    assert.deepEqual(palette.asked, ['pick: Choose an environment', 'pick: Choose a cloud function']);
+    assert.deepEqual(fromPalette?.map((r) => [r.name, r.action]), [[NAME, 'unchanged']]);
+    assert.deepEqual(writesSince(mark), []);
   });
 
   test('a changed setting in cloudbaserc.json sends only UpdateFunctionConfiguration', async function () {
