@@ -11,8 +11,6 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
@@ -22,9 +20,10 @@ import type { ShownError } from '../../src/extension/platform/errorReporter';
 import { deployFunction, readFunctionSource } from '../../src/cloud/deploy';
 import type { InvokeResult } from '../../src/shared/model';
 import { functionTimings } from '../fakes/tencent-cloud/actions/functions';
-import { startFakeTencentCloud, type FakeTencentCloud } from '../fakes/tencent-cloud/server';
+import type { FakeTencentCloud } from '../fakes/tencent-cloud/server';
 import { startRefreshServer } from '../fakes/cliRefreshServer';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
+import { startFakeCloud, type FakeCloudSession } from './support/tencentFake';
 import { treeWalker } from './support/tree';
 import { assertLastPolledThenLogServiceOff, assertWaitingPanelReconnects } from './support/tencentLogs';
 
@@ -46,6 +45,7 @@ function filesUnder(dir: string): { path: string; text: string }[] {
 
 suite('Tencent CloudBase: sign in and browse through the real manager-node', () => {
   let api: CloudBaseStudioApi;
+  let session: FakeCloudSession | undefined;
   let fake: FakeTencentCloud;
   let dataDir: string;
   let environment: EnvironmentEntry;
@@ -69,16 +69,8 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     assert.ok(extension);
     api = await extension.activate();
     await api.ready;
-    dataDir = await mkdtemp(join(tmpdir(), 'cbs-tencent-fake-'));
-    fake = await startFakeTencentCloud({
-      dataDir,
-      secretId: SECRET_ID,
-      secretKey: SECRET_KEY,
-      environments: [{ envId: ENV_ID, alias: 'shop', region: 'ap-shanghai' }],
-    });
-    // Test only: Cloud API requests go to the fake; the keys still come from Sign In.
-    // COS requests go to the fake as a plain-HTTP proxy.
-    await api.useTencentTransport({ rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url), cosProxy: fake.url });
+    session = await startFakeCloud(api, { secretId: SECRET_ID, secretKey: SECRET_KEY, environments: [{ envId: ENV_ID, alias: 'shop', region: 'ap-shanghai' }] });
+    ({ fake, dataDir } = session);
     observers = [
       api.observeErrors((e) => shown.push(e)),
       api.logPanels.observe((t) => seenTexts.push(JSON.stringify(t))),
@@ -92,9 +84,7 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
 
   suiteTeardown(async () => {
     for (const o of observers) o.dispose();
-    await api?.useTencentTransport(undefined);
-    await fake?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   test('Sign In with a SecretId and SecretKey lists the account\'s environments with their region', async () => {

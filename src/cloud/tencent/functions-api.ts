@@ -7,6 +7,7 @@
  * folder itself and uploads to Tencent's temporary bucket, so the exact files this project chose
  * are staged into a temporary folder first. That path cannot be pointed at a local fake.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -155,9 +156,12 @@ export class TencentFunctions implements FunctionsApi {
     return callCloud(action, run, this.policy, signal);
   }
 
-  /** Creating and waiting take longer than one call: no time limit of ours, only the caller's signal. */
+  /**
+   * Creating and waiting take longer than one call: no time limit of ours, only the caller's signal.
+   * Throttled calls are retried like any other: a throttled request was not carried out.
+   */
   private long<T>(action: string, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return callCloud(action, run, { ...this.policy, timeoutMs: this.options.waitTimeoutMs ?? 5 * 60_000, retries: 0 }, signal);
+    return callCloud(action, run, { ...this.policy, timeoutMs: this.options.waitTimeoutMs ?? 5 * 60_000 }, signal);
   }
 
   async listFunctions(page: PageRequest, signal?: AbortSignal): Promise<Page<FunctionInfo>> {
@@ -304,7 +308,9 @@ export class TencentFunctions implements FunctionsApi {
     }
     const deployed = await this.address(name, signal);
     const previous = request.previous;
-    const changedElsewhere = previous?.codeSha256 !== undefined && deployed.CodeSha256 !== undefined && deployed.CodeSha256 !== previous.codeSha256;
+    // Zips are reproducible: deployed code equal to this very package is ours (e.g. a deploy cancelled while waiting), not another writer's.
+    const ours = deployed.CodeSha256 !== undefined && deployed.CodeSha256 === createHash('sha256').update(pkg.zip).digest('hex');
+    const changedElsewhere = previous?.codeSha256 !== undefined && deployed.CodeSha256 !== undefined && deployed.CodeSha256 !== previous.codeSha256 && !ours;
     if (changedElsewhere) {
       warnings.push({ code: 'DeployedCodeChanged', functionName: name });
       await request.confirmOverwrite?.();

@@ -8,13 +8,14 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployStage } from '../../cloud/backend';
 import { deployFunction, readFunctionSource, type DeployReport, type DeployWarning } from '../../cloud/deploy';
-import { StudioError, isStudioError, messageOf } from '../../shared/errors';
+import { StudioError, isCancellation, isStudioError, messageOf } from '../../shared/errors';
 import { CommandId } from '../commandIds';
 import type { EnvironmentEntry } from '../environments/registry';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import { userMessage } from '../platform/errorMessages';
 import type { Services } from '../services';
 import { compareWithDeployed, type DeployedComparison } from './deployCompare';
+import { registerDeployedFiles } from './deployedFiles';
 import { DeployState, mapLimited, type StateStore } from './deployState';
 import { deploySources, deployTarget, type DeploySourceRef } from './deployTargets';
 
@@ -78,6 +79,7 @@ interface DeployJob {
 export function registerDeployCommands(commands: CommandRegistry, s: Services, store: StateStore, subscriptions: { dispose(): unknown }[]): void {
   const state = new DeployState(store);
   const compareFolders: string[] = [];
+  subscriptions.push(registerDeployedFiles());
   // The unpacked deployed copies are only for the diff editors of this session.
   subscriptions.push({ dispose: () => void Promise.all(compareFolders.map((f) => rm(f, { recursive: true, force: true }))) });
 
@@ -146,10 +148,10 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
     if (done.length > 0) void vscode.window.showInformationMessage(done.map(({ job, report }) => outcomeText(report, job.target.info.label)).join(' '));
     if (failed.length === 1 && done.length === 0) throw failed[0]!.error;
     if (failed.length > 0) {
-      const allCancelled = failed.every((f) => isStudioError(f.error, 'Cancelled'));
+      const allCancelled = failed.every((f) => isCancellation(f.error));
       if (allCancelled) throw failed[0]!.error;
       for (const f of failed) s.log.error(`Deploying ${f.job.ref.name} failed: ${messageOf(f.error)}`);
-      const first = failed.find((f) => !isStudioError(f.error, 'Cancelled')) ?? failed[0]!;
+      const first = failed.find((f) => !isCancellation(f.error)) ?? failed[0]!;
       const code = isStudioError(first.error) ? first.error.code : 'Internal';
       throw new StudioError(code, `${failed.map((f) => f.job.ref.name).join(', ')} failed to deploy. ${first.job.ref.name}: ${userMessage(first.error)}`, {
         cause: first.error,

@@ -1,7 +1,7 @@
 /**
  * Compare with Deployed: the deployed package is fetched, unpacked read-only into a temporary
- * folder, and set against the function folder's packable files in VS Code's diff (one file) or
- * multi-file changes editor.
+ * folder, shown read-only (deployedFiles.ts), and set against the function folder's packable files
+ * in VS Code's diff (one file) or multi-file changes editor.
  */
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { comparePackage, listPackageFiles, readFunctionSource, readZip, type PackageDifference } from '../../cloud/deploy';
 import { StudioError } from '../../shared/errors';
 import type { EnvironmentEntry } from '../environments/registry';
+import { deployedUri } from './deployedFiles';
 import type { Services } from '../services';
 import type { DeploySourceRef } from './deployTargets';
 
@@ -56,8 +57,8 @@ export async function compareWithDeployed(s: Services, ref: DeploySourceRef, tar
     return { changed, deployedFolder };
   }
   const sides = changed.map(({ path, kind }) => {
-    const left = vscode.Uri.file(kind === 'added' ? empty : join(deployedFolder, path));
-    const right = vscode.Uri.file(kind === 'removed' ? empty : join(ref.folder, path));
+    const left = deployedUri(kind === 'added' ? empty : join(deployedFolder, path));
+    const right = kind === 'removed' ? deployedUri(empty) : vscode.Uri.file(join(ref.folder, path));
     return [vscode.Uri.file(join(ref.folder, path)), left, right] as const;
   });
   const title = vscode.l10n.t('{0}: deployed on {1} ↔ folder', ref.name, target.info.label);

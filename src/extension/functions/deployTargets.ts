@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
-import type { ProjectInfo } from '../../emulator/project';
+import { detectProject, type ProjectInfo } from '../../emulator/project';
 import type { EnvironmentEntry } from '../environments/registry';
 import { FunctionNode } from '../explorer/nodes/functionNode';
 import type { Services } from '../services';
@@ -39,14 +39,14 @@ function refOfFolder(s: Services, folder: string): DeploySourceRef {
   return { name: basename(resolve(folder)), folder: resolve(folder), project };
 }
 
-/** A cloud function's code in this workspace: the project that deploys to its environment first, else any with that folder. */
-function refOfNode(s: Services, node: FunctionNode): DeploySourceRef {
-  const entry = s.registry.get(node.envKey);
-  if (entry?.info.kind === 'local' && entry.project) return { ...refOfFolder(s, node.info.folder ?? join(entry.project.functionRoot, node.name)), fromEnvKey: node.envKey };
-  const holders = localProjects(s).filter((p) => existsSync(join(p.functionRoot, node.name)));
+/** A function of an environment, by its code in this workspace: the project that deploys to a cloud environment first, else any with that folder. */
+function refOfFunction(s: Services, envKey: string, name: string, folder: string | undefined): DeploySourceRef {
+  const entry = s.registry.get(envKey);
+  if (entry?.info.kind === 'local' && entry.project) return { ...refOfFolder(s, folder ?? join(entry.project.functionRoot, name)), fromEnvKey: envKey };
+  const holders = localProjects(s).filter((p) => existsSync(join(p.functionRoot, name)));
   const project = holders.find((p) => entry && p.cloudEnvId === entry.info.envId) ?? holders[0];
-  if (!project) throw new StudioError('FunctionNotFound', `No function folder of this workspace is named ${node.name}.`);
-  return { ...refOfFolder(s, join(project.functionRoot, node.name)), fromEnvKey: node.envKey };
+  if (!project) throw new StudioError('FunctionNotFound', `No function folder of this workspace is named ${name}.`);
+  return { ...refOfFolder(s, join(project.functionRoot, name)), fromEnvKey: envKey };
 }
 
 /** The folders a command was given: the clicked one plus the rest of a multi-selection. */
@@ -55,11 +55,12 @@ export async function deploySources(s: Services, arg: unknown, selection: unknow
   const refs: DeploySourceRef[] = [];
   for (const item of all) {
     if (item instanceof vscode.Uri) refs.push(refOfFolder(s, item.fsPath));
-    else if (item instanceof FunctionNode) refs.push(refOfNode(s, item));
+    else if (item instanceof FunctionNode) refs.push(refOfFunction(s, item.envKey, item.name, item.info.folder));
   }
   if (refs.length === 0) {
+    // A cloud environment's function folder holds saved events only: its code is the workspace's folder of that name.
     const picked = await pickFunction(s);
-    refs.push(refOfFolder(s, picked.folder));
+    refs.push(refOfFunction(s, picked.envKey, picked.name, picked.folder));
   }
   const seen = new Set<string>();
   return refs.filter((r) => !seen.has(r.folder) && seen.add(r.folder));
@@ -76,13 +77,15 @@ export async function deployTarget(s: Services, state: DeployState, ref: DeployS
     const from = s.registry.get(ref.fromEnvKey);
     if (from && from.info.kind !== 'local') return from;
   }
-  const named = ref.project.cloudEnvId ? all.find((e) => e.info.kind !== 'local' && e.info.envId === ref.project.cloudEnvId) : undefined;
+  // Read now, not at activation: envId is often added or changed while the project is open.
+  const cloudEnvId = (await detectProject(ref.project.root, true))?.cloudEnvId;
+  const named = cloudEnvId ? all.find((e) => e.info.kind !== 'local' && e.info.envId === cloudEnvId) : undefined;
   if (named) return named;
   // A project's own local environment, and every cloud environment; other projects' local ones run other folders.
   const candidates = all.filter((e) => e.info.kind !== 'local' || (e.project !== undefined && resolve(e.project.root) === resolve(ref.project.root)));
   if (candidates.length === 0) throw new StudioError('EnvironmentNotFound', 'No environment to deploy to.');
   // A named environment that is not reachable (not signed in) is never silently swapped for another.
-  const unreachable = ref.project.cloudEnvId !== undefined;
+  const unreachable = cloudEnvId !== undefined;
   if (candidates.length === 1 && !unreachable) return candidates[0]!;
   const last = state.lastTarget(ref.project.root);
   const ordered = [...candidates].sort((a, b) => Number(b.key === last) - Number(a.key === last));
@@ -96,7 +99,7 @@ export async function deployTarget(s: Services, state: DeployState, ref: DeployS
     {
       title: vscode.l10n.t('Deploy to which environment?'),
       placeHolder: unreachable
-        ? vscode.l10n.t('cloudbaserc.json names {0}, which is not signed in: choose another environment', ref.project.cloudEnvId!)
+        ? vscode.l10n.t('cloudbaserc.json names {0}, which is not signed in: choose another environment', cloudEnvId)
         : vscode.l10n.t('Environment'),
     },
   );

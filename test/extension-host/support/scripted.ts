@@ -10,6 +10,8 @@ export interface Answers {
   input?: string[];
   /** How many confirmations to accept. */
   confirm?: number;
+  /** How many confirmations to decline after the accepted ones, as closing the dialog does. */
+  decline?: number;
   folder?: vscode.Uri;
   file?: vscode.Uri;
   saveFile?: vscode.Uri;
@@ -18,6 +20,8 @@ export interface Answers {
 /** Answers prompts from a script, in order; any prompt the script did not expect fails the test. */
 export class ScriptedInput implements UserInput {
   readonly asked: string[] = [];
+  /** What each quick pick offered, in order. */
+  readonly offered: vscode.QuickPickItem[][] = [];
   constructor(private readonly answers: Answers) {}
 
   async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
@@ -25,6 +29,7 @@ export class ScriptedInput implements UserInput {
     const answer = this.answers.pick?.shift();
     if (answer === undefined) throw new Error(`unexpected pick: ${options.title}`);
     const offered = await items;
+    this.offered.push([...offered]);
     const chosen =
       typeof answer === 'string'
         ? (offered.find((i) => i.label === answer) ?? offered.find((i) => i.label.endsWith(answer)))
@@ -44,8 +49,16 @@ export class ScriptedInput implements UserInput {
 
   async confirm(message: string, _action?: string, detail?: string): Promise<void> {
     this.asked.push(`confirm: ${[message, detail].filter(Boolean).join(' ')}`);
-    if (!this.answers.confirm) throw new Error(`unexpected confirmation: ${message}`);
-    this.answers.confirm--;
+    if (this.answers.confirm) {
+      this.answers.confirm--;
+      return;
+    }
+    if (this.answers.decline) {
+      this.answers.decline--;
+      // The extension's tests run from another bundle than its errors: a cancellation is recognised by name.
+      throw Object.assign(new Error('The prompt was dismissed.'), { name: 'AbortError' });
+    }
+    throw new Error(`unexpected confirmation: ${message}`);
   }
 
   async pickFolder(): Promise<vscode.Uri> {

@@ -103,6 +103,8 @@ describe('Deploying functions to Tencent through manager-node and the fake Cloud
   it('warns when the deployed code changed since this project deployed it, and deploys its own', async () => {
     const first = await deploy();
     const elsewhere = { ...first.record, codeSha256: 'f'.repeat(64) };
+    // The folder differs from what is deployed: deployed code equal to the package would be this project's own.
+    await writeFile(join(folder, 'index.js'), 'exports.main = async () => 7;\n');
     // Asked first: declining leaves the deployed code alone.
     const mark = h.fake.requests.length;
     const declined = deployFunction(h.backend.functions, await readFunctionSource(folder), {
@@ -123,6 +125,27 @@ describe('Deploying functions to Tencent through manager-node and the fake Cloud
     const done = deploy(undefined, stages, controller.signal);
     setTimeout(() => controller.abort(), 300);
     await assert.rejects(done, { code: 'Cancelled' });
+  });
+
+  it('a deploy cancelled after its code was sent is not taken for another writer\'s deploy next time', async () => {
+    const first = await deploy();
+    await writeFile(join(folder, 'index.js'), 'exports.main = async () => 5;\n');
+    functionTimings.transitionMs = 500;
+    const controller = new AbortController();
+    const cancelled = deployFunction(h.backend.functions, await readFunctionSource(folder), {
+      previous: first.record,
+      signal: controller.signal,
+      onStage: (stage) => stage === 'wait' && controller.abort(),
+    });
+    await assert.rejects(cancelled, { code: 'Cancelled' });
+    while ((await h.backend.functions.getFunction!('hello'))?.status !== 'Active') await new Promise((r) => setTimeout(r, 50));
+    functionTimings.transitionMs = 50;
+    const next = await deployFunction(h.backend.functions, await readFunctionSource(folder), {
+      previous: first.record,
+      confirmOverwrite: () => Promise.reject(new Error('asked about another writer')),
+    });
+    assert.ok(!next.warnings.some((w) => w.code === 'DeployedCodeChanged'));
+    assert.equal((await h.backend.functions.invoke('hello', {})).result, 5);
   });
 
   it('fetches the deployed code for comparison (GetFunctionAddress, then the download URL)', async () => {
@@ -156,15 +179,21 @@ describe('Deploying functions to Tencent through manager-node and the fake Cloud
   });
 
   describe('failures carry the service message and request id', () => {
-    it('throttled code update', async () => {
+    it('throttled code update: retried, then given up with the last request id', async () => {
       const first = await deploy();
       await writeFile(join(folder, 'index.js'), 'exports.main = async () => 3;\n');
       h.fake.inject('UpdateFunctionCode', { kind: 'throttle' }, 1);
-      await assert.rejects(deploy(first.record), (e: { code?: string; message?: string; requestId?: string }) => {
+      const second = await deploy(first.record);
+      assert.equal(second.action, 'updated', 'one throttled answer is retried');
+      await writeFile(join(folder, 'index.js'), 'exports.main = async () => 4;\n');
+      const before = h.fake.requests.filter((r) => r.action === 'UpdateFunctionCode').length;
+      h.fake.inject('UpdateFunctionCode', { kind: 'throttle' });
+      await assert.rejects(deploy(second.record), (e: { code?: string; message?: string; requestId?: string }) => {
         assert.equal(e.code, 'Throttled');
         assert.equal(e.requestId, h.fake.requests.filter((r) => r.action === 'UpdateFunctionCode').at(-1)!.requestId);
         return true;
       });
+      assert.equal(h.fake.requests.filter((r) => r.action === 'UpdateFunctionCode').length - before, 4, 'one attempt and three retries');
     });
 
     it('a 5xx on create', async () => {
