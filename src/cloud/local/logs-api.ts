@@ -3,24 +3,13 @@
  * as entries are appended, `query` reads what it keeps.
  */
 import type { LogQuery, LogsApi } from '../backend';
-import { StudioError, throwIfAborted } from '../../shared/errors';
+import { throwIfAborted } from '../../shared/errors';
 import type { LogEntry } from '../../shared/model';
 import type { LogStore } from '../../emulator/functions/index';
+import { checkLogQuery } from '../log-query';
 
 /** A reader that falls this far behind loses its oldest unread entries rather than growing without bound. */
 export const TAIL_BUFFER_ENTRIES = 10_000;
-
-function checkQuery(filter: LogQuery): void {
-  for (const key of ['since', 'until', 'limit'] as const) {
-    const value = filter[key];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      throw new StudioError('InvalidArgument', `Log query "${key}" must be a non-negative number, not ${String(value)}.`);
-    }
-  }
-  if (filter.limit !== undefined && !Number.isInteger(filter.limit)) {
-    throw new StudioError('InvalidArgument', `Log query "limit" must be a whole number, not ${filter.limit}.`);
-  }
-}
 
 export class LocalLogsApi implements LogsApi {
   constructor(private readonly store: LogStore) {}
@@ -54,7 +43,7 @@ export class LocalLogsApi implements LogsApi {
 
   async query(filter: LogQuery, signal?: AbortSignal): Promise<LogEntry[]> {
     throwIfAborted(signal);
-    checkQuery(filter);
+    checkLogQuery(filter);
     return this.store.query(filter);
   }
 }

@@ -12,28 +12,10 @@ import { checkPermission } from '../../emulator/database/permission';
 import type { CollectionInfo, CollectionPermission, DocumentJson, DocumentQuery, IndexInfo, IndexSpec, JsonObject, Page, PageRequest, UpdateResult } from '../../shared/model';
 import type { DatabaseApi } from '../backend';
 import { callCloud, type CallPolicy } from './calls';
+import { decodeOffsetCursor, encodeOffsetCursor } from './offset-cursor';
 
 /** QueryRecords refuses a larger MgoLimit. */
 const MAX_QUERY_LIMIT = 1000;
-
-/**
- * Tencent's API pages by offset (MgoOffset), not by a position in the sort order, so a cursor here
- * is an encoded offset: documents inserted or removed between pages can shift what the next page shows.
- */
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
-    if (typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0) return parsed.offset;
-  } catch {
-    // falls through to the refusal below
-  }
-  throw new StudioError('InvalidArgument', 'The page cursor is not one this environment issued.');
-}
 
 function checkLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1) throw new StudioError('InvalidArgument', `A page size must be a positive integer (got ${limit}).`);
@@ -72,7 +54,7 @@ export class TencentDatabase implements DatabaseApi {
   }
 
   async listCollections(page: PageRequest, signal?: AbortSignal): Promise<Page<CollectionInfo>> {
-    const offset = decodeCursor(page.cursor);
+    const offset = decodeOffsetCursor(page.cursor);
     const limit = checkLimit(page.limit);
     const res = (await this.call('ListTables', () => this.app.database.listCollections({ MgoOffset: offset, MgoLimit: limit }), signal)) as {
       Collections?: { CollectionName: string; Count?: number; Size?: number; IndexCount?: number }[];
@@ -80,7 +62,7 @@ export class TencentDatabase implements DatabaseApi {
     };
     const items = (res.Collections ?? []).map((c) => ({ name: c.CollectionName, count: c.Count ?? 0, sizeBytes: c.Size, indexCount: c.IndexCount }));
     const next = offset + items.length;
-    return { items, nextCursor: items.length > 0 && next < (res.Pager?.Total ?? 0) ? encodeCursor(next) : undefined };
+    return { items, nextCursor: items.length > 0 && next < (res.Pager?.Total ?? 0) ? encodeOffsetCursor(next) : undefined };
   }
 
   async createCollection(name: string, signal?: AbortSignal): Promise<void> {
@@ -96,7 +78,7 @@ export class TencentDatabase implements DatabaseApi {
   }
 
   async queryDocuments(collection: string, query: DocumentQuery, page: PageRequest, signal?: AbortSignal): Promise<Page<DocumentJson>> {
-    const offset = decodeCursor(page.cursor);
+    const offset = decodeOffsetCursor(page.cursor);
     const limit = checkLimit(page.limit);
     const sort = query.sort && query.sort.length > 0 ? query.sort : [{ field: '_id', direction: 1 as const }];
     const res = await this.tcb(
@@ -114,7 +96,7 @@ export class TencentDatabase implements DatabaseApi {
     const items = ((res.Data as unknown[] | undefined) ?? []).map(toDocument);
     const total = (res.Pager as PagerWire | undefined)?.Total ?? 0;
     const next = offset + items.length;
-    return { items, nextCursor: items.length > 0 && next < total ? encodeCursor(next) : undefined };
+    return { items, nextCursor: items.length > 0 && next < total ? encodeOffsetCursor(next) : undefined };
   }
 
   async countDocuments(collection: string, filter?: JsonObject, signal?: AbortSignal): Promise<number> {

@@ -18,6 +18,7 @@ import type { DeployedCode, DeployOutcome, DeployRecord, DeployRequest, Function
 import { INLINE_ZIP_BYTES, type DeployWarning } from '../deploy/packager';
 import type { DeploySettings } from '../deploy/settings';
 import { callCloud, type CallPolicy } from './calls';
+import { decodeOffsetCursor, encodeOffsetCursor } from './offset-cursor';
 
 const MAX_LIST_LIMIT = 100;
 
@@ -43,21 +44,6 @@ interface InvokeWire {
   Duration?: number;
   MemUsage?: number;
   InvokeResult?: number;
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
-    if (typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0) return parsed.offset;
-  } catch {
-    // falls through to the refusal below
-  }
-  throw new StudioError('InvalidArgument', 'The page cursor is not one this environment issued.');
 }
 
 function infoOf(f: FunctionWire): FunctionInfo {
@@ -165,13 +151,13 @@ export class TencentFunctions implements FunctionsApi {
   }
 
   async listFunctions(page: PageRequest, signal?: AbortSignal): Promise<Page<FunctionInfo>> {
-    const offset = decodeCursor(page.cursor);
+    const offset = decodeOffsetCursor(page.cursor);
     if (!Number.isInteger(page.limit) || page.limit < 1) throw new StudioError('InvalidArgument', `A page size must be a positive integer (got ${page.limit}).`);
     const limit = Math.min(page.limit, MAX_LIST_LIMIT);
     const res = (await this.call('ListFunctions', () => this.app.functions.getFunctionList(limit, offset), signal)) as unknown as { Functions?: FunctionWire[]; TotalCount?: number };
     const items = (res.Functions ?? []).map(infoOf);
     const next = offset + items.length;
-    return { items, nextCursor: items.length > 0 && next < (res.TotalCount ?? 0) ? encodeCursor(next) : undefined };
+    return { items, nextCursor: items.length > 0 && next < (res.TotalCount ?? 0) ? encodeOffsetCursor(next) : undefined };
   }
 
   private async detail(name: string, signal?: AbortSignal): Promise<FunctionWire | undefined> {

@@ -14,6 +14,7 @@ import type { LogEntry, LogLevel } from '../../shared/model';
 import type { LogQuery, LogsApi, TailHooks } from '../backend';
 import { pollLogs, RequestPacer, type PollOptions } from '../logPolling';
 import { callCloud, type CallPolicy } from './calls';
+import { checkLogQuery } from '../log-query';
 
 /** CLS allows 20 requests a second per account; the pacer keeps this environment under it. */
 const MAX_REQUESTS_PER_SECOND = 20;
@@ -129,18 +130,6 @@ export function toLogEntry(row: ClsRow): LogEntry | undefined {
   return entry;
 }
 
-function checkQuery(filter: LogQuery): void {
-  for (const key of ['since', 'until', 'limit'] as const) {
-    const value = filter[key];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      throw new StudioError('InvalidArgument', `Log query "${key}" must be a non-negative number, not ${String(value)}.`);
-    }
-  }
-  if (filter.limit !== undefined && !Number.isInteger(filter.limit)) {
-    throw new StudioError('InvalidArgument', `Log query "limit" must be a whole number, not ${filter.limit}.`);
-  }
-}
-
 interface SearchAnswer {
   LogResults?: { Context?: string; ListOver?: boolean; Results?: ClsRow[] };
 }
@@ -207,7 +196,7 @@ export class TencentLogs implements LogsApi {
   }
 
   async query(filter: LogQuery, signal?: AbortSignal): Promise<LogEntry[]> {
-    checkQuery(filter);
+    checkLogQuery(filter);
     const limit = Math.min(filter.limit ?? DEFAULT_QUERY_LIMIT, MAX_ROWS);
     if (limit === 0) return [];
     // Newest first on the wire, so the cut keeps the most recent; oldest first for the caller.

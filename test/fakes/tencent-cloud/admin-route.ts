@@ -14,7 +14,7 @@ import { isStudioError, messageOf } from '../../../src/shared/errors';
 import { storageActions } from '../../../src/emulator/server/storage-actions';
 import { swapFileIds } from './actions/storage';
 import { cosSignature, keyTimeValid, parseCosAuthorization } from './cos-signature';
-import { readBody, send, type RecordedRequest, type RouteContext } from './routes';
+import { answerFault, readBody, send, type RecordedRequest, type RouteContext } from './routes';
 
 class AdminError extends Error {
   constructor(
@@ -74,20 +74,7 @@ export async function handleAdmin(ctx: RouteContext, req: IncomingMessage, res: 
 
   const fault = await ctx.fault(record.action, res);
   if (res.destroyed) return;
-  switch (fault?.kind) {
-    case 'throttle':
-      return fail('RequestLimitExceeded', 'Your current request frequency has reached its limit.');
-    case 'serverError':
-      return fail('InternalError', 'An internal error has occurred. Retry later.', fault.status ?? 500);
-    case 'expiredToken':
-      return fail('AuthFailure.TokenFailure', 'The token has expired.');
-    case 'malformed':
-      return send(res, 502, '<html><body>502 Bad Gateway</body></html>', { 'content-type': 'text/html' });
-    case 'error':
-      return fail(fault.code, fault.message);
-    default:
-      break;
-  }
+  if (answerFault(fault, res, fail)) return;
 
   const env = ctx.environments.find((e) => e.envId === body.envName);
   if (!env) return fail('INVALID_ENV', `Environment ${String(body.envName)} was not found.`);

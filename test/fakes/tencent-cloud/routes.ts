@@ -53,3 +53,29 @@ export function send(res: ServerResponse, status: number, body: string | Buffer,
   res.writeHead(status, { 'content-type': 'application/json', ...headers, 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
 }
+
+/**
+ * Answers an injected fault as Tencent's JSON front doors (Cloud API and /admin) do. Returns false
+ * when there is none, or only a delay that has passed, so the request goes on.
+ */
+export function answerFault(fault: Fault | undefined, res: ServerResponse, fail: (code: string, message: string, status?: number) => void): boolean {
+  switch (fault?.kind) {
+    case 'throttle':
+      fail('RequestLimitExceeded', 'Your current request frequency has reached its limit.');
+      return true;
+    case 'serverError':
+      fail('InternalError', 'An internal error has occurred. Retry later.', fault.status ?? 500);
+      return true;
+    case 'expiredToken':
+      fail('AuthFailure.TokenFailure', 'The token has expired.');
+      return true;
+    case 'malformed':
+      send(res, 502, '<html><body>502 Bad Gateway</body></html>', { 'content-type': 'text/html' });
+      return true;
+    case 'error':
+      fail(fault.code, fault.message);
+      return true;
+    default:
+      return false;
+  }
+}

@@ -14,7 +14,7 @@ import { startLocalEnvironment } from '../../../src/emulator/environment';
 import { actions, CloudApiError, toCloudApiError, type FakeEnvironment, type Params } from './actions';
 import { handleAdmin } from './admin-route';
 import { handleCos, isCosRequest } from './cos-route';
-import { readBody, send, type Fault, type RecordedRequest, type RouteContext } from './routes';
+import { answerFault, readBody, send, type Fault, type RecordedRequest, type RouteContext } from './routes';
 import { parseAuthorization, tc3Signature, utcDate } from './signature';
 
 export type { Fault, RecordedRequest } from './routes';
@@ -143,20 +143,7 @@ export async function startFakeTencentCloud(options: FakeTencentCloudOptions): P
 
     const fault = await context.fault(action, res);
     if (res.destroyed) return;
-    switch (fault?.kind) {
-      case 'throttle':
-        return fail('RequestLimitExceeded', 'Your current request frequency has reached its limit.');
-      case 'serverError':
-        return fail('InternalError', 'An internal error has occurred. Retry later.', fault.status ?? 500);
-      case 'expiredToken':
-        return fail('AuthFailure.TokenFailure', 'The token has expired.');
-      case 'malformed':
-        return send(res, 502, '<html><body>502 Bad Gateway</body></html>', { 'content-type': 'text/html' });
-      case 'error':
-        return fail(fault.code, fault.message);
-      default:
-        break;
-    }
+    if (answerFault(fault, res, fail)) return;
 
     const handler = actions[action];
     if (!handler) return fail('InvalidAction', `The action ${action} is not supported.`);
