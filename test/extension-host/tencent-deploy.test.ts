@@ -11,7 +11,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FunctionsApi } from '../../src/cloud/backend';
 import { deployFunction, readFunctionSource, type DeployReport } from '../../src/cloud/deploy';
@@ -20,6 +20,7 @@ import type { EnvironmentEntry } from '../../src/extension/environments/registry
 import type { ShownError } from '../../src/extension/platform/errorReporter';
 import { functionTimings } from '../fakes/tencent-cloud/actions/functions';
 import type { FakeTencentCloud } from '../fakes/tencent-cloud/server';
+import { filesUnder } from './support/files';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { signInWithKeys, startFakeCloud, type FakeCloudSession } from './support/tencentFake';
 import { treeWalker } from './support/tree';
@@ -320,5 +321,27 @@ suite('Deploy Function to a Tencent environment (fake Tencent Cloud)', () => {
     } finally {
       rmSync(big, { force: true });
     }
+  });
+
+  test('a Cancel after the code was sent says it may still go live, and it does', async function () {
+    this.timeout(60_000);
+    const slowMs = 3000;
+    await vscode.commands.executeCommand('notifications.clearAll');
+    write('v6');
+    fake.inject('UpdateFunctionCode', { kind: 'slow', delayMs: slowMs }, 1);
+    script({});
+    const before = shown.length;
+    const mark = fake.requests.length;
+    const pending = deploy(uri, [uri]);
+    await waitFor('the code to be sent', () => (fake.requests.slice(mark).some((r) => r.action === 'UpdateFunctionCode') ? true : undefined));
+    await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+    assert.equal(await pending, undefined);
+    assert.deepEqual(shown.slice(before), [], 'cancelling is not an error');
+    await waitFor('the warning in the log', () =>
+      filesUnder(dirname(api.logFolder)).some((f) => f.text.includes(`Deploying ${NAME} to orders`) && f.text.includes('was cancelled after its code was sent')) ? true : undefined,
+    );
+    // The service got the code before the cancel: it goes live, as the warning says it may.
+    const version = async (): Promise<string | undefined> => ((await invoke().catch(() => undefined)) as { version?: string } | undefined)?.version;
+    await waitFor('the sent code to run (Invoke waits for Active)', async () => ((await version()) === 'v6' ? true : undefined), slowMs * 4);
   });
 });

@@ -10,7 +10,7 @@
  * panels' messages: it must be nowhere.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
@@ -22,6 +22,7 @@ import type { InvokeResult } from '../../src/shared/model';
 import { functionTimings } from '../fakes/tencent-cloud/actions/functions';
 import type { FakeTencentCloud } from '../fakes/tencent-cloud/server';
 import { startRefreshServer } from '../fakes/cliRefreshServer';
+import { filesUnder } from './support/files';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { startFakeCloud, type FakeCloudSession } from './support/tencentFake';
 import { treeWalker } from './support/tree';
@@ -34,15 +35,6 @@ const ACCOUNT_LABEL = 'AKID…wxyz';
 const COLLECTION = 'tencent_todos';
 
 /** Every file under a folder, with its text (logs are small). */
-function filesUnder(dir: string): { path: string; text: string }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return filesUnder(path);
-    return [{ path, text: readFileSync(path, 'utf8') }];
-  });
-}
-
 suite('Tencent CloudBase: sign in and browse through the real manager-node', () => {
   let api: CloudBaseStudioApi;
   let session: FakeCloudSession | undefined;

@@ -20,6 +20,8 @@ import { DeployState, mapLimited, type StateStore } from './deployState';
 import { deploySources, deployTarget, type DeploySourceRef } from './deployTargets';
 
 /** Deploys at once; more wait for a free lane (Tencent throttles bursts of function updates). */
+/** Stages after which the code has left this machine. */
+const SENT_STAGES: ReadonlySet<DeployStage> = new Set(['create', 'update']);
 const PARALLEL_DEPLOYS = 3;
 
 function stageText(stage: DeployStage): string {
@@ -95,10 +97,15 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
     if (!backend.functions?.deploy) throw new StudioError('NotSupported', `${target.info.label} cannot deploy functions.`);
     const source = await readFunctionSource(ref.folder, ref.project.root);
     s.log.info(`Deploying ${ref.name} from ${ref.folder} to ${target.info.label}`);
+    // Once the code is on its way a cancel only stops our waiting: a request sent cannot be taken back.
+    let sent = false;
     const result = await deployFunction(backend.functions, source, {
       previous: state.record(target.key, ref.folder),
       signal,
-      onStage: (stage) => report(`${ref.name}: ${stageText(stage)}`),
+      onStage: (stage) => {
+        sent ||= SENT_STAGES.has(stage);
+        report(`${ref.name}: ${stageText(stage)}`);
+      },
       onPacked: async (pkg) => {
         const large = pkg.warnings.find((w) => w.code === 'LargePackage');
         if (large) {
@@ -111,6 +118,14 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
           vscode.l10n.t('Replace It'),
           vscode.l10n.t('Use Compare with Deployed to see the differences first.'),
         ),
+    }).catch((e: unknown) => {
+      if (sent && isCancellation(e)) {
+        s.log.warn(`Deploying ${ref.name} to ${target.info.label} was cancelled after its code was sent; it may still go live.`);
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('Deploying {0} was cancelled after its code was sent to {1}: it may still go live there. Deploy again, or use Compare with Deployed to see which code runs.', ref.name, target.info.label),
+        );
+      }
+      throw e;
     });
     await state.setRecord(target.key, ref.folder, result.record);
     s.log.info(`Deployed ${ref.name} to ${target.info.label}: ${result.action}, ${result.status}, ${result.elapsedMs} ms${result.requestId ? ` (request ${result.requestId})` : ''}`);
