@@ -12,6 +12,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type CloudBase from '@cloudbase/manager-node';
+import type { ICloudFunction } from '@cloudbase/manager-node/types/interfaces';
 import { StudioError, throwIfAborted } from '../../shared/errors';
 import type { FunctionInfo, InvokeResult, JsonValue, LogEntry, Page, PageRequest } from '../../shared/model';
 import type { DeployedCode, DeployOutcome, DeployRecord, DeployRequest, FunctionsApi } from '../backend';
@@ -242,7 +243,7 @@ export class TencentFunctions implements FunctionsApi {
     return { functionPath: folder, deployMode: 'cos', cleanup: () => fs.rm(staging, { recursive: true, force: true }) };
   }
 
-  private funcOf(request: DeployRequest): Record<string, unknown> & { name: string } {
+  private funcOf(request: DeployRequest): ICloudFunction {
     const s = request.settings;
     return {
       name: request.name,
@@ -278,7 +279,7 @@ export class TencentFunctions implements FunctionsApi {
         request.onStage?.('create');
         const res = (await this.long(
           'CreateFunction',
-          () => this.app.functions.createFunction({ func: func as never, base64Code: code.base64Code, functionPath: code.functionPath, deployMode: code.deployMode }),
+          () => this.app.functions.createFunction({ func, base64Code: code.base64Code, functionPath: code.functionPath, deployMode: code.deployMode }),
           signal,
         )) as { RequestId?: string };
         request.onStage?.('wait');
@@ -314,7 +315,7 @@ export class TencentFunctions implements FunctionsApi {
         request.onStage?.('update');
         const res = (await this.long(
           'UpdateFunctionCode',
-          () => this.app.functions.updateFunctionCode({ func: func as never, base64Code: code.base64Code, functionPath: code.functionPath, deployMode: code.deployMode }),
+          () => this.app.functions.updateFunctionCode({ func, base64Code: code.base64Code, functionPath: code.functionPath, deployMode: code.deployMode }),
           signal,
         )) as { RequestId?: string };
         requestId = res?.RequestId;
@@ -327,7 +328,7 @@ export class TencentFunctions implements FunctionsApi {
     if (configure) {
       throwIfAborted(signal);
       request.onStage?.('configure');
-      const res = (await this.long('UpdateFunctionConfiguration', () => this.app.functions.updateFunctionConfig(func as never), signal)) as { RequestId?: string };
+      const res = (await this.long('UpdateFunctionConfiguration', () => this.app.functions.updateFunctionConfig(func), signal)) as { RequestId?: string };
       requestId = res?.RequestId ?? requestId;
       request.onStage?.('wait');
       current = await this.waitActive(name, signal);
