@@ -15,11 +15,14 @@ import type {
   JsonObject,
   JsonValue,
   LogEntry,
+  LogQuery,
   Page,
   PageRequest,
   StorageEntry,
   UpdateResult,
 } from '../shared/model';
+
+export type { LogQuery };
 import type { DeployWarning, PackedFunction } from './deploy/packager';
 import type { DeploySettings } from './deploy/settings';
 
@@ -169,14 +172,6 @@ export interface TailHooks {
    * pause before the next poll (0: the tail ends).
    */
   onPolled?(poll: { at: number; nextInMs: number }): void;
-}
-
-export interface LogQuery {
-  functionName?: string;
-  requestId?: string;
-  since?: number;
-  until?: number;
-  limit?: number;
 }
 
 /** One environment's services. Areas that an implementation does not offer yet are absent. */

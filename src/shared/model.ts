@@ -143,3 +143,14 @@ export interface LogEntry {
   /** End entries: the invocation's return value as JSON text, possibly cut (an error is in `message`). */
   result?: string;
 }
+
+/** Which kept log entries a query asks for. */
+export interface LogQuery {
+  functionName?: string;
+  requestId?: string;
+  /** Inclusive bounds, milliseconds since the epoch. */
+  since?: number;
+  until?: number;
+  /** The most recent `limit` matching entries (default: all kept). */
+  limit?: number;
+}

@@ -49,6 +49,6 @@
 export { FunctionRuntime, type DebugSession, type FunctionRuntimeOptions, type InvokeOptions, type InvokeOutcome } from './runtime';
 export { discoverFunctions, readFunction, FUNCTION_DEFAULTS, type FunctionDefinition, type FunctionStatus } from './definitions';
 export { DEFAULT_IDENTITY, type SimulatedIdentity } from './identity';
-export { LogStore, OUTPUT_CAP_BYTES, type LogListener, type LogQuery } from './logs';
+export { LogStore, OUTPUT_CAP_BYTES, type LogListener } from './logs';
 export { watchFunctions, type FunctionsChange, type FunctionsWatch } from './watcher';
 export { createFunctionFromTemplate, validateFunctionName, FUNCTION_TEMPLATES, type FunctionTemplate } from './templates';

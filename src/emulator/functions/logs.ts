@@ -3,17 +3,7 @@
  * pushes every entry to subscribers as it is appended, for a live log panel, and answers queries
  * by function, request ID and time range.
  */
-import type { LogEntry } from '../../shared/model';
-
-export interface LogQuery {
-  functionName?: string;
-  requestId?: string;
-  /** Inclusive bounds, milliseconds since the epoch. */
-  since?: number;
-  until?: number;
-  /** The most recent `limit` matching entries (default: all kept). */
-  limit?: number;
-}
+import type { LogEntry, LogQuery } from '../../shared/model';
 
 export type LogListener = (entry: LogEntry) => void;
 

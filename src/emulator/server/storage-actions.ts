@@ -166,18 +166,23 @@ export function storageRoutes(storage: LocalStorage): HttpRoute[] {
     },
   });
 
+  /** The key an upload URL was signed for, or undefined once the refusal has been sent. */
+  const uploadKey = (request: IncomingMessage, response: ServerResponse, url: URL): string | undefined => {
+    const verdict = storage.signer.verify('upload', url.searchParams);
+    if (verdict.ok) return verdict.key;
+    request.resume();
+    sendXmlError(response, 403, verdict.reason === 'expired' ? 'RequestTimeTooSkewed' : 'SignatureDoesNotMatch', REFUSALS[verdict.reason]);
+    return undefined;
+  };
   const upload: HttpRoute = {
     method: 'PUT',
     path: UPLOAD_PATH,
     async handle(request: IncomingMessage, response: ServerResponse, url: URL) {
-      const verdict = storage.signer.verify('upload', url.searchParams);
-      if (!verdict.ok) {
-        request.resume();
-        return sendXmlError(response, 403, verdict.reason === 'expired' ? 'RequestTimeTooSkewed' : 'SignatureDoesNotMatch', REFUSALS[verdict.reason]);
-      }
+      const key = uploadKey(request, response, url);
+      if (key === undefined) return;
       try {
         // The SDK's uploadFile replaces an existing file, as COS does.
-        await storage.files.write(verdict.key, request, { overwrite: true });
+        await storage.files.write(key, request, { overwrite: true });
       } catch (e) {
         request.resume();
         if (!isStudioError(e)) throw e;
@@ -191,17 +196,14 @@ export function storageRoutes(storage: LocalStorage): HttpRoute[] {
     method: 'POST',
     path: UPLOAD_PATH,
     async handle(request: IncomingMessage, response: ServerResponse, url: URL) {
-      const verdict = storage.signer.verify('upload', url.searchParams);
-      if (!verdict.ok) {
-        request.resume();
-        return sendXmlError(response, 403, verdict.reason === 'expired' ? 'RequestTimeTooSkewed' : 'SignatureDoesNotMatch', REFUSALS[verdict.reason]);
-      }
+      const key = uploadKey(request, response, url);
+      if (key === undefined) return;
       try {
         const form = await readFormUpload(request);
         // The form names the key too; it must be the one the URL was signed for.
-        if (form.fields.key !== undefined && form.fields.key !== verdict.key) throw new StudioError('InvalidPath', `The form's key "${form.fields.key}" is not the key this URL was issued for.`);
+        if (form.fields.key !== undefined && form.fields.key !== key) throw new StudioError('InvalidPath', `The form's key "${form.fields.key}" is not the key this URL was issued for.`);
         if (!form.file) throw new StudioError('InvalidArgument', 'The form has no "file" part.');
-        await storage.files.write(verdict.key, form.file, { overwrite: true });
+        await storage.files.write(key, form.file, { overwrite: true });
         const wanted = Number(form.fields.success_action_status);
         const status = wanted === 200 || wanted === 201 ? wanted : 204;
         response.writeHead(status, { 'content-length': '0', etag: `"${createHash('md5').update(form.file).digest('hex')}"` });

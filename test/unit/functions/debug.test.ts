@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
 import type { FunctionRuntime } from '../../../src/emulator/functions';
-import { copyFixtureProject, createRuntime, isRunning } from './support';
+import { isRunning, withFixtureRuntime } from './support';
 
 function inspectorTargets(port: number): Promise<{ webSocketDebuggerUrl: string }[]> {
   return new Promise((resolve, reject) => {
@@ -15,16 +15,8 @@ function inspectorTargets(port: number): Promise<{ webSocketDebuggerUrl: string 
 
 describe('function debugging', function () {
   this.timeout(60_000);
-  let fx: Awaited<ReturnType<typeof copyFixtureProject>>;
   let runtime: FunctionRuntime;
-  before(async () => {
-    fx = await copyFixtureProject();
-    runtime = createRuntime(fx.project);
-  });
-  after(async () => {
-    await runtime?.dispose();
-    await fx?.remove();
-  });
+  withFixtureRuntime((_, r) => (runtime = r));
 
   it('restarts the function with the inspector, reports its port and lifts the timeout until stopDebug', async () => {
     const normal = await runtime.invoke('slow', {});

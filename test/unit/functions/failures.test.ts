@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { FunctionRuntime, InvokeOutcome } from '../../../src/emulator/functions';
-import { copyFixtureProject, createRuntime, isRunning, waitFor } from './support';
+import { createRuntime, type FixtureProject, isRunning, waitFor, withFixtureRuntime } from './support';
 
 function pidOf(out: InvokeOutcome): number {
   assert.equal(out.error, undefined, out.error?.message);
@@ -9,16 +9,9 @@ function pidOf(out: InvokeOutcome): number {
 
 describe('function failures', function () {
   this.timeout(60_000);
-  let fx: Awaited<ReturnType<typeof copyFixtureProject>>;
+  let fx: FixtureProject;
   let runtime: FunctionRuntime;
-  before(async () => {
-    fx = await copyFixtureProject();
-    runtime = createRuntime(fx.project);
-  });
-  after(async () => {
-    await runtime?.dispose();
-    await fx?.remove();
-  });
+  withFixtureRuntime((f, r) => ((fx = f), (runtime = r)));
 
   it('times out at the function timeout, stops the process and serves the next invocation in a new one', async () => {
     const first = pidOf(await runtime.invoke('slow', {}));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { LogEntry } from '../../../src/shared/model';
 import { LogStore, OUTPUT_CAP_BYTES, type FunctionRuntime } from '../../../src/emulator/functions';
-import { copyFixtureProject, createRuntime } from './support';
+import { withFixtureRuntime } from './support';
 
 function entry(i: number, over: Partial<LogEntry> = {}): LogEntry {
   return { time: 1000 + i, level: 'info', functionName: i % 2 ? 'odd' : 'even', requestId: `r${i}`, message: `m${i}`, kind: 'log', ...over };
@@ -47,16 +47,8 @@ describe('log store', () => {
 
 describe('function logs', function () {
   this.timeout(60_000);
-  let fx: Awaited<ReturnType<typeof copyFixtureProject>>;
   let runtime: FunctionRuntime;
-  before(async () => {
-    fx = await copyFixtureProject();
-    runtime = createRuntime(fx.project);
-  });
-  after(async () => {
-    await runtime?.dispose();
-    await fx?.remove();
-  });
+  withFixtureRuntime((_, r) => (runtime = r));
 
   it('records console output with levels, the request ID, start and end', async () => {
     const out = await runtime.invoke('logs', {});

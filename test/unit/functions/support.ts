@@ -25,7 +25,13 @@ export const repoNodeModules = join(repoRoot, 'node_modules');
 
 export const LOCAL_ENV_ID = 'local-fixture';
 
-export async function copyFixtureProject(): Promise<{ dir: string; project: ProjectInfo; remove(): Promise<void> }> {
+export interface FixtureProject {
+  dir: string;
+  project: ProjectInfo;
+  remove(): Promise<void>;
+}
+
+export async function copyFixtureProject(): Promise<FixtureProject> {
   const dir = await fs.mkdtemp(join(tmpdir(), 'cbs-functions-'));
   const remove = () => fs.rm(dir, { recursive: true, force: true });
   try {
@@ -45,6 +51,24 @@ export function createRuntime(project: ProjectInfo, options: Partial<FunctionRun
     hostScript,
     nodePath: [repoNodeModules],
     ...options,
+  });
+}
+
+/**
+ * For one describe block: a fresh copy of the fixture project and a runtime on it, handed to `use`
+ * before the block's tests and disposed after them.
+ */
+export function withFixtureRuntime(use: (fx: FixtureProject, runtime: FunctionRuntime) => void): void {
+  let fx: FixtureProject | undefined;
+  let runtime: FunctionRuntime | undefined;
+  before(async () => {
+    fx = await copyFixtureProject();
+    runtime = createRuntime(fx.project);
+    use(fx, runtime);
+  });
+  after(async () => {
+    await runtime?.dispose();
+    await fx?.remove();
   });
 }
 

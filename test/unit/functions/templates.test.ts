@@ -2,20 +2,13 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { createFunctionFromTemplate, validateFunctionName, type FunctionRuntime } from '../../../src/emulator/functions';
-import { copyFixtureProject, createRuntime } from './support';
+import { type FixtureProject, withFixtureRuntime } from './support';
 
 describe('function templates', function () {
   this.timeout(60_000);
-  let fx: Awaited<ReturnType<typeof copyFixtureProject>>;
+  let fx: FixtureProject;
   let runtime: FunctionRuntime;
-  before(async () => {
-    fx = await copyFixtureProject();
-    runtime = createRuntime(fx.project);
-  });
-  after(async () => {
-    await runtime?.dispose();
-    await fx?.remove();
-  });
+  withFixtureRuntime((f, r) => ((fx = f), (runtime = r)));
 
   it('accepts CloudBase function names and refuses others', () => {
     for (const ok of ['a', 'login', 'get-user_2', 'A'.repeat(60)]) validateFunctionName(ok);
