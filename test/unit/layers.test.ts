@@ -6,16 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { projectRoot } from '../support/projectRoot';
 
-function findRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cloudbase-studio') return dir;
-  }
-  return process.cwd();
-}
-
-const root = findRoot();
+const root = projectRoot;
 const SOURCE = /\.(ts|tsx|js|mjs|cjs)$/;
 
 function sourceFiles(dir: string): string[] {

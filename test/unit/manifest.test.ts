@@ -5,21 +5,14 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { CommandId, EXPLORER_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/commandIds';
 import { CONTEXT_SEPARATOR, ContextValue } from '../../src/extension/explorer/contextValues';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../../src/extension/explorer/explorerModel';
 import { DEFAULT_DATA_DIRECTORY } from '../../src/emulator/project';
+import { projectRoot } from '../support/projectRoot';
 
-function findRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cloudbase-studio') return dir;
-  }
-  return process.cwd();
-}
-
-const root = findRoot();
+const root = projectRoot;
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(join(root, path), 'utf8')) as T;
 
 interface MenuItem {

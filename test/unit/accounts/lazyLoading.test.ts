@@ -4,15 +4,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
-function findRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'scripts', 'build.mjs'))) return dir;
-  throw new Error('no project root above the test');
-}
+import { join } from 'node:path';
+import { projectRoot } from '../../support/projectRoot';
 
 describe('accounts: manager-node loads lazily', () => {
-  const root = findRoot();
+  const root = projectRoot;
 
   it('dist/extension.js holds no manager-node, and dist/tencent.js does', function () {
     const extension = join(root, 'dist', 'extension.js');

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as tencent from '../../../src/cloud/tencent';
 import { AccountStore, keysAccountId, maskedSecretId, type SecretStore, type StateStore } from '../../../src/extension/accounts/accountStore';
 import { TencentAccounts, tencentEnvironmentKey } from '../../../src/extension/accounts/tencentAccounts';
@@ -15,6 +15,7 @@ import { EnvironmentRegistry } from '../../../src/extension/environments/registr
 import { bundledTencent, type TencentModule } from '../../../src/extension/environments/tencentModule';
 import { isStudioError } from '../../../src/shared/errors';
 import { ENV_ID, SECRET_ID, SECRET_KEY, startHarness, transportTo, type Harness } from '../../fakes/tencent-cloud/harness';
+import { projectRoot } from '../../support/projectRoot';
 
 class MemoryState implements StateStore {
   readonly values = new Map<string, unknown>();
@@ -37,11 +38,6 @@ class MemorySecrets implements SecretStore {
   async delete(key: string): Promise<void> {
     this.values.delete(key);
   }
-}
-
-function findRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scripts', 'build.mjs'))) return dir;
-  throw new Error('no project root above the test');
 }
 
 const KEYS = { secretId: SECRET_ID, secretKey: SECRET_KEY };
@@ -184,7 +180,7 @@ function suiteWith(name: string, module: () => TencentModule): void {
 suiteWith('accounts: Tencent environments (sources)', () => tencent);
 
 describe('accounts: the shipped bundle', () => {
-  const root = findRoot();
+  const root = projectRoot;
   it('dist/tencent.js holds manager-node and loads in plain Node', function () {
     if (!existsSync(join(root, 'dist', 'tencent.js'))) this.skip();
     const mod = bundledTencent(root)();
@@ -192,4 +188,4 @@ describe('accounts: the shipped bundle', () => {
   });
 });
 
-suiteWith('accounts: Tencent environments (dist/tencent.js)', bundledTencent(findRoot()));
+suiteWith('accounts: Tencent environments (dist/tencent.js)', bundledTencent(projectRoot));

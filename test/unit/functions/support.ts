@@ -4,19 +4,14 @@
  * pointing at the repository's node_modules, the way the runtime offers it, so the copies need no
  * node_modules of their own and the real SDK runs.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { detectProject, type ProjectInfo } from '../../../src/emulator/project';
 import { FunctionRuntime, type FunctionRuntimeOptions } from '../../../src/emulator/functions';
+import { projectRoot } from '../../support/projectRoot';
 
-/** The repository, found from this file (out/test/unit/functions) or, for other build folders, the working directory. */
-export const repoRoot = (() => {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'test', 'fixtures', 'functions'))) return dir;
-  }
-  return process.cwd();
-})();
+export const repoRoot = projectRoot;
 
 /** The transpiled host next to this build's copy of the runtime. */
 export const hostScript = resolve(__dirname, '../../../src/emulator/functions/host/main.js');

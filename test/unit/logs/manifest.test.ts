@@ -5,20 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CommandId } from '../../../src/extension/commandIds';
 import { DEFAULT_MAX_ENTRIES, MAX_MAX_ENTRIES, MIN_MAX_ENTRIES } from '../../../src/extension/logs/logSession';
 import { LOG_PANEL_BUNDLE, LOG_PANEL_VIEW_TYPE } from '../../../src/shared/protocol/logPanel';
+import { projectRoot } from '../../support/projectRoot';
 
-function findRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cloudbase-studio') return dir;
-  }
-  return process.cwd();
-}
-
-const root = findRoot();
+const root = projectRoot;
 interface Manifest {
   activationEvents: string[];
   contributes: {

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../src/emulator/environment';
+import { projectRoot } from '../../support/projectRoot';
 
-export const repoRoot = join(__dirname, '..', '..', '..', '..');
+export const repoRoot = projectRoot;
 
 export interface TestProject {
   root: string;
