@@ -2,7 +2,7 @@
 // Uses the engine as transpiled by `node scripts/build.mjs --tests` (out/src/emulator/database).
 // Each figure sits beside the same work done the naive way: documents in an array, queried with
 // mingo (full scan and sort), pages by skipping, files parsed line by line with bson's EJSON.
-// BENCH_DOCS=<n> runs a smaller collection. Standalone: node scripts/bench/database.mjs
+// BENCH_DOCS=<n> runs a smaller collection. One section alone: node scripts/bench.mjs database
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -182,7 +182,3 @@ export async function run() {
 }
 
 export default run;
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const r of await run()) console.log(`${r.metric}: ${r.value} ${r.unit}${r.baseline !== undefined ? ` (naive: ${r.baseline})` : ''}${r.target ? ` target ${r.target} ${r.ok ? 'ok' : 'MISSED'}` : ''}`);
-}

@@ -4,7 +4,7 @@
 // temporary folder, runs real function processes against a scratch project, and reports:
 // warm round trip (target < 20 ms), cold start (target < 500 ms), 50 concurrent invocations (none
 // lost), plus the same call made over /admin by node-sdk's callFunction.
-// Standalone: node scripts/bench/functions.mjs
+// One section alone: node scripts/bench.mjs functions
 import * as esbuild from 'esbuild';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -137,12 +137,3 @@ export async function run() {
 }
 
 export default run;
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const rows = await run();
-  for (const r of rows) {
-    const verdict = r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED';
-    console.log(`${r.metric}: ${r.value} ${r.unit}${r.target ? ` (target ${r.target})` : ''}${verdict}`);
-  }
-  process.exit(rows.every((r) => r.ok !== false) ? 0 : 1);
-}

@@ -6,7 +6,7 @@
 //   through a 1 s poll of the log store, the way services without a push stream are tailed;
 // - the page store's append throughput with a 100,000-entry cap and a text filter on, beside a
 //   naive store (array push, shift the oldest, re-filter everything per batch).
-// Standalone: node scripts/bench/logs.mjs
+// One section alone: node scripts/bench.mjs logs
 import * as esbuild from 'esbuild';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -197,12 +197,3 @@ export async function run() {
 }
 
 export default run;
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const rows = await run();
-  for (const r of rows) {
-    const verdict = r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED';
-    console.log(`${r.metric}: ${r.value} ${r.unit}${r.baseline === undefined ? '' : ` (${r.baselineLabel}: ${r.baseline})`}${r.target ? ` (target ${r.target})` : ''}${verdict}`);
-  }
-  process.exit(rows.every((r) => r.ok !== false) ? 0 : 1);
-}
