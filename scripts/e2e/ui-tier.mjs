@@ -35,6 +35,8 @@ export async function runUiTier({ signal, timeoutMs = 300_000, files = ['out/tes
         '--reporter', join(root, 'test/support/summary-reporter.cjs'),
         '--timeout', '90000',
         '--exit',
+        // A developer runs one suite with CLOUDBASE_TEST_GREP=<part of its title>.
+        ...(process.env.CLOUDBASE_TEST_GREP ? ['--grep', process.env.CLOUDBASE_TEST_GREP] : []),
         ...files,
       ],
       {

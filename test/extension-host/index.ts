@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 60_000, slow: 5_000 });
+  // A developer runs one suite with CLOUDBASE_TEST_GREP=<part of its title>; the harness passes it through.
+  const grep = process.env.CLOUDBASE_TEST_GREP;
+  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 60_000, slow: 5_000, ...(grep ? { grep } : {}) });
   for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, f));
 
   let stats = { passed: 0, failed: 0, skipped: 0 };
