@@ -2,6 +2,7 @@
 import type { IndexInfo, IndexSpec, SortKey } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import { sortSignature } from './cursor';
+import { checkSafePath } from './guards';
 import { MAX_INDEX_FIELDS } from './limits';
 import { checkIndexName } from './names';
 import type { SortSpec } from './planner';
@@ -15,6 +16,7 @@ function checkFieldPath(path: unknown, what: string): asserts path is string {
   if (typeof path !== 'string' || path === '' || path.split('.').some((s) => s === '' || s.startsWith('$'))) {
     throw new StudioError('InvalidQuery', `Invalid ${what} field: ${String(path)}`);
   }
+  checkSafePath(path, what);
 }
 
 /** Validates a sort; keys after `_id` cannot matter and are dropped. */

@@ -6,6 +6,7 @@ import { BSONRegExp } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import type { Options } from 'mingo/types';
 import { StudioError } from '../../shared/errors';
+import { checkTree } from './guards';
 import { bsonType, isPlainObject, type PlainObject } from './values';
 
 /** Operators that run caller-supplied code or write elsewhere: never offered by the local environment. */
@@ -78,7 +79,9 @@ export interface CompiledFilter {
 
 /** Compiles a filter, refusing unknown operators and malformed conditions before anything runs. */
 export function compileFilter(filter: unknown): CompiledFilter {
-  const source = prepare(checkFilterShape(filter), 'filter', 0) as PlainObject;
+  const shaped = checkFilterShape(filter);
+  checkTree(shaped, { what: 'filter', kind: 'filter' });
+  const source = prepare(shaped, 'filter', 0) as PlainObject;
   let query: Query;
   try {
     query = new Query(source, MINGO_OPTIONS);
@@ -107,6 +110,7 @@ export function compileProjection(projection: unknown): ((docs: PlainObject[]) =
   if (projection === undefined || projection === null) return undefined;
   if (!isPlainObject(projection)) throw new StudioError('InvalidQuery', 'A projection must be an object.');
   if (Object.keys(projection).length === 0) return undefined;
+  checkTree(projection, { what: 'projection', kind: 'filter' });
   let include = false;
   let exclude = false;
   for (const [field, v] of Object.entries(projection)) {
@@ -151,6 +155,7 @@ export interface CompiledPipeline {
 
 export function compilePipeline(pipeline: unknown): CompiledPipeline {
   if (!Array.isArray(pipeline)) throw new StudioError('InvalidQuery', 'A pipeline must be an array of stages.');
+  checkTree(pipeline, { what: 'pipeline', kind: 'pipeline' });
   const stages = pipeline.map((stage, i) => {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
       throw new StudioError('InvalidQuery', `Pipeline stage ${i} must be an object with one operator.`);

@@ -7,6 +7,8 @@ import { update as applyOperators } from 'mingo/updater';
 import type { Modifier } from 'mingo/updater';
 import { StudioError } from '../../shared/errors';
 import { encode } from './codec';
+import { checkSafePath, checkTree } from './guards';
+import { MAX_NESTING_DEPTH } from './limits';
 import { MINGO_OPTIONS, queryError } from './query';
 import { bsonType, cloneValue, isPlainObject, normalizeDocument, type PlainObject } from './values';
 
@@ -48,6 +50,8 @@ export function parseUpdate(update: unknown): ParsedUpdate {
     const document = normalizeDocument(update);
     return { kind: 'replace', document };
   }
+  // An operator and its field map sit above the values, which may nest as deep as a document.
+  checkTree(update, { what: 'update', kind: 'data', maxDepth: MAX_NESTING_DEPTH + 2 });
   if (operatorCount !== keys.length) throw bad('An update either uses operators ($set, $inc, …) or replaces the document, not both.');
   const operators: Record<string, PlainObject> = {};
   let positional = false;
@@ -61,6 +65,7 @@ export function parseUpdate(update: unknown): ParsedUpdate {
       if (segments.some((s) => s.startsWith('$') && !isPositional(s))) throw bad(`${op}: invalid field path "${path}".`);
       if (segments.some(isPositional)) positional = true;
       if (op === '$rename' && (typeof arg[path] !== 'string' || arg[path] === '')) throw bad(`$rename: the new name of "${path}" must be a field path.`);
+      if (op === '$rename') checkSafePath(arg[path] as string, 'update');
     }
     operators[op] = arg;
   }

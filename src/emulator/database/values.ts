@@ -5,6 +5,7 @@
  */
 import { BSONRegExp, Long } from 'bson';
 import { StudioError } from '../../shared/errors';
+import { isForbiddenName } from './guards';
 import { MAX_NESTING_DEPTH } from './limits';
 
 export type PlainObject = Record<string, unknown>;
@@ -228,6 +229,7 @@ export function checkFieldName(name: string, path: string): void {
   if (name.startsWith('$')) throw invalid(path, 'field names may not start with "$".');
   if (name.includes('.')) throw invalid(path, 'field names may not contain ".".');
   if (name.includes('\0')) throw invalid(path, 'field names may not contain NUL characters.');
+  if (isForbiddenName(name)) throw invalid(path, '__proto__, constructor and prototype cannot be field names.');
 }
 
 /**

@@ -14,16 +14,31 @@ import type { InvokeOutcome, InvokeOptions } from '../functions/runtime';
 import { identityFromCallerToken, type SimulatedIdentity } from '../functions/identity';
 import type { ActionContext, AdminRequest, ServiceActions } from './protocol';
 import { requiredString } from './params';
+import { checkJsonDepth, checkTree } from '../database/guards';
+import { MAX_PAYLOAD_BYTES } from '../functions/payload';
 
 /** What the actions need from the function runtime. */
 export interface FunctionInvoker {
   invoke(name: string, event: unknown, options: InvokeOptions): Promise<InvokeOutcome>;
 }
 
+/** Checked on the text, before parsing: an event over SCF's limit is never parsed, a deep one never recursed over. */
+function checkEventText(raw: string): void {
+  // A UTF-8 byte is at least one UTF-16 unit and at most three, so the byte count is only measured near the limit.
+  if (raw.length > MAX_PAYLOAD_BYTES || (raw.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(raw) > MAX_PAYLOAD_BYTES)) {
+    throw new StudioError('InvalidArgument', `RequestTooLarge: the event (request_data) exceeds the ${MAX_PAYLOAD_BYTES / 1048576} MB limit of a synchronous invocation.`);
+  }
+  checkJsonDepth(raw, 'request_data');
+}
+
 function eventOf(params: AdminRequest): unknown {
   const raw = params.request_data;
   if (raw === undefined || raw === null || raw === '') return {};
-  if (typeof raw !== 'string') return raw;
+  if (typeof raw !== 'string') {
+    checkTree(raw, { what: 'request_data', kind: 'data', code: 'InvalidArgument' });
+    return raw;
+  }
+  checkEventText(raw);
   try {
     return JSON.parse(raw) as unknown;
   } catch (e) {

@@ -4,6 +4,11 @@
  */
 import { BSONRegExp, EJSON } from 'bson';
 import { StudioError } from '../../shared/errors';
+import { checkJsonDepth, checkTree } from '../database/guards';
+import { MAX_NESTING_DEPTH } from '../database/limits';
+
+/** EJSON wrappers (`{"$date":{"$numberLong":…}}`) and an update's operator levels sit above a document's own nesting. */
+const MAX_WIRE_DEPTH = MAX_NESTING_DEPTH + 4;
 
 const SERVER_DATE = '$tcb_server_date';
 
@@ -52,6 +57,9 @@ export function resolveWireValues(value: unknown, now: Date): unknown {
  */
 export function decodeWireValue(raw: unknown, what: string, now: Date): unknown {
   let parsed: unknown;
+  // EJSON decodes recursively: a deeply nested value is refused before it can exhaust the stack.
+  if (typeof raw === 'string') checkJsonDepth(raw, `parameter "${what}"`, 'InvalidArgument', MAX_WIRE_DEPTH);
+  else checkTree(raw, { what: `parameter "${what}"`, kind: 'data', code: 'InvalidArgument', maxDepth: MAX_WIRE_DEPTH });
   try {
     parsed = typeof raw === 'string' ? EJSON.parse(raw, { relaxed: true }) : EJSON.deserialize(raw as Record<string, unknown>, { relaxed: true });
   } catch (e) {
