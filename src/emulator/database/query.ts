@@ -3,10 +3,13 @@
  * into mingo objects and mingo's complaints into StudioErrors with stable codes.
  */
 import { BSONRegExp } from 'bson';
-import { Aggregator, Query } from 'mingo';
+// The base classes, which take the operator context they are given (mingo's index merges its own over it).
+import { Aggregator } from 'mingo/aggregator';
+import { Query } from 'mingo/query';
 import type { Options } from 'mingo/types';
 import { StudioError } from '../../shared/errors';
 import { checkTree } from './guards';
+import { SAFE_CONTEXT, safeRegExp } from './regex';
 import { bsonType, isPlainObject, type PlainObject } from './values';
 
 /** Operators that run caller-supplied code or write elsewhere: never offered by the local environment. */
@@ -14,7 +17,7 @@ const REFUSED = new Set(['$where', '$function', '$accumulator', '$out', '$merge'
 
 const ARRAY_ARGUMENT = new Set(['$in', '$nin', '$all', '$and', '$or', '$nor']);
 
-export const MINGO_OPTIONS: Partial<Options> = { scriptEnabled: false, useStrictMode: true };
+export const MINGO_OPTIONS: Partial<Options> = { scriptEnabled: false, useStrictMode: true, context: SAFE_CONTEXT };
 
 /** Maps an error thrown while compiling or running a query to a StudioError. */
 export function queryError(e: unknown, what: string): StudioError {
@@ -37,15 +40,12 @@ function prepare(v: unknown, what: string, depth: number): unknown {
   if (depth > 200) throw new StudioError('InvalidQuery', `The ${what} is nested too deeply.`);
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => prepare(x, what, depth + 1));
-  if (v instanceof RegExp || v instanceof Date) return v;
+  if (v instanceof RegExp) return safeRegExp(v);
+  if (v instanceof Date) return v;
   const tag = bsonType(v);
   if (tag === 'BSONRegExp') {
     const r = v as BSONRegExp;
-    try {
-      return new RegExp(r.pattern, r.options.replace(/[^imsu]/g, ''));
-    } catch (e) {
-      throw new StudioError('InvalidQuery', `Invalid regular expression in the ${what}: ${r.pattern}`, { cause: e });
-    }
+    return safeRegExp(r.pattern, r.options.replace(/[^imsu]/g, ''));
   }
   if (tag === 'Int32' || tag === 'Double') return (v as { value: number }).value;
   if (tag !== undefined || !isPlainObject(v)) return v;

@@ -9,6 +9,7 @@ import { StudioError } from '../../shared/errors';
 import { encode } from './codec';
 import { checkSafePath, checkTree } from './guards';
 import { MAX_NESTING_DEPTH } from './limits';
+import { withSafeRegExps } from './regex';
 import { MINGO_OPTIONS, queryError } from './query';
 import { bsonType, cloneValue, isPlainObject, normalizeDocument, type PlainObject } from './values';
 
@@ -67,7 +68,8 @@ export function parseUpdate(update: unknown): ParsedUpdate {
       if (op === '$rename' && (typeof arg[path] !== 'string' || arg[path] === '')) throw bad(`$rename: the new name of "${path}" must be a field path.`);
       if (op === '$rename') checkSafePath(arg[path] as string, 'update');
     }
-    operators[op] = arg;
+    // Conditions in $pull match with RE2, as queries do.
+    operators[op] = withSafeRegExps(arg);
   }
   return { kind: 'operators', operators, positional };
 }
