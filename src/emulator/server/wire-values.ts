@@ -57,9 +57,21 @@ export function resolveWireValues(value: unknown, now: Date): unknown {
  */
 export function decodeWireValue(raw: unknown, what: string, now: Date): unknown {
   let parsed: unknown;
-  // EJSON decodes recursively: a deeply nested value is refused before it can exhaust the stack.
-  if (typeof raw === 'string') checkJsonDepth(raw, `parameter "${what}"`, 'InvalidArgument', MAX_WIRE_DEPTH);
-  else checkTree(raw, { what: `parameter "${what}"`, kind: 'data', code: 'InvalidArgument', maxDepth: MAX_WIRE_DEPTH });
+  // EJSON decodes recursively, and copies keys by assignment (a `__proto__` key would become the
+  // copy's prototype): the plain JSON is checked for depth and keys before EJSON sees it.
+  const check = { what: `parameter "${what}"`, kind: 'data', code: 'InvalidArgument', maxDepth: MAX_WIRE_DEPTH } as const;
+  if (typeof raw === 'string') {
+    checkJsonDepth(raw, check.what, check.code, check.maxDepth);
+    let plain: unknown;
+    try {
+      plain = JSON.parse(raw);
+    } catch (e) {
+      throw new StudioError('InvalidArgument', `Parameter "${what}" is not valid Extended JSON: ${(e as Error).message}`, { cause: e });
+    }
+    checkTree(plain, check);
+  } else {
+    checkTree(raw, check);
+  }
   try {
     parsed = typeof raw === 'string' ? EJSON.parse(raw, { relaxed: true }) : EJSON.deserialize(raw as Record<string, unknown>, { relaxed: true });
   } catch (e) {
