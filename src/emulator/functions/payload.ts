@@ -4,6 +4,9 @@ import { StudioError } from '../../shared/errors';
 /** SCF's limit for a synchronous invocation's request. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
+/** SCF's limit for a synchronous invocation's response (its status 407 when exceeded). */
+export const MAX_RESULT_BYTES = 6 * 1024 * 1024;
+
 /** Deeper events are refused before they are walked (recursively, here and when serialised). */
 export const MAX_EVENT_DEPTH = 100;
 

@@ -13,7 +13,7 @@ import { resolveHandler } from './handler';
 import type { HostError, InvocationContext, InvokeMessage } from './host/protocol';
 import { DEFAULT_IDENTITY, identityEnv, processEnv, type SimulatedIdentity } from './identity';
 import { InvocationLog, LINE_CAP_BYTES, LogStore, OUTPUT_CAP_BYTES } from './logs';
-import { assertPayload } from './payload';
+import { MAX_RESULT_BYTES, assertPayload } from './payload';
 import { FunctionPool } from './pool';
 import { watchFunctions, type FunctionsChange, type FunctionsWatch, type WatchOptions } from './watcher';
 import { FunctionWorker } from './worker';
@@ -216,7 +216,10 @@ export class FunctionRuntime {
       coldStart: cold,
     };
     if (result.error) outcome.error = result.error;
-    else if (result.resultJson !== undefined) outcome.result = JSON.parse(result.resultJson) as JsonValue;
+    else if (result.resultJson !== undefined && result.resultJson.length > MAX_RESULT_BYTES) {
+      // The host refuses these itself; this covers a host that did not (its code replaced by the function).
+      outcome.error = { code: 'FunctionError', message: `The size of response exceeds the upper limit (${MAX_RESULT_BYTES / 1048576}MB).` };
+    } else if (result.resultJson !== undefined) outcome.result = JSON.parse(result.resultJson) as JsonValue;
     return finish(outcome);
   }
 
@@ -334,6 +337,7 @@ export class FunctionRuntime {
       // The invocation log enforces the cap; the host's own (twice as much) only bounds IPC traffic.
       outputCapBytes: OUTPUT_CAP_BYTES * 2,
       lineCapBytes: LINE_CAP_BYTES,
+      resultLimitBytes: MAX_RESULT_BYTES,
     };
     const signature = JSON.stringify({ fingerprint: await folderFingerprint(def.folder), config, env, debug });
     return {

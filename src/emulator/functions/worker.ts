@@ -48,6 +48,8 @@ const HEAP_EXHAUSTED = /JavaScript heap out of memory|Reached heap limit|Allocat
 /** Keeps the end of stderr for crash reports. */
 const STDERR_TAIL_CHARS = 4000;
 const MEMORY_SAMPLE_MS = 100;
+/** Process groups are POSIX; on Windows `detached` would open a console instead. */
+const OWN_GROUP = process.platform !== 'win32';
 
 /** Resident set size from /proc, readable while the process is busy; undefined elsewhere. */
 function residentBytes(pid: number): number | undefined {
@@ -88,6 +90,8 @@ export class FunctionWorker {
       execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      // Its own process group, so whatever the function starts is stopped with it (see killGroup).
+      detached: OWN_GROUP,
     });
     let resolveInspector!: (url: string) => void;
     let rejectInspector!: (e: Error) => void;
@@ -118,6 +122,8 @@ export class FunctionWorker {
           this.onMessage(m);
         }
       });
+      // Whatever the function left running (it inherited the output pipes, so 'close' would wait for it) goes too.
+      this.child.on('exit', () => this.killGroup());
       // 'close' rather than 'exit': stderr is read to the end, so an out-of-memory report is complete.
       this.child.on('close', (code, signal) => {
         this.exited = true;
@@ -218,7 +224,20 @@ export class FunctionWorker {
   /** Stops the process now; a running invocation ends with the error its caller already chose. */
   kill(): void {
     this.retired = true;
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (!this.exited) {
+      this.killGroup();
+      this.child.kill('SIGKILL');
+    }
+  }
+
+  /** The host and every process it started, unless one of them left the group on purpose (setsid). */
+  private killGroup(): void {
+    if (!OWN_GROUP || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the group is already empty.
+    }
   }
 
   private overMemory(running: Running, rssBytes: number): void {

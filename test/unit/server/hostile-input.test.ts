@@ -4,6 +4,8 @@
  * answer) and the environment keeps serving everyone else normally.
  */
 import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { postJson, postRaw, startTestEnvironment, type TestEnvironment } from './support';
 
 type Reply = Record<string, unknown> & { code?: string; message?: string; data?: Record<string, unknown> };
@@ -125,5 +127,21 @@ describe('/admin: hostile input', function () {
     assert.equal(lookahead.code, 'INVALID_PARAM', lookahead.message);
     const matched = await getWhere({ s: { $regularExpression: { pattern: '^HELLO$', options: 'i' } } });
     assert.deepEqual((matched.data?.list as string[]).map((d) => JSON.parse(d)._id), ['i1']);
+  });
+
+  it('answers the cloud\'s errors for a result over 6 MB and an event over 6 MB', async function () {
+    this.timeout(60_000);
+    const dir = join(t.project.root, 'cloudfunctions', 'big');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.js'), 'exports.main = async (event) => "x".repeat(event.bytes || 0);\n');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ memorySize: 512, timeout: 20 }));
+    const over = await post({ action: 'functions.invokeFunction', function_name: 'big', request_data: JSON.stringify({ bytes: 60 * 1024 * 1024 }) });
+    assert.equal(over.code, 'FUNCTIONS_EXECUTE_FAIL', over.message);
+    assert.match(String(over.message), /size of response exceeds the upper limit \(6MB\)/);
+    const fine = await post({ action: 'functions.invokeFunction', function_name: 'big', request_data: JSON.stringify({ bytes: 10 }) });
+    assert.equal(fine.data?.response_data, JSON.stringify('x'.repeat(10)));
+    const tooBig = await post({ action: 'functions.invokeFunction', function_name: 'big', request_data: JSON.stringify({ pad: 'x'.repeat(6 * 1024 * 1024) }) });
+    assert.equal(tooBig.code, 'INVALID_PARAM', tooBig.message);
+    assert.match(String(tooBig.message), /RequestTooLarge/);
   });
 });

@@ -209,6 +209,17 @@ function applyEnv(patch: InvokeMessage['env']): void {
   }
 }
 
+/** As in SCF, a response over the limit fails the invocation; it never crosses to the runtime. */
+function checkResultSize(json: string | undefined): void {
+  if (json === undefined) return;
+  const limit = config.resultLimitBytes;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only results near the limit are measured.
+  if (json.length * 3 <= limit) return;
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= limit) return;
+  throw new HostFailure('FunctionError', `The size of response exceeds the upper limit (${limit / 1048576}MB): the function returned ${bytes} bytes of JSON.`);
+}
+
 async function invoke(message: InvokeMessage): Promise<void> {
   budget = { requestId: message.requestId, bytes: 0 };
   applyEnv(message.env);
@@ -238,6 +249,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
     } catch (e) {
       throw new HostFailure('FunctionError', `The return value cannot be turned into JSON: ${messageOf(e)}`);
     }
+    checkResultSize(resultJson);
   } catch (e) {
     error = toHostError(e);
   } finally {
@@ -252,8 +264,18 @@ async function invoke(message: InvokeMessage): Promise<void> {
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'invoke') void invoke(message);
 });
-// Without the runtime there is nobody to serve.
-process.on('disconnect', () => realExit(0));
+// Without the runtime there is nobody to serve. The runtime may have died without stopping this
+// process group (it is its own, see worker.ts), so the group goes, with what the function started.
+process.on('disconnect', () => {
+  if (process.platform !== 'win32') {
+    try {
+      process.kill(-process.pid, 'SIGKILL');
+    } catch {
+      // not a group leader (started by hand): only this process ends
+    }
+  }
+  realExit(0);
+});
 
 handler().then(
   () => send({ type: 'ready' }),

@@ -19,6 +19,8 @@ export interface HostConfig {
   outputCapBytes: number;
   /** A single console line longer than this (in characters) is cut. */
   lineCapBytes: number;
+  /** A return value whose JSON is larger (UTF-8 bytes) fails the invocation and is never sent. */
+  resultLimitBytes: number;
 }
 
 /** SCF's handler context, minus the functions it cannot carry over IPC. */
