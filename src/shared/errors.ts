@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'FileExists'
   | 'Conflict'
   | 'EnvironmentLocked'
+  // the local environment's disk has no room (ENOSPC) or the user's quota is used up (EDQUOT)
+  | 'DiskFull'
   | 'EnvironmentNotFound'
   | 'NotSupported'
   // a service the environment has but that is switched off (Tencent's log service): the user turns it on

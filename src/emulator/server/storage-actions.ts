@@ -12,6 +12,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import { DEFAULT_URL_SECONDS, DOWNLOAD_PATH, MAX_URL_SECONDS, UPLOAD_PATH, checkFileKey, type LocalStorage } from '../storage/index';
 import { readFormUpload } from './form-upload';
@@ -115,6 +116,34 @@ const REFUSALS = {
   expired: 'The temporary URL has expired; ask for a new one (getTempFileURL).',
 } as const;
 
+/**
+ * An upload's failure as COS answers one, in XML, because that is what node-sdk parses (anything
+ * else reaches its caller as an XML parse error). A full disk is 507 with what happened in words.
+ */
+function sendUploadFailure(request: IncomingMessage, response: ServerResponse, e: unknown): void {
+  // The rest of the body is read and dropped, so the client gets to read the answer.
+  request.resume();
+  if (isStudioError(e, 'DiskFull')) return sendXmlError(response, 507, 'InsufficientStorage', e.message);
+  if (isStudioError(e, 'DocumentTooLarge')) return sendXmlError(response, 413, 'EntityTooLarge', e.message);
+  if (isStudioError(e, 'InvalidPath')) return sendXmlError(response, 400, 'InvalidArgument', e.message);
+  if (isStudioError(e)) return sendXmlError(response, 400, 'InvalidRequest', e.message);
+  return sendXmlError(response, 500, 'InternalError', `The local environment could not store the file: ${messageOf(e)}`);
+}
+
+/**
+ * The request body as a stream the store may destroy on failure without destroying the request
+ * (and its socket) with it, so the failure can still be answered.
+ */
+function uploadBody(request: IncomingMessage): Readable {
+  const body = new PassThrough();
+  request.on('error', (e) => body.destroy(e));
+  request.on('close', () => {
+    if (!request.complete) body.destroy(new StudioError('Cancelled', 'The upload was cut short by the client.'));
+  });
+  request.pipe(body);
+  return body;
+}
+
 function asciiFileName(key: string): string {
   const name = key.slice(key.lastIndexOf('/') + 1);
   return name.replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -182,11 +211,9 @@ export function storageRoutes(storage: LocalStorage): HttpRoute[] {
       if (key === undefined) return;
       try {
         // The SDK's uploadFile replaces an existing file, as COS does.
-        await storage.files.write(key, request, { overwrite: true });
+        await storage.files.write(key, uploadBody(request), { overwrite: true });
       } catch (e) {
-        request.resume();
-        if (!isStudioError(e)) throw e;
-        return sendXmlError(response, 400, e.code === 'InvalidPath' ? 'InvalidArgument' : 'InvalidRequest', e.message);
+        return sendUploadFailure(request, response, e);
       }
       response.writeHead(200, { 'content-length': '0' });
       response.end();
@@ -209,9 +236,7 @@ export function storageRoutes(storage: LocalStorage): HttpRoute[] {
         response.writeHead(status, { 'content-length': '0', etag: `"${createHash('md5').update(form.file).digest('hex')}"` });
         response.end();
       } catch (e) {
-        request.resume();
-        if (!isStudioError(e)) throw e;
-        return sendXmlError(response, e.code === 'DocumentTooLarge' ? 413 : 400, e.code === 'InvalidPath' ? 'InvalidArgument' : 'InvalidRequest', e.message);
+        return sendUploadFailure(request, response, e);
       }
     },
   };

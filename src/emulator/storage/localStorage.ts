@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { fileIdOf, keyOfFileId } from './fileIds';
 import { DEFAULT_URL_SECONDS, MAX_URL_SECONDS, UrlSigner, loadSecret, type UrlPurpose } from './signing';
-import { FileStore } from './store';
+import { FileStore, type FileStoreOptions } from './store';
 
 export const DOWNLOAD_PATH = '/storage/download';
 export const UPLOAD_PATH = '/storage/upload';
@@ -19,6 +19,8 @@ export interface LocalStorageOptions {
   dataDir: string;
   /** `http://127.0.0.1:<port>`, known once the server listens. */
   baseUrl: () => string;
+  /** How the file store opens its files (tests inject disk failures here). */
+  files?: FileStoreOptions;
 }
 
 export class LocalStorage {
@@ -30,7 +32,7 @@ export class LocalStorage {
   ) {}
 
   static async open(options: LocalStorageOptions): Promise<LocalStorage> {
-    const files = await FileStore.open(join(options.dataDir, 'storage'), join(options.dataDir, 'storage-partial'));
+    const files = await FileStore.open(join(options.dataDir, 'storage'), join(options.dataDir, 'storage-partial'), options.files);
     const signer = new UrlSigner(await loadSecret(join(options.dataDir, 'storage-secret')));
     return new LocalStorage(options.envId, files, signer, options.baseUrl);
   }

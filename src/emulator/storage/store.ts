@@ -46,6 +46,25 @@ export interface WriteOptions {
 
 const isMissing = (e: unknown): boolean => ['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '');
 
+/** Stored files are the user's data: readable by the user only, like the URL secret beside them. */
+const FILE_MODE = 0o600;
+const FOLDER_MODE = 0o700;
+
+/** A full disk is said as such (the SDKs get a coded error instead of a bare errno). */
+export function diskFullError(e: unknown, what: string): StudioError | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  const why = code === 'ENOSPC' ? 'the disk is full' : 'the disk quota is used up';
+  return new StudioError('DiskFull', `${what} failed: ${why} (${code}). Free some space and try again; nothing was kept of it.`, { cause: e });
+}
+
+export interface FileStoreOptions {
+  /** Opens the temporary file an upload is written to (exclusively, mode 0600). A seam for fault injection. */
+  openPartial?: (path: string) => Promise<fs.FileHandle>;
+}
+
+const openPartialFile = (path: string): Promise<fs.FileHandle> => fs.open(path, 'wx', FILE_MODE);
+
 async function syncDirectory(dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');
   try {
@@ -62,17 +81,18 @@ export class FileStore {
     /** A real path: links inside it are refused, so it must not be one itself. */
     readonly root: string,
     private readonly partialDir: string,
+    private readonly openPartial: (path: string) => Promise<fs.FileHandle>,
   ) {
     this.index = new FolderIndex(root);
   }
 
   /** `partialDir` must be on the same file system as `root` (renames into place) and outside it (never listed). */
-  static async open(root: string, partialDir: string): Promise<FileStore> {
-    await fs.mkdir(root, { recursive: true });
-    await fs.mkdir(partialDir, { recursive: true });
+  static async open(root: string, partialDir: string, options: FileStoreOptions = {}): Promise<FileStore> {
+    await fs.mkdir(root, { recursive: true, mode: FOLDER_MODE });
+    await fs.mkdir(partialDir, { recursive: true, mode: FOLDER_MODE });
     // Temporary files of a crash are garbage: their writes never returned.
     for (const name of await fs.readdir(partialDir)) await fs.rm(join(partialDir, name), { force: true, recursive: true });
-    return new FileStore(await fs.realpath(root), partialDir);
+    return new FileStore(await fs.realpath(root), partialDir, options.openPartial ?? openPartialFile);
   }
 
   private async pathOf(key: string): Promise<string> {
@@ -123,7 +143,16 @@ export class FileStore {
     return { file, stream: handle.createReadStream({ start: 0, end: info.size - 1, autoClose: true }) };
   }
 
+  /** Throws StudioError('DiskFull') when the disk has no room; the partial file is removed and nothing changes. */
   async write(key: string, source: WriteSource, options: WriteOptions): Promise<StoredFile> {
+    try {
+      return await this.writeFile(key, source, options);
+    } catch (e) {
+      throw diskFullError(e, `Writing "${key}"`) ?? e;
+    }
+  }
+
+  private async writeFile(key: string, source: WriteSource, options: WriteOptions): Promise<StoredFile> {
     checkFileKey(key);
     const target = await this.pathOf(key);
     const parent = lexicalPath(this.root, key.slice(0, key.lastIndexOf('/') + 1));
@@ -135,7 +164,7 @@ export class FileStore {
     await assertNoLinks(this.root, target, key);
 
     const partial = join(this.partialDir, randomUUID());
-    const handle = await fs.open(partial, 'wx', 0o644);
+    const handle = await this.openPartial(partial);
     try {
       try {
         await copyInto(handle, source, options.signal);
@@ -235,7 +264,7 @@ export class FileStore {
 /** A file where a folder of the path should be is the caller's problem, said plainly. */
 async function makeFolder(path: string, key: string): Promise<void> {
   try {
-    await fs.mkdir(path, { recursive: true });
+    await fs.mkdir(path, { recursive: true, mode: FOLDER_MODE });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new StudioError('FileExists', `A file is in the way of "${key}": a folder on its path is a file.`, { cause: e });
