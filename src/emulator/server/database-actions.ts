@@ -2,7 +2,8 @@
  * The `database.*` actions of /admin, as @cloudbase/database (used by node-sdk and wx-server-sdk)
  * sends them: query, order, projection and data are EJSON strings; documents go back as EJSON strings.
  */
-import { find as mingoFind } from 'mingo';
+import { Query } from 'mingo/query';
+import { MINGO_OPTIONS } from '../database/query';
 import type { SortKey } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { Collection, Database, StoredDocument } from '../database/api';
@@ -73,9 +74,10 @@ function isSimpleProjection(projection: Projection): projection is Record<string
   return Object.values(projection).every((v) => v === 0 || v === 1);
 }
 
+/** With the engine's mingo options, so patterns inside `$elemMatch` match through RE2 as in queries. */
 function project(documents: StoredDocument[], projection: Projection): Record<string, unknown>[] {
   try {
-    return mingoFind(documents, {}, projection).all() as Record<string, unknown>[];
+    return new Query({}, MINGO_OPTIONS).find(documents, projection).all() as Record<string, unknown>[];
   } catch (e) {
     throw new StudioError('InvalidQuery', `Invalid projection: ${(e as Error).message}`, { cause: e });
   }
