@@ -39,6 +39,12 @@
  *   'FunctionLoadFailed' (syntax error or a throw while loading), 'DependenciesMissing'
  *   (package.json dependencies not installed: offer `npm install` in the function's folder).
  *   After Timeout, MemoryLimitExceeded, process exit and uncaught exceptions the process is replaced.
+ *   A return value whose JSON is over 6 MB is 'FunctionError' with SCF's message; it is refused in
+ *   the function's process and never crosses to the runtime.
+ * - Process groups: each function process leads its own group (POSIX); the whole group is killed
+ *   on timeout, memory limit, crash, replacement and dispose, and by the process itself when the
+ *   runtime disappears, so children a function started do not outlive it (unless they left the
+ *   group themselves with setsid).
  * - Logs: every invocation has a request ID; its START and END entries (duration, memory, error)
  *   and its console output (levels info/warn/error/debug, stdout as info, stderr as error) are
  *   pushed to `logs` as they happen. Per invocation 1 MiB of output is kept (a line is cut at
