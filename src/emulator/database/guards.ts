@@ -63,6 +63,8 @@ export interface TreeCheck {
    */
   kind: 'data' | 'filter' | 'pipeline';
   maxDepth?: number;
+  /** False for trees that are data and never paths (a function's event): only the depth is bounded. */
+  checkKeys?: boolean;
 }
 
 function tooDeep(code: ErrorCode, what: string, max: number): StudioError {
@@ -89,7 +91,7 @@ export function checkTree(root: unknown, check: TreeCheck): void {
       continue;
     }
     for (const k of Object.keys(value)) {
-      checkSafePath(k, check.what, code);
+      if (check.checkKeys !== false) checkSafePath(k, check.what, code);
       stack.push({ value: value[k], depth: depth + 1, mode: childMode(check.kind, mode, k, depth), key: k });
     }
   }

@@ -35,7 +35,7 @@ function eventOf(params: AdminRequest): unknown {
   const raw = params.request_data;
   if (raw === undefined || raw === null || raw === '') return {};
   if (typeof raw !== 'string') {
-    checkTree(raw, { what: 'request_data', kind: 'data', code: 'InvalidArgument' });
+    checkTree(raw, { what: 'request_data', kind: 'data', code: 'InvalidArgument', checkKeys: false });
     return raw;
   }
   checkEventText(raw);

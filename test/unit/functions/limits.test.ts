@@ -35,6 +35,7 @@ describe('function limits and process groups', function () {
   before(() => {
     writeFunction(fx, 'spawner', SPAWNER, { timeout: 1 });
     writeFunction(fx, 'big-result', 'exports.main = async (event) => "x".repeat(event.bytes);\n', { memorySize: 512 });
+    writeFunction(fx, 'ipc', 'exports.main = async () => ({ send: typeof process.send });\n');
   });
 
   const childOf = (pidFile: string): number => Number(readFileSync(pidFile, 'utf8'));
@@ -78,6 +79,11 @@ describe('function limits and process groups', function () {
     const under = await runtime.invoke('big-result', { bytes: 6 * 1024 * 1024 - 100 });
     assert.equal(under.error, undefined, under.error?.message);
     assert.equal((under.result as string).length, 6 * 1024 * 1024 - 100);
+  });
+
+  it('keeps the channel to the runtime out of the function\'s reach, as SCF has none', async () => {
+    const out = await runtime.invoke('ipc', {});
+    assert.deepEqual(out.result, { send: 'undefined' });
   });
 
   it('refuses an event over 6 MB or nested past 100 levels before starting anything', async () => {

@@ -15,13 +15,20 @@ const limitBytes = config.memoryLimitMB * 1024 * 1024;
 /** Set once the function called process.exit. */
 let exiting = false;
 
+/**
+ * The channel to the runtime is the host's alone. SCF functions have no IPC; left visible, a
+ * function could push messages of any size past the result limit into the runtime's memory.
+ */
+const ipcSend = process.send!.bind(process) as (message: HostMessage, handle: undefined, options: object, callback?: () => void) => boolean;
+process.send = undefined;
+
 function send(message: HostMessage, callback?: () => void): void {
   // After process.exit only the 'exiting' message itself goes out.
   if (!process.connected || (exiting && message.type !== 'exiting')) {
     callback?.();
     return;
   }
-  process.send!(message, undefined, {}, callback ? () => callback() : undefined);
+  ipcSend(message, undefined, {}, callback ? () => callback() : undefined);
 }
 
 // ---- errors ----------------------------------------------------------------------------------
