@@ -15,8 +15,8 @@ import { MAX_NESTING_DEPTH } from './limits';
 /** Property names through which a path reaches an object's prototype chain. */
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Pipeline options whose string values are field paths without a leading `$`. */
-const PATH_OPTIONS = new Set(['as', 'localField', 'foreignField', 'includeArrayIndex', 'path', 'connectFromField', 'connectToField', 'depthField']);
+/** Pipeline options whose string values are field paths or names without a leading `$` (`field` of `$getField`/`$setField`). */
+const PATH_OPTIONS = new Set(['as', 'localField', 'foreignField', 'includeArrayIndex', 'path', 'connectFromField', 'connectToField', 'depthField', 'field']);
 /** Stages whose string argument is a field name. */
 const PATH_STAGES = new Set(['$unwind', '$count', '$sortByCount', '$unset']);
 

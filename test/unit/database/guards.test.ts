@@ -69,6 +69,8 @@ const BAD_PIPELINES: [string, Record<string, unknown>[]][] = [
   ['$unwind of a prototype', [{ $unwind: '$arr.constructor.prototype' }]],
   ['$match on a prototype path', [{ $match: { 'a.constructor': 1 } }]],
   ['$sort by a prototype path', [{ $sort: { 'a.__proto__': 1 } }]],
+  ['$getField of constructor', [{ $project: { c: { $getField: { field: 'constructor', input: '$arr' } } } }]],
+  ['$setField of __proto__', [{ $replaceWith: { $setField: { field: '__proto__', input: '$$ROOT', value: { polluted: 1 } } } }]],
 ];
 
 describe('database: prototype paths and nesting are refused at parse time', () => {
