@@ -8,7 +8,7 @@ import { StudioError } from '../../shared/errors';
 import type { Collection, Database, StoredDocument } from '../database/api';
 import type { ActionContext, ActionHandler, AdminRequest, ServiceActions } from './protocol';
 import { optionalBoolean, optionalInteger, requiredString } from './params';
-import { decodeWireObject, decodeWireValue, encodeWireDocument, isPlainObject } from './wire-values';
+import { ejsonCodec, encodeWireDocument, isPlainObject, legacyCodec, type WireCodec } from './wire-values';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -26,10 +26,10 @@ function refuseTransaction(params: AdminRequest): void {
   }
 }
 
-function filterOf(params: AdminRequest, ctx: ActionContext): Filter {
+function filterOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Filter {
   const raw = params.query;
   if (raw === undefined || raw === null || raw === '') return {};
-  return decodeWireObject(raw, 'query', ctx.now);
+  return codec.decodeObject(raw, 'query', ctx.now);
 }
 
 function directionOf(value: unknown, field: string): 1 | -1 {
@@ -39,9 +39,9 @@ function directionOf(value: unknown, field: string): 1 | -1 {
 }
 
 /** `{ field: 1 | -1 }` from current SDKs, `[{ field, direction }]` from older ones. */
-function sortOf(params: AdminRequest, ctx: ActionContext): SortKey[] | undefined {
+function sortOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): SortKey[] | undefined {
   if (params.order === undefined || params.order === null || params.order === '') return undefined;
-  const order = decodeWireValue(params.order, 'order', ctx.now);
+  const order = codec.decodeValue(params.order, 'order', ctx.now);
   const pairs: [unknown, unknown][] = Array.isArray(order)
     ? order.map((o) => (isPlainObject(o) ? [o.field, o.direction] : [undefined, undefined]))
     : isPlainObject(order)
@@ -55,9 +55,9 @@ function sortOf(params: AdminRequest, ctx: ActionContext): SortKey[] | undefined
 
 type Projection = Record<string, unknown>;
 
-function projectionOf(params: AdminRequest, ctx: ActionContext): Projection | undefined {
+function projectionOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Projection | undefined {
   if (params.projection === undefined || params.projection === null || params.projection === '') return undefined;
-  const projection = decodeWireObject(params.projection, 'projection', ctx.now);
+  const projection = codec.decodeObject(params.projection, 'projection', ctx.now);
   const out: Projection = {};
   for (const [field, value] of Object.entries(projection)) {
     if (typeof value === 'boolean') out[field] = value ? 1 : 0;
@@ -102,12 +102,15 @@ function mergeUpdateOf(data: Record<string, unknown>): Record<string, unknown> {
   return update;
 }
 
-const getDocument: (db: Database) => ActionHandler = (db) => (params, ctx) => {
+/** A handler of one action for one generation of the SDKs' wire format. */
+type Action = (db: Database, codec: WireCodec) => ActionHandler;
+
+const getDocument: Action = (db, codec) => (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
-  const filter = filterOf(params, ctx);
-  const sort = sortOf(params, ctx);
-  const projection = projectionOf(params, ctx);
+  const filter = filterOf(params, ctx, codec);
+  const sort = sortOf(params, ctx, codec);
+  const projection = projectionOf(params, ctx, codec);
   const offset = optionalInteger(params, 'offset', { min: 0 }) ?? 0;
   const requested = optionalInteger(params, 'limit', { min: 0 });
   // The SDK caps at 1000 too and sends 100 when no limit was set; 0 means "not set" there.
@@ -120,83 +123,116 @@ const getDocument: (db: Database) => ActionHandler = (db) => (params, ctx) => {
     limit,
   });
   const shaped = simple ? documents : project(documents, projection);
-  return { list: shaped.map(encodeWireDocument), limit, offset };
+  return { list: shaped.map((d) => codec.encodeDocument(d)), limit, offset };
 };
 
-const calculateDocument: (db: Database) => ActionHandler = (db) => (params, ctx) => {
+const calculateDocument: Action = (db, codec) => (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
-  return { total: collection.count(filterOf(params, ctx)) };
+  return { total: collection.count(filterOf(params, ctx, codec)) };
 };
 
-const insertDocument: (db: Database) => ActionHandler = (db) => async (params, ctx) => {
+const insertDocument: Action = (db, codec) => async (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
   const raw = Array.isArray(params.data) ? params.data : params.data === undefined ? [] : [params.data];
   if (raw.length === 0) throw new StudioError('InvalidArgument', 'Parameter "data" must hold at least one document.');
-  const documents = raw.map((d, i) => decodeWireObject(d, `data[${i}]`, ctx.now));
+  const documents = raw.map((d, i) => codec.decodeObject(d, `data[${i}]`, ctx.now));
   return { insertedIds: await collection.insertMany(documents) };
 };
 
-const modifyDocument: (db: Database) => ActionHandler = (db) => async (params, ctx) => {
-  refuseTransaction(params);
+/** `doc(id).set()`'s replacement, or `update()`'s operators (plain fields there meaning `$set`). */
+function updateOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): { update: Record<string, unknown>; merge: boolean } {
+  const data = codec.decodeObject(params.data, 'data', ctx.now);
+  const merge = optionalBoolean(params, 'merge', true);
+  if (merge) return { update: mergeUpdateOf(data), merge };
+  if (hasOperators(data)) throw new StudioError('InvalidArgument', 'A replacement document cannot contain update operators.');
+  if ('_id' in data) throw new StudioError('InvalidArgument', 'A replacement document cannot change "_id".');
+  return { update: data, merge };
+}
+
+async function modify(db: Database, codec: WireCodec, params: AdminRequest, ctx: ActionContext): Promise<{ updated: number; upsertedId?: string }> {
   const collection = collectionOf(db, params);
-  const filter = filterOf(params, ctx);
-  const data = decodeWireObject(params.data, 'data', ctx.now);
+  const filter = filterOf(params, ctx, codec);
   const multi = optionalBoolean(params, 'multi', false);
   const upsert = optionalBoolean(params, 'upsert', false);
-  const merge = optionalBoolean(params, 'merge', true);
-  let update: Record<string, unknown>;
-  if (merge) {
-    update = mergeUpdateOf(data);
-  } else {
-    // `doc().set()`: the document replaces the stored one (or is created, with upsert).
-    if (hasOperators(data)) throw new StudioError('InvalidArgument', 'A replacement document cannot contain update operators.');
-    if ('_id' in data) throw new StudioError('InvalidArgument', 'A replacement document cannot change "_id".');
-    update = data;
-  }
+  const { update, merge } = updateOf(params, ctx, codec);
   const result = await collection.update(filter, update, { multi, upsert });
-  return { updated: result.modified, upsert_id: result.upsertedId };
+  // The cloud counts a replacement by what it matched, even when the content was already the same.
+  return { updated: merge ? result.modified : result.matched, upsertedId: result.upsertedId };
+}
+
+const modifyDocument: Action = (db, codec) => async (params, ctx) => {
+  refuseTransaction(params);
+  const { updated, upsertedId } = await modify(db, codec, params, ctx);
+  return { updated, upsert_id: upsertedId };
 };
 
-const modifyAndReturnDoc: (db: Database) => ActionHandler = (db) => async (params, ctx) => {
+const modifyAndReturnDoc: Action = (db, codec) => async (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
-  const filter = filterOf(params, ctx);
-  const update = mergeUpdateOf(decodeWireObject(params.data, 'data', ctx.now));
+  const filter = filterOf(params, ctx, codec);
+  const update = mergeUpdateOf(codec.decodeObject(params.data, 'data', ctx.now));
   const doc = await collection.findOneAndUpdate(filter, update);
-  return { updated: doc ? 1 : 0, doc: doc ? encodeWireDocument(doc) : null };
+  return { updated: doc ? 1 : 0, doc: doc ? codec.encodeDocument(doc) : null };
 };
 
-const removeDocument: (db: Database) => ActionHandler = (db) => async (params, ctx) => {
+const removeDocument: Action = (db, codec) => async (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
-  const filter = filterOf(params, ctx);
+  const filter = filterOf(params, ctx, codec);
   const multi = optionalBoolean(params, 'multi', false);
   return { deleted: await collection.remove(filter, { multi }) };
 };
 
-function pipelineOf(params: AdminRequest, ctx: ActionContext): Record<string, unknown>[] {
-  const raw = typeof params.stages === 'string' ? decodeWireValue(params.stages, 'stages', ctx.now) : params.stages;
+function pipelineOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Record<string, unknown>[] {
+  const raw = typeof params.stages === 'string' ? codec.decodeValue(params.stages, 'stages', ctx.now) : params.stages;
   if (!Array.isArray(raw)) throw new StudioError('InvalidArgument', 'Parameter "stages" must be an array.');
   return raw.map((stage: unknown, i) => {
     if (!isPlainObject(stage) || typeof stage.stageKey !== 'string' || !stage.stageKey.startsWith('$')) {
       throw new StudioError('InvalidArgument', `Stage ${i} must be { stageKey: "$<stage>", stageValue }.`);
     }
-    return { [stage.stageKey]: decodeWireValue(stage.stageValue, `stages[${i}].stageValue`, ctx.now) };
+    return { [stage.stageKey]: codec.decodeValue(stage.stageValue, `stages[${i}].stageValue`, ctx.now) };
   });
 }
 
-const aggregateDocuments: (db: Database) => ActionHandler = (db) => (params, ctx) => {
-  refuseTransaction(params);
+function aggregate(db: Database, codec: WireCodec, params: AdminRequest, ctx: ActionContext): StoredDocument[] {
   const collection = collectionOf(db, params);
-  const pipeline = pipelineOf(params, ctx);
-  return { list: collection.aggregate(pipeline).map(encodeWireDocument) };
+  return collection.aggregate(pipelineOf(params, ctx, codec));
+}
+
+const aggregateDocuments: Action = (db, codec) => (params, ctx) => {
+  refuseTransaction(params);
+  return { list: aggregate(db, codec, params, ctx).map((d) => codec.encodeDocument(d)) };
 };
 
-const addCollection: (db: Database) => ActionHandler = (db) => async (params) => {
+const addCollection: Action = (db) => async (params) => {
   await db.createCollection(requiredString(params, 'collectionName'));
   return {};
+};
+
+// ---- @cloudbase/database 0.9.x (tcb-admin-node, wx-server-sdk 1.x) ------------------------------
+
+/** `add()` sends one document, with the id it asked for beside it, and reads back `_id`. */
+const addDocument: Action = (db, codec) => async (params, ctx) => {
+  refuseTransaction(params);
+  const collection = collectionOf(db, params);
+  const document = codec.decodeObject(params.data, 'data', ctx.now);
+  if (params._id !== undefined && params._id !== null && params._id !== '') document._id = params._id;
+  const [id] = await collection.insertMany([document]);
+  return { _id: id };
+};
+
+const updateDocument: Action = (db, codec) => async (params, ctx) => {
+  refuseTransaction(params);
+  const { updated, upsertedId } = await modify(db, codec, params, ctx);
+  return { updated, upserted_id: upsertedId, upsert_id: upsertedId };
+};
+
+/** 0.9.x reads `list` as a JSON array of EJSON strings. */
+const legacyAggregate: Action = (db, codec) => (params, ctx) => {
+  refuseTransaction(params);
+  return { list: JSON.stringify(aggregate(db, codec, params, ctx).map(encodeWireDocument)) };
 };
 
 const notSupported: ActionHandler = (params) => {
@@ -204,17 +240,25 @@ const notSupported: ActionHandler = (params) => {
 };
 
 export function databaseActions(db: Database): ServiceActions {
+  const current = (action: Action): ActionHandler => action(db, ejsonCodec);
+  const legacy = (action: Action): ActionHandler => action(db, legacyCodec);
   return {
     fallbackCode: 'DATABASE_REQUEST_FAILED',
     actions: {
-      'database.getDocument': getDocument(db),
-      'database.calculateDocument': calculateDocument(db),
-      'database.insertDocument': insertDocument(db),
-      'database.modifyDocument': modifyDocument(db),
-      'database.modifyAndReturnDoc': modifyAndReturnDoc(db),
-      'database.removeDocument': removeDocument(db),
-      'database.aggregateDocuments': aggregateDocuments(db),
-      'database.addCollection': addCollection(db),
+      'database.getDocument': current(getDocument),
+      'database.calculateDocument': current(calculateDocument),
+      'database.insertDocument': current(insertDocument),
+      'database.modifyDocument': current(modifyDocument),
+      'database.modifyAndReturnDoc': current(modifyAndReturnDoc),
+      'database.removeDocument': current(removeDocument),
+      'database.aggregateDocuments': current(aggregateDocuments),
+      'database.addCollection': current(addCollection),
+      'database.queryDocument': legacy(getDocument),
+      'database.countDocument': legacy(calculateDocument),
+      'database.addDocument': legacy(addDocument),
+      'database.updateDocument': legacy(updateDocument),
+      'database.deleteDocument': legacy(removeDocument),
+      'database.aggregate': legacy(legacyAggregate),
       'database.startTransaction': notSupported,
       'database.commitTransaction': notSupported,
       'database.abortTransaction': notSupported,

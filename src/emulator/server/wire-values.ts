@@ -71,3 +71,53 @@ export function decodeWireObject(raw: unknown, what: string, now: Date): Record<
 export function encodeWireDocument(document: Record<string, unknown>): string {
   return EJSON.stringify(document, { relaxed: true });
 }
+
+/** How one generation of the SDKs puts values on the wire. */
+export interface WireCodec {
+  decodeValue(raw: unknown, what: string, now: Date): unknown;
+  decodeObject(raw: unknown, what: string, now: Date): Record<string, unknown>;
+  encodeDocument(document: Record<string, unknown>): unknown;
+}
+
+/** @cloudbase/database 1.x (node-sdk, wx-server-sdk 2.x and later): EJSON strings both ways. */
+export const ejsonCodec: WireCodec = {
+  decodeValue: decodeWireValue,
+  decodeObject: decodeWireObject,
+  encodeDocument: encodeWireDocument,
+};
+
+/** 0.9.x sends `db.serverDate()` as `{ $date: { offset } }`, beside plain dates as `{ $date: <ms> }`. */
+function legacyServerDates(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(legacyServerDates);
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === '$date' && isPlainObject(value.$date)) return { [SERVER_DATE]: value.$date };
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = legacyServerDates(value[key]);
+  return out;
+}
+
+/**
+ * @cloudbase/database 0.9.x (tcb-admin-node, so wx-server-sdk 1.x): parameters are plain JSON with
+ * Extended JSON v1 markers (`{ $date: <ms> }`, `{ $regex, $options }`), and documents go back the same way.
+ */
+export const legacyCodec: WireCodec = {
+  decodeValue(raw, what, now) {
+    let parsed: unknown;
+    try {
+      const json: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+      parsed = EJSON.deserialize(legacyServerDates(json) as Record<string, unknown>, { relaxed: true });
+    } catch (e) {
+      throw new StudioError('InvalidArgument', `Parameter "${what}" is not valid JSON: ${(e as Error).message}`, { cause: e });
+    }
+    return resolveWireValues(parsed, now);
+  },
+  decodeObject(raw, what, now) {
+    const value = legacyCodec.decodeValue(raw ?? {}, what, now);
+    if (!isPlainObject(value)) throw new StudioError('InvalidArgument', `Parameter "${what}" must be an object.`);
+    return value;
+  },
+  encodeDocument(document) {
+    return EJSON.serialize(document, { legacy: true, relaxed: true });
+  },
+};
