@@ -334,6 +334,7 @@ export class FunctionRuntime {
       // The invocation log enforces the cap; the host's own (twice as much) only bounds IPC traffic.
       outputCapBytes: OUTPUT_CAP_BYTES * 2,
       lineCapBytes: LINE_CAP_BYTES,
+      adminUrl: this.options.adminUrl,
     };
     const signature = JSON.stringify({ fingerprint: await folderFingerprint(def.folder), config, env, debug });
     return {

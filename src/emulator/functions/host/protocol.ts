@@ -19,6 +19,8 @@ export interface HostConfig {
   outputCapBytes: number;
   /** A single console line longer than this (in characters) is cut. */
   lineCapBytes: number;
+  /** The local /admin, where requests for the cloud's in-SCF endpoints are sent (see cloud-endpoints.ts). */
+  adminUrl: string;
 }
 
 /** SCF's handler context, minus the functions it cannot carry over IPC. */
