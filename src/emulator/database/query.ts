@@ -3,17 +3,20 @@
  * into mingo objects and mingo's complaints into StudioErrors with stable codes.
  */
 import { BSONRegExp } from 'bson';
-import { Aggregator, Query } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import { Query } from 'mingo/query';
 import type { Options } from 'mingo/types';
 import { StudioError } from '../../shared/errors';
 import { bsonType, isPlainObject, type PlainObject } from './values';
+import { LOCAL_OPERATORS } from './operators';
+import { jsonSchemaValidator } from './json-schema';
 
 /** Operators that run caller-supplied code or write elsewhere: never offered by the local environment. */
 const REFUSED = new Set(['$where', '$function', '$accumulator', '$out', '$merge']);
 
 const ARRAY_ARGUMENT = new Set(['$in', '$nin', '$all', '$and', '$or', '$nor']);
 
-export const MINGO_OPTIONS: Partial<Options> = { scriptEnabled: false, useStrictMode: true };
+export const MINGO_OPTIONS: Partial<Options> = { scriptEnabled: false, useStrictMode: true, context: LOCAL_OPERATORS, jsonSchemaValidator };
 
 /** Maps an error thrown while compiling or running a query to a StudioError. */
 export function queryError(e: unknown, what: string): StudioError {

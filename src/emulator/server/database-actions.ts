@@ -244,6 +244,8 @@ export function databaseActions(db: Database): ServiceActions {
   const legacy = (action: Action): ActionHandler => action(db, legacyCodec);
   return {
     fallbackCode: 'DATABASE_REQUEST_FAILED',
+    // A document the database cannot store (a "$" field name, too deep) is the database's refusal in the cloud.
+    codes: { InvalidDocument: 'DATABASE_REQUEST_FAILED' },
     actions: {
       'database.getDocument': current(getDocument),
       'database.calculateDocument': current(calculateDocument),

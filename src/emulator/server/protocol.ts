@@ -43,7 +43,10 @@ export type WireErrorCode =
   | 'STORAGE_REQUEST_FAIL'
   | 'STORAGE_FILE_NONEXIST'
   | 'FUNCTIONS_REQUEST_FAIL'
-  | 'FUNCTIONS_EXECUTE_FAIL';
+  | 'FUNCTIONS_EXECUTE_FAIL'
+  | 'FUNCTION_NOT_FOUND'
+  | 'STORAGE_FILE_EXIST'
+  | 'NOT_AVAILABLE_LOCALLY';
 
 /** What a handler knows about the request it serves. */
 export interface ActionContext {

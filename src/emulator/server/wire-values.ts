@@ -2,7 +2,7 @@
  * Values on the wire are Extended JSON strings (the SDKs send canonical EJSON such as
  * `{"$numberInt":"18"}`); the engine holds native values. This is the one place that converts.
  */
-import { BSONRegExp, EJSON } from 'bson';
+import { BSONRegExp, EJSON, ObjectId } from 'bson';
 import { StudioError } from '../../shared/errors';
 
 const SERVER_DATE = '$tcb_server_date';
@@ -32,10 +32,14 @@ function serverDate(spec: unknown, now: Date): Date {
 
 /**
  * Replaces what EJSON leaves in wire form with the engine's values: regular expressions become
- * RegExp (so queries match with them) and `db.serverDate()` markers become the request's time.
+ * RegExp (so queries match with them), `db.serverDate()` markers become the request's time and
+ * ObjectIds become their hex strings.
  */
 export function resolveWireValues(value: unknown, now: Date): unknown {
   if (value instanceof BSONRegExp) return toRegExp(value);
+  // The cloud answers `db.ObjectId({ id })` values (an `_id` or any field) with their hex string, and
+  // matches them so: keeping the string is what the SDKs then read back.
+  if (value instanceof ObjectId) return value.toHexString();
   if (value instanceof Date && Number.isNaN(value.getTime())) throw new StudioError('InvalidJson', 'A "$date" value is not a valid date.');
   if (Array.isArray(value)) return value.map((v) => resolveWireValues(v, now));
   if (!isPlainObject(value)) return value;
