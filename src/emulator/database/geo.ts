@@ -174,3 +174,27 @@ export function geoNearPoint(near: unknown): { point: Point; units: 'meters' | '
   if (isPosition(near)) return { point: { type: 'Point', coordinates: near }, units: 'radians' };
   return { point: requirePoint(near, '$geoNear.near'), units: 'meters' };
 }
+
+/**
+ * `$nearSphere`/`$near` also order the results nearest first, as in MongoDB, unless the caller
+ * sorted. Returns each document's distance for the filter's near condition, or undefined without one.
+ */
+export function nearDistanceOf(filter: Record<string, unknown>): ((doc: Record<string, unknown>) => number) | undefined {
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field.startsWith('$') || !isPlainObject(condition)) continue;
+    const op = '$nearSphere' in condition ? '$nearSphere' : '$near' in condition ? '$near' : undefined;
+    if (!op) continue;
+    const near = nearSpecOf(condition[op], condition);
+    return (doc) => nearDistance(near, valueAt(doc, field)) ?? Infinity;
+  }
+  return undefined;
+}
+
+function valueAt(doc: Record<string, unknown>, path: string): unknown {
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (!isPlainObject(value)) return undefined;
+    value = value[part];
+  }
+  return value;
+}

@@ -6,6 +6,7 @@ import { find as mingoFind } from 'mingo';
 import type { SortKey } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { Collection, Database, StoredDocument } from '../database/api';
+import { nearDistanceOf } from '../database/geo';
 import type { ActionContext, ActionHandler, AdminRequest, ServiceActions } from './protocol';
 import { optionalBoolean, optionalInteger, requiredString } from './params';
 import { ejsonCodec, encodeWireDocument, isPlainObject, legacyCodec, type WireCodec } from './wire-values';
@@ -116,13 +117,26 @@ const getDocument: Action = (db, codec) => (params, ctx) => {
   // The SDK caps at 1000 too and sends 100 when no limit was set; 0 means "not set" there.
   const limit = Math.min(requested || DEFAULT_LIMIT, MAX_LIMIT);
   const simple = projection === undefined || isSimpleProjection(projection);
-  const { documents } = collection.find(filter, {
-    sort,
-    projection: simple ? projection : undefined,
-    skip: offset > 0 ? offset : undefined,
-    limit,
-  });
-  const shaped = simple ? documents : project(documents, projection);
+  const near = sort ? undefined : nearDistanceOf(filter);
+  let documents: Record<string, unknown>[];
+  if (near) {
+    // Nearest first, then the page: every match has to be measured before paging.
+    const all = collection.find(filter, { limit: Number.MAX_SAFE_INTEGER }).documents;
+    const paged = all
+      .map((doc) => ({ doc, d: near(doc) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(offset, offset + limit)
+      .map((x) => x.doc);
+    documents = projection === undefined ? paged : project(paged, projection);
+  } else {
+    documents = collection.find(filter, {
+      sort,
+      projection: simple ? projection : undefined,
+      skip: offset > 0 ? offset : undefined,
+      limit,
+    }).documents;
+  }
+  const shaped = simple || near ? documents : project(documents as StoredDocument[], projection);
   return { list: shaped.map((d) => codec.encodeDocument(d)), limit, offset };
 };
 
