@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'FileNotFound'
   | 'FileExists'
   | 'Conflict'
+  // a transaction's document changed under it (another transaction or writer got there first)
+  | 'TransactionConflict'
   | 'EnvironmentLocked'
   | 'EnvironmentNotFound'
   | 'NotSupported'

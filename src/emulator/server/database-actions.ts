@@ -10,24 +10,28 @@ import { nearDistanceOf } from '../database/geo';
 import type { ActionContext, ActionHandler, AdminRequest, ServiceActions } from './protocol';
 import { optionalBoolean, optionalInteger, requiredString } from './params';
 import { ejsonCodec, encodeWireDocument, isPlainObject, legacyCodec, type WireCodec } from './wire-values';
+import { transactionActions } from './transaction-actions';
+import { Transactions } from './transactions';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
 type Filter = Record<string, unknown>;
 
-function collectionOf(db: Database, params: AdminRequest): Collection {
+export function collectionOf(db: Database, params: AdminRequest): Collection {
   return db.collection(requiredString(params, 'collectionName'));
 }
 
-/** Transactions need isolation the engine does not offer; refusing beats running them half-applied. */
-function refuseTransaction(params: AdminRequest): void {
-  if (params.transactionId !== undefined && params.transactionId !== null && params.transactionId !== '') {
-    throw new StudioError('NotSupported', 'Transactions are not supported by the local environment.');
-  }
+export function inTransaction(params: AdminRequest): boolean {
+  return params.transactionId !== undefined && params.transactionId !== null && params.transactionId !== '';
 }
 
-function filterOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Filter {
+/** The cloud runs document operations (get, add, set, update, remove by id) inside transactions, nothing else. */
+function refuseTransaction(params: AdminRequest): void {
+  if (inTransaction(params)) throw new StudioError('NotSupported', `${params.action} cannot run inside a transaction; transactions take document operations by id.`);
+}
+
+export function filterOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Filter {
   const raw = params.query;
   if (raw === undefined || raw === null || raw === '') return {};
   return codec.decodeObject(raw, 'query', ctx.now);
@@ -56,7 +60,7 @@ function sortOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Sor
 
 type Projection = Record<string, unknown>;
 
-function projectionOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Projection | undefined {
+export function projectionOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Projection | undefined {
   if (params.projection === undefined || params.projection === null || params.projection === '') return undefined;
   const projection = codec.decodeObject(params.projection, 'projection', ctx.now);
   const out: Projection = {};
@@ -74,7 +78,7 @@ function isSimpleProjection(projection: Projection): projection is Record<string
   return Object.values(projection).every((v) => v === 0 || v === 1);
 }
 
-function project(documents: StoredDocument[], projection: Projection): Record<string, unknown>[] {
+export function project(documents: StoredDocument[], projection: Projection): Record<string, unknown>[] {
   try {
     return mingoFind(documents, {}, projection).all() as Record<string, unknown>[];
   } catch (e) {
@@ -82,7 +86,7 @@ function project(documents: StoredDocument[], projection: Projection): Record<st
   }
 }
 
-function hasOperators(update: Record<string, unknown>): boolean {
+export function hasOperators(update: Record<string, unknown>): boolean {
   return Object.keys(update).some((k) => k.startsWith('$'));
 }
 
@@ -156,7 +160,7 @@ const insertDocument: Action = (db, codec) => async (params, ctx) => {
 };
 
 /** `doc(id).set()`'s replacement, or `update()`'s operators (plain fields there meaning `$set`). */
-function updateOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): { update: Record<string, unknown>; merge: boolean } {
+export function updateOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): { update: Record<string, unknown>; merge: boolean } {
   const data = codec.decodeObject(params.data, 'data', ctx.now);
   const merge = optionalBoolean(params, 'merge', true);
   if (merge) return { update: mergeUpdateOf(data), merge };
@@ -249,24 +253,24 @@ const legacyAggregate: Action = (db, codec) => (params, ctx) => {
   return { list: JSON.stringify(aggregate(db, codec, params, ctx).map(encodeWireDocument)) };
 };
 
-const notSupported: ActionHandler = (params) => {
-  throw new StudioError('NotSupported', `${params.action} is not supported by the local environment (transactions are not available).`);
-};
-
-export function databaseActions(db: Database): ServiceActions {
+export function databaseActions(db: Database, transactions: Transactions = new Transactions(db)): ServiceActions {
   const current = (action: Action): ActionHandler => action(db, ejsonCodec);
   const legacy = (action: Action): ActionHandler => action(db, legacyCodec);
+  const tx = transactionActions(db, transactions);
+  // A `transactionId` turns a document operation into one of its transaction's.
+  const either = (plain: ActionHandler, transactional: ActionHandler): ActionHandler => (params, ctx) =>
+    inTransaction(params) ? transactional(params, ctx) : plain(params, ctx);
   return {
     fallbackCode: 'DATABASE_REQUEST_FAILED',
     // A document the database cannot store (a "$" field name, too deep) is the database's refusal in the cloud.
-    codes: { InvalidDocument: 'DATABASE_REQUEST_FAILED' },
+    codes: { InvalidDocument: 'DATABASE_REQUEST_FAILED', TransactionConflict: 'DATABASE_TRANSACTION_CONFLICT' },
     actions: {
-      'database.getDocument': current(getDocument),
+      'database.getDocument': either(current(getDocument), tx.getDocument),
       'database.calculateDocument': current(calculateDocument),
-      'database.insertDocument': current(insertDocument),
-      'database.modifyDocument': current(modifyDocument),
+      'database.insertDocument': either(current(insertDocument), tx.insertDocument),
+      'database.modifyDocument': either(current(modifyDocument), tx.modifyDocument),
       'database.modifyAndReturnDoc': current(modifyAndReturnDoc),
-      'database.removeDocument': current(removeDocument),
+      'database.removeDocument': either(current(removeDocument), tx.removeDocument),
       'database.aggregateDocuments': current(aggregateDocuments),
       'database.addCollection': current(addCollection),
       'database.queryDocument': legacy(getDocument),
@@ -275,12 +279,7 @@ export function databaseActions(db: Database): ServiceActions {
       'database.updateDocument': legacy(updateDocument),
       'database.deleteDocument': legacy(removeDocument),
       'database.aggregate': legacy(legacyAggregate),
-      'database.startTransaction': notSupported,
-      'database.commitTransaction': notSupported,
-      'database.abortTransaction': notSupported,
-      'database.getInTransaction': notSupported,
-      'database.updateDocInTransaction': notSupported,
-      'database.deleteDocInTransaction': notSupported,
+      ...tx.actions,
     },
   };
 }
