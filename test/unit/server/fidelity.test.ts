@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tcb from '@cloudbase/node-sdk';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../src/emulator/environment';
+import { PLATFORM_ACTIONS } from '../../../src/emulator/server/platform-actions';
 import { makeProject, postJson, repoRoot, type TestProject } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -201,6 +202,14 @@ describe('/admin answers as the cloud does (node-sdk 3.x, wx-server-sdk)', funct
         const r = out.result as Json;
         assert.equal(r.ok, undefined);
         assert.match(r.errMsg, /not available in the local environment/, r.errMsg);
+      });
+    }
+
+    for (const action of Object.values(PLATFORM_ACTIONS).flatMap((p) => p.actions)) {
+      it(`${action} answers NOT_AVAILABLE_LOCALLY`, async function () {
+        const reply = await postJson(env.adminUrl, { action, apiName: 'x' });
+        assert.equal(reply.code, 'NOT_AVAILABLE_LOCALLY');
+        assert.match(String(reply.message), new RegExp(`^${action.replace('.', '\\.')} is not available in the local environment`));
       });
     }
 
