@@ -18,6 +18,7 @@ import {
   adminRoute,
   databaseActions,
   functionsActions,
+  platformServices,
   startHttpServer,
   storageActions,
   storageRoutes,
@@ -73,7 +74,7 @@ export interface LocalEnvironment {
 
 /** Each area registers its /admin actions here by prefix. */
 function services(database: Database, functions: FunctionInvoker, storage: LocalStorage): ServiceTable {
-  return { database: databaseActions(database), functions: functionsActions(functions), storage: storageActions(storage) };
+  return { ...platformServices(), database: databaseActions(database), functions: functionsActions(functions), storage: storageActions(storage) };
 }
 
 /**

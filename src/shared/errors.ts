@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'FileNotFound'
   | 'FileExists'
   | 'Conflict'
+  // a transaction's document changed under it (another transaction or writer got there first)
+  | 'TransactionConflict'
   | 'EnvironmentLocked'
   // the local environment's disk has no room (ENOSPC) or the user's quota is used up (EDQUOT)
   | 'DiskFull'

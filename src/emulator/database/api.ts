@@ -4,6 +4,9 @@
  * edges (the /admin server and the local backend), never in the engine.
  */
 import type { CollectionInfo, CollectionPermission, IndexInfo, IndexSpec, SortKey, UpdateResult } from '../../shared/model';
+import type { BatchResult, BatchWrite } from './write-batch';
+
+export type { BatchResult, BatchWrite } from './write-batch';
 
 export type StoredDocument = Record<string, unknown> & { _id: string };
 
@@ -72,6 +75,8 @@ export interface Database {
   /** Throws StudioError('CollectionExists') when present. */
   createCollection(name: string): Promise<Collection>;
   dropCollection(name: string): Promise<void>;
+  /** Writes to several collections all or nothing; `expect` writes are preconditions (see write-batch.ts). */
+  writeBatch(writes: BatchWrite[]): Promise<BatchResult>;
   /** Flushes, compacts where worthwhile and releases the data folder's lock. */
   close(): Promise<void>;
 }

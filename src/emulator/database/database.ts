@@ -15,6 +15,7 @@ import { IdGenerator } from './ids';
 import { lockFolder, type FolderLock } from './lock';
 import { fileStem, readMetadata, writeMetadata, type Metadata } from './metadata';
 import { checkCollectionName } from './names';
+import { writeBatch, type BatchResult, type BatchWrite } from './write-batch';
 
 export interface DatabaseOptions {
   /**
@@ -146,6 +147,10 @@ class LocalDatabase implements Database {
       throw e;
     }
     await collection.destroy();
+  }
+
+  writeBatch(writes: BatchWrite[]): Promise<BatchResult> {
+    return writeBatch(this, writes);
   }
 
   async close(): Promise<void> {

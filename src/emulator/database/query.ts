@@ -9,15 +9,17 @@ import { Query } from 'mingo/query';
 import type { Options } from 'mingo/types';
 import { StudioError } from '../../shared/errors';
 import { checkTree } from './guards';
-import { SAFE_CONTEXT, safeRegExp } from './regex';
+import { safeRegExp } from './regex';
 import { bsonType, isPlainObject, type PlainObject } from './values';
+import { LOCAL_OPERATORS } from './operators';
+import { jsonSchemaValidator } from './json-schema';
 
 /** Operators that run caller-supplied code or write elsewhere: never offered by the local environment. */
 const REFUSED = new Set(['$where', '$function', '$accumulator', '$out', '$merge']);
 
 const ARRAY_ARGUMENT = new Set(['$in', '$nin', '$all', '$and', '$or', '$nor']);
 
-export const MINGO_OPTIONS: Partial<Options> = { scriptEnabled: false, useStrictMode: true, context: SAFE_CONTEXT };
+export const MINGO_OPTIONS: Partial<Options> = { scriptEnabled: false, useStrictMode: true, context: LOCAL_OPERATORS, jsonSchemaValidator };
 
 /** Maps an error thrown while compiling or running a query to a StudioError. */
 export function queryError(e: unknown, what: string): StudioError {

@@ -3,8 +3,8 @@
  * takes time linear in the input. JavaScript's own engine backtracks: `^(a+)+$` over 30
  * characters runs for many seconds, and the environment serves every client from one thread.
  *
- * mingo is handed a context of its usual operators where everything that matches a caller's
- * pattern goes through RE2: `$regex` (also inside `$not`, `$elemMatch`, `$pull`), RegExp values in
+ * The local operator context (./operators.ts) takes these in place of mingo's, so everything that
+ * matches a caller's pattern goes through RE2: `$regex` (also inside `$not`, `$elemMatch`, `$pull`), RegExp values in
  * `$in`/`$nin`/`$all`, and the aggregation
  * operators `$regexMatch`, `$regexFind` and `$regexFindAll`.
  *
@@ -13,13 +13,8 @@
  * InvalidQuery rather than run with the risk.
  */
 import { RE2JS } from 're2js';
-import { Context, evalExpr } from 'mingo/core';
-import * as accumulatorOperators from 'mingo/operators/accumulator';
-import * as expressionOperators from 'mingo/operators/expression';
-import * as pipelineOperators from 'mingo/operators/pipeline';
-import * as projectionOperators from 'mingo/operators/projection';
+import { evalExpr } from 'mingo/core';
 import * as queryOperators from 'mingo/operators/query';
-import * as windowOperators from 'mingo/operators/window';
 import type { Options } from 'mingo/types';
 import { StudioError } from '../../shared/errors';
 
@@ -134,21 +129,16 @@ const regexExpressions: Record<string, ExpressionOperator> = {
   $regexFindAll: (obj, expr, options) => search(obj, expr, options, true),
 };
 
-/** mingo's operators, with pattern matching through RE2. */
-export const SAFE_CONTEXT: Context = Context.init({
-  accumulator: accumulatorOperators,
-  expression: { ...expressionOperators, ...regexExpressions } as typeof expressionOperators,
-  pipeline: pipelineOperators,
-  projection: projectionOperators,
-  query: {
-    ...queryOperators,
-    $regex,
-    $in: withSafeList(queryOperators.$in),
-    $nin: withSafeList(queryOperators.$nin),
-    $all: withSafeList(queryOperators.$all),
-  } as typeof queryOperators,
-  window: windowOperators,
-});
+/** The query operators whose patterns match through RE2, in place of mingo's own (see ./operators.ts). */
+export const regexQueryOperators = {
+  $regex,
+  $in: withSafeList(queryOperators.$in),
+  $nin: withSafeList(queryOperators.$nin),
+  $all: withSafeList(queryOperators.$all),
+};
+
+/** The expression operators whose patterns match through RE2. */
+export const regexExpressionOperators = regexExpressions;
 
 /** A copy of a caller's tree with every RegExp (and BSON regular expression) matched by RE2. */
 export function withSafeRegExps<T>(value: T): T {

@@ -224,10 +224,12 @@ function invalid(path: string, why: string): StudioError {
   return new StudioError('InvalidDocument', path ? `Field "${path}": ${why}` : why);
 }
 
-/** Field names the store can round-trip and the query language can address. */
+/**
+ * Field names the store can round-trip. A "." inside a name is kept as written (`"key."`), as the
+ * cloud's database does; queries and updates read dots as paths, so such a field is stored, not addressed.
+ */
 export function checkFieldName(name: string, path: string): void {
   if (name.startsWith('$')) throw invalid(path, 'field names may not start with "$".');
-  if (name.includes('.')) throw invalid(path, 'field names may not contain ".".');
   if (name.includes('\0')) throw invalid(path, 'field names may not contain NUL characters.');
   if (isForbiddenName(name)) throw invalid(path, '__proto__, constructor and prototype cannot be field names.');
 }

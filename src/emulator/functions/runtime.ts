@@ -49,6 +49,18 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Runs in the function's debug process (see startDebug), without a time limit. */
   debug?: boolean;
+  /**
+   * The caller is a server SDK with keys (node-sdk outside a function), not a mini-program user:
+   * the event then gets no `userInfo`, as in the cloud.
+   */
+  serverCaller?: boolean;
+}
+
+/** A mini program's call reaches the function with `userInfo: { appId, openId }` in its event, as in the cloud. */
+function withUserInfo(event: unknown, identity: Partial<SimulatedIdentity>, options: InvokeOptions): unknown {
+  if (options.serverCaller || !identity.openId || !identity.appId || !(identity.source ?? '').startsWith('wx_client')) return event;
+  if (event === null || typeof event !== 'object' || Array.isArray(event) || 'userInfo' in event) return event;
+  return { ...event, userInfo: { appId: identity.appId, openId: identity.openId } };
 }
 
 /** InvokeResult with the error's code always set and a few facts for the UI. */
@@ -119,7 +131,8 @@ export class FunctionRuntime {
   async get(name: string): Promise<FunctionDefinition> {
     if (typeof name !== 'string') throw new StudioError('InvalidArgument', 'A function name must be a string.');
     const def = await readFunction(this.options.project, name, this.nodePath);
-    if (!def) throw new StudioError('FunctionNotFound', `There is no function "${name}" in ${this.options.project.functionRoot}.`);
+    // The name only: the message reaches callers over /admin, which must not learn the machine's folders.
+    if (!def) throw new StudioError('FunctionNotFound', `There is no function "${name}" in this environment.`);
     return def;
   }
 
@@ -195,7 +208,7 @@ export class FunctionRuntime {
     const message: InvokeMessage = {
       type: 'invoke',
       requestId,
-      event: event as JsonValue,
+      event: withUserInfo(event, identity, options) as JsonValue,
       context: this.context(def, requestId, identity),
       env: identityEnv(identity, this.options.envId, requestId),
     };
@@ -338,6 +351,7 @@ export class FunctionRuntime {
       outputCapBytes: OUTPUT_CAP_BYTES * 2,
       lineCapBytes: LINE_CAP_BYTES,
       resultLimitBytes: MAX_RESULT_BYTES,
+      adminUrl: this.options.adminUrl,
     };
     const signature = JSON.stringify({ fingerprint: await folderFingerprint(def.folder), config, env, debug });
     return {

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { StudioError } from '../../shared/errors';
 import type { AdminReply, ServiceTable } from './protocol';
 import { dispatchAdmin } from './dispatch';
+import { readFormUpload } from './form-upload';
 import { sendJson, type HttpRoute } from './http-server';
 import { toWireError } from './wire-errors';
 
@@ -49,6 +50,21 @@ function parseBody(text: string): unknown {
   }
 }
 
+/**
+ * `wx.openApi` and `wx.wxPayApi` arrive as multipart/form-data (their payload is bytes); their text
+ * fields (`action`, `apiName`, …) make the request, so they reach their service like any other.
+ */
+async function readRequest(request: IncomingMessage, limit: number): Promise<unknown> {
+  if (/^multipart\/form-data/i.test(request.headers['content-type'] ?? '')) {
+    const form = await readFormUpload(request, limit);
+    return { ...form.fields };
+  }
+  return parseBody(await readBody(request, limit));
+}
+
+/** The exact type the SDKs look for before parsing an openApi answer as JSON rather than bytes. */
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+
 export function adminRoute(options: AdminRouteOptions): HttpRoute {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
@@ -59,14 +75,14 @@ export function adminRoute(options: AdminRouteOptions): HttpRoute {
       let reply: AdminReply;
       let tooLarge = false;
       try {
-        const body = parseBody(await readBody(request, limit));
+        const body = await readRequest(request, limit);
         reply = await dispatchAdmin(options.services, body, { requestId, now: new Date(), envId: options.envId, headers: request.headers }, options.onError);
       } catch (e) {
         tooLarge = e instanceof StudioError && e.code === 'DocumentTooLarge';
         reply = { requestId, ...toWireError(e, 'SYS_ERR') };
       }
       // The cloud answers protocol errors with HTTP 200 and a code; the SDKs read the code.
-      sendJson(response, 200, reply, tooLarge ? { connection: 'close' } : {});
+      sendJson(response, 200, reply, tooLarge ? { ...JSON_TYPE, connection: 'close' } : JSON_TYPE);
     },
   };
 }

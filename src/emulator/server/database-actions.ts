@@ -7,30 +7,35 @@ import { MINGO_OPTIONS } from '../database/query';
 import type { SortKey } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { Collection, Database, StoredDocument } from '../database/api';
+import { nearDistanceOf } from '../database/geo';
 import type { ActionContext, ActionHandler, AdminRequest, ServiceActions } from './protocol';
 import { optionalBoolean, optionalInteger, requiredString } from './params';
-import { decodeWireObject, decodeWireValue, encodeWireDocument, isPlainObject } from './wire-values';
+import { ejsonCodec, encodeWireDocument, isPlainObject, legacyCodec, type WireCodec } from './wire-values';
+import { transactionActions } from './transaction-actions';
+import { Transactions } from './transactions';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
 type Filter = Record<string, unknown>;
 
-function collectionOf(db: Database, params: AdminRequest): Collection {
+export function collectionOf(db: Database, params: AdminRequest): Collection {
   return db.collection(requiredString(params, 'collectionName'));
 }
 
-/** Transactions need isolation the engine does not offer; refusing beats running them half-applied. */
-function refuseTransaction(params: AdminRequest): void {
-  if (params.transactionId !== undefined && params.transactionId !== null && params.transactionId !== '') {
-    throw new StudioError('NotSupported', 'Transactions are not supported by the local environment.');
-  }
+export function inTransaction(params: AdminRequest): boolean {
+  return params.transactionId !== undefined && params.transactionId !== null && params.transactionId !== '';
 }
 
-function filterOf(params: AdminRequest, ctx: ActionContext): Filter {
+/** The cloud runs document operations (get, add, set, update, remove by id) inside transactions, nothing else. */
+function refuseTransaction(params: AdminRequest): void {
+  if (inTransaction(params)) throw new StudioError('NotSupported', `${params.action} cannot run inside a transaction; transactions take document operations by id.`);
+}
+
+export function filterOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Filter {
   const raw = params.query;
   if (raw === undefined || raw === null || raw === '') return {};
-  return decodeWireObject(raw, 'query', ctx.now);
+  return codec.decodeObject(raw, 'query', ctx.now);
 }
 
 function directionOf(value: unknown, field: string): 1 | -1 {
@@ -40,9 +45,9 @@ function directionOf(value: unknown, field: string): 1 | -1 {
 }
 
 /** `{ field: 1 | -1 }` from current SDKs, `[{ field, direction }]` from older ones. */
-function sortOf(params: AdminRequest, ctx: ActionContext): SortKey[] | undefined {
+function sortOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): SortKey[] | undefined {
   if (params.order === undefined || params.order === null || params.order === '') return undefined;
-  const order = decodeWireValue(params.order, 'order', ctx.now);
+  const order = codec.decodeValue(params.order, 'order', ctx.now);
   const pairs: [unknown, unknown][] = Array.isArray(order)
     ? order.map((o) => (isPlainObject(o) ? [o.field, o.direction] : [undefined, undefined]))
     : isPlainObject(order)
@@ -56,9 +61,9 @@ function sortOf(params: AdminRequest, ctx: ActionContext): SortKey[] | undefined
 
 type Projection = Record<string, unknown>;
 
-function projectionOf(params: AdminRequest, ctx: ActionContext): Projection | undefined {
+export function projectionOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Projection | undefined {
   if (params.projection === undefined || params.projection === null || params.projection === '') return undefined;
-  const projection = decodeWireObject(params.projection, 'projection', ctx.now);
+  const projection = codec.decodeObject(params.projection, 'projection', ctx.now);
   const out: Projection = {};
   for (const [field, value] of Object.entries(projection)) {
     if (typeof value === 'boolean') out[field] = value ? 1 : 0;
@@ -75,7 +80,7 @@ function isSimpleProjection(projection: Projection): projection is Record<string
 }
 
 /** With the engine's mingo options, so patterns inside `$elemMatch` match through RE2 as in queries. */
-function project(documents: StoredDocument[], projection: Projection): Record<string, unknown>[] {
+export function project(documents: StoredDocument[], projection: Projection): Record<string, unknown>[] {
   try {
     return new Query({}, MINGO_OPTIONS).find(documents, projection).all() as Record<string, unknown>[];
   } catch (e) {
@@ -83,7 +88,7 @@ function project(documents: StoredDocument[], projection: Projection): Record<st
   }
 }
 
-function hasOperators(update: Record<string, unknown>): boolean {
+export function hasOperators(update: Record<string, unknown>): boolean {
   return Object.keys(update).some((k) => k.startsWith('$'));
 }
 
@@ -104,125 +109,179 @@ function mergeUpdateOf(data: Record<string, unknown>): Record<string, unknown> {
   return update;
 }
 
-const getDocument: (db: Database) => ActionHandler = (db) => (params, ctx) => {
+/** A handler of one action for one generation of the SDKs' wire format. */
+type Action = (db: Database, codec: WireCodec) => ActionHandler;
+
+const getDocument: Action = (db, codec) => (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
-  const filter = filterOf(params, ctx);
-  const sort = sortOf(params, ctx);
-  const projection = projectionOf(params, ctx);
+  const filter = filterOf(params, ctx, codec);
+  const sort = sortOf(params, ctx, codec);
+  const projection = projectionOf(params, ctx, codec);
   const offset = optionalInteger(params, 'offset', { min: 0 }) ?? 0;
   const requested = optionalInteger(params, 'limit', { min: 0 });
   // The SDK caps at 1000 too and sends 100 when no limit was set; 0 means "not set" there.
   const limit = Math.min(requested || DEFAULT_LIMIT, MAX_LIMIT);
   const simple = projection === undefined || isSimpleProjection(projection);
-  const { documents } = collection.find(filter, {
-    sort,
-    projection: simple ? projection : undefined,
-    skip: offset > 0 ? offset : undefined,
-    limit,
-  });
-  const shaped = simple ? documents : project(documents, projection);
-  return { list: shaped.map(encodeWireDocument), limit, offset };
+  const near = sort ? undefined : nearDistanceOf(filter);
+  let documents: Record<string, unknown>[];
+  if (near) {
+    // Nearest first, then the page: every match has to be measured before paging.
+    const all = collection.find(filter, { limit: Number.MAX_SAFE_INTEGER }).documents;
+    const paged = all
+      .map((doc) => ({ doc, d: near(doc) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(offset, offset + limit)
+      .map((x) => x.doc);
+    documents = projection === undefined ? paged : project(paged, projection);
+  } else {
+    documents = collection.find(filter, {
+      sort,
+      projection: simple ? projection : undefined,
+      skip: offset > 0 ? offset : undefined,
+      limit,
+    }).documents;
+  }
+  const shaped = simple || near ? documents : project(documents as StoredDocument[], projection);
+  return { list: shaped.map((d) => codec.encodeDocument(d)), limit, offset };
 };
 
-const calculateDocument: (db: Database) => ActionHandler = (db) => (params, ctx) => {
+const calculateDocument: Action = (db, codec) => (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
-  return { total: collection.count(filterOf(params, ctx)) };
+  return { total: collection.count(filterOf(params, ctx, codec)) };
 };
 
-const insertDocument: (db: Database) => ActionHandler = (db) => async (params, ctx) => {
+const insertDocument: Action = (db, codec) => async (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
   const raw = Array.isArray(params.data) ? params.data : params.data === undefined ? [] : [params.data];
   if (raw.length === 0) throw new StudioError('InvalidArgument', 'Parameter "data" must hold at least one document.');
-  const documents = raw.map((d, i) => decodeWireObject(d, `data[${i}]`, ctx.now));
+  const documents = raw.map((d, i) => codec.decodeObject(d, `data[${i}]`, ctx.now));
   return { insertedIds: await collection.insertMany(documents) };
 };
 
-const modifyDocument: (db: Database) => ActionHandler = (db) => async (params, ctx) => {
-  refuseTransaction(params);
+/** `doc(id).set()`'s replacement, or `update()`'s operators (plain fields there meaning `$set`). */
+export function updateOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): { update: Record<string, unknown>; merge: boolean } {
+  const data = codec.decodeObject(params.data, 'data', ctx.now);
+  const merge = optionalBoolean(params, 'merge', true);
+  if (merge) return { update: mergeUpdateOf(data), merge };
+  if (hasOperators(data)) throw new StudioError('InvalidArgument', 'A replacement document cannot contain update operators.');
+  if ('_id' in data) throw new StudioError('InvalidArgument', 'A replacement document cannot change "_id".');
+  return { update: data, merge };
+}
+
+async function modify(db: Database, codec: WireCodec, params: AdminRequest, ctx: ActionContext): Promise<{ updated: number; upsertedId?: string }> {
   const collection = collectionOf(db, params);
-  const filter = filterOf(params, ctx);
-  const data = decodeWireObject(params.data, 'data', ctx.now);
+  const filter = filterOf(params, ctx, codec);
   const multi = optionalBoolean(params, 'multi', false);
   const upsert = optionalBoolean(params, 'upsert', false);
-  const merge = optionalBoolean(params, 'merge', true);
-  let update: Record<string, unknown>;
-  if (merge) {
-    update = mergeUpdateOf(data);
-  } else {
-    // `doc().set()`: the document replaces the stored one (or is created, with upsert).
-    if (hasOperators(data)) throw new StudioError('InvalidArgument', 'A replacement document cannot contain update operators.');
-    if ('_id' in data) throw new StudioError('InvalidArgument', 'A replacement document cannot change "_id".');
-    update = data;
-  }
+  const { update, merge } = updateOf(params, ctx, codec);
   const result = await collection.update(filter, update, { multi, upsert });
-  return { updated: result.modified, upsert_id: result.upsertedId };
+  // The cloud counts a replacement by what it matched, even when the content was already the same.
+  return { updated: merge ? result.modified : result.matched, upsertedId: result.upsertedId };
+}
+
+const modifyDocument: Action = (db, codec) => async (params, ctx) => {
+  refuseTransaction(params);
+  const { updated, upsertedId } = await modify(db, codec, params, ctx);
+  return { updated, upsert_id: upsertedId };
 };
 
-const modifyAndReturnDoc: (db: Database) => ActionHandler = (db) => async (params, ctx) => {
+const modifyAndReturnDoc: Action = (db, codec) => async (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
-  const filter = filterOf(params, ctx);
-  const update = mergeUpdateOf(decodeWireObject(params.data, 'data', ctx.now));
+  const filter = filterOf(params, ctx, codec);
+  const update = mergeUpdateOf(codec.decodeObject(params.data, 'data', ctx.now));
   const doc = await collection.findOneAndUpdate(filter, update);
-  return { updated: doc ? 1 : 0, doc: doc ? encodeWireDocument(doc) : null };
+  return { updated: doc ? 1 : 0, doc: doc ? codec.encodeDocument(doc) : null };
 };
 
-const removeDocument: (db: Database) => ActionHandler = (db) => async (params, ctx) => {
+const removeDocument: Action = (db, codec) => async (params, ctx) => {
   refuseTransaction(params);
   const collection = collectionOf(db, params);
-  const filter = filterOf(params, ctx);
+  const filter = filterOf(params, ctx, codec);
   const multi = optionalBoolean(params, 'multi', false);
   return { deleted: await collection.remove(filter, { multi }) };
 };
 
-function pipelineOf(params: AdminRequest, ctx: ActionContext): Record<string, unknown>[] {
-  const raw = typeof params.stages === 'string' ? decodeWireValue(params.stages, 'stages', ctx.now) : params.stages;
+function pipelineOf(params: AdminRequest, ctx: ActionContext, codec: WireCodec): Record<string, unknown>[] {
+  const raw = typeof params.stages === 'string' ? codec.decodeValue(params.stages, 'stages', ctx.now) : params.stages;
   if (!Array.isArray(raw)) throw new StudioError('InvalidArgument', 'Parameter "stages" must be an array.');
   return raw.map((stage: unknown, i) => {
     if (!isPlainObject(stage) || typeof stage.stageKey !== 'string' || !stage.stageKey.startsWith('$')) {
       throw new StudioError('InvalidArgument', `Stage ${i} must be { stageKey: "$<stage>", stageValue }.`);
     }
-    return { [stage.stageKey]: decodeWireValue(stage.stageValue, `stages[${i}].stageValue`, ctx.now) };
+    return { [stage.stageKey]: codec.decodeValue(stage.stageValue, `stages[${i}].stageValue`, ctx.now) };
   });
 }
 
-const aggregateDocuments: (db: Database) => ActionHandler = (db) => (params, ctx) => {
-  refuseTransaction(params);
+function aggregate(db: Database, codec: WireCodec, params: AdminRequest, ctx: ActionContext): StoredDocument[] {
   const collection = collectionOf(db, params);
-  const pipeline = pipelineOf(params, ctx);
-  return { list: collection.aggregate(pipeline).map(encodeWireDocument) };
+  return collection.aggregate(pipelineOf(params, ctx, codec));
+}
+
+const aggregateDocuments: Action = (db, codec) => (params, ctx) => {
+  refuseTransaction(params);
+  return { list: aggregate(db, codec, params, ctx).map((d) => codec.encodeDocument(d)) };
 };
 
-const addCollection: (db: Database) => ActionHandler = (db) => async (params) => {
+const addCollection: Action = (db) => async (params) => {
   await db.createCollection(requiredString(params, 'collectionName'));
   return {};
 };
 
-const notSupported: ActionHandler = (params) => {
-  throw new StudioError('NotSupported', `${params.action} is not supported by the local environment (transactions are not available).`);
+// ---- @cloudbase/database 0.9.x (tcb-admin-node, wx-server-sdk 1.x) ------------------------------
+
+/** `add()` sends one document, with the id it asked for beside it, and reads back `_id`. */
+const addDocument: Action = (db, codec) => async (params, ctx) => {
+  refuseTransaction(params);
+  const collection = collectionOf(db, params);
+  const document = codec.decodeObject(params.data, 'data', ctx.now);
+  if (params._id !== undefined && params._id !== null && params._id !== '') document._id = params._id;
+  const [id] = await collection.insertMany([document]);
+  return { _id: id };
 };
 
-export function databaseActions(db: Database): ServiceActions {
+const updateDocument: Action = (db, codec) => async (params, ctx) => {
+  refuseTransaction(params);
+  const { updated, upsertedId } = await modify(db, codec, params, ctx);
+  return { updated, upserted_id: upsertedId, upsert_id: upsertedId };
+};
+
+/** 0.9.x reads `list` as a JSON array of EJSON strings. */
+const legacyAggregate: Action = (db, codec) => (params, ctx) => {
+  refuseTransaction(params);
+  return { list: JSON.stringify(aggregate(db, codec, params, ctx).map(encodeWireDocument)) };
+};
+
+export function databaseActions(db: Database, transactions: Transactions = new Transactions(db)): ServiceActions {
+  const current = (action: Action): ActionHandler => action(db, ejsonCodec);
+  const legacy = (action: Action): ActionHandler => action(db, legacyCodec);
+  const tx = transactionActions(db, transactions);
+  // A `transactionId` turns a document operation into one of its transaction's.
+  const either = (plain: ActionHandler, transactional: ActionHandler): ActionHandler => (params, ctx) =>
+    inTransaction(params) ? transactional(params, ctx) : plain(params, ctx);
   return {
     fallbackCode: 'DATABASE_REQUEST_FAILED',
+    // A document the database cannot store (a "$" field name, too deep) is the database's refusal in the cloud.
+    codes: { InvalidDocument: 'DATABASE_REQUEST_FAILED', TransactionConflict: 'DATABASE_TRANSACTION_CONFLICT' },
     actions: {
-      'database.getDocument': getDocument(db),
-      'database.calculateDocument': calculateDocument(db),
-      'database.insertDocument': insertDocument(db),
-      'database.modifyDocument': modifyDocument(db),
-      'database.modifyAndReturnDoc': modifyAndReturnDoc(db),
-      'database.removeDocument': removeDocument(db),
-      'database.aggregateDocuments': aggregateDocuments(db),
-      'database.addCollection': addCollection(db),
-      'database.startTransaction': notSupported,
-      'database.commitTransaction': notSupported,
-      'database.abortTransaction': notSupported,
-      'database.getInTransaction': notSupported,
-      'database.updateDocInTransaction': notSupported,
-      'database.deleteDocInTransaction': notSupported,
+      'database.getDocument': either(current(getDocument), tx.getDocument),
+      'database.calculateDocument': current(calculateDocument),
+      'database.insertDocument': either(current(insertDocument), tx.insertDocument),
+      'database.modifyDocument': either(current(modifyDocument), tx.modifyDocument),
+      'database.modifyAndReturnDoc': current(modifyAndReturnDoc),
+      'database.removeDocument': either(current(removeDocument), tx.removeDocument),
+      'database.aggregateDocuments': current(aggregateDocuments),
+      'database.addCollection': current(addCollection),
+      'database.queryDocument': legacy(getDocument),
+      'database.countDocument': legacy(calculateDocument),
+      'database.addDocument': legacy(addDocument),
+      'database.updateDocument': legacy(updateDocument),
+      'database.deleteDocument': legacy(removeDocument),
+      'database.aggregate': legacy(legacyAggregate),
+      ...tx.actions,
     },
   };
 }

@@ -3,7 +3,7 @@
  * later `storage.`) and turns every failure into the cloud's error reply; nothing escapes.
  */
 import { StudioError, isStudioError } from '../../shared/errors';
-import type { ActionContext, AdminReply, AdminRequest, ServiceActions, ServiceTable, WireErrorCode } from './protocol';
+import { TopLevelReply, type ActionContext, type AdminReply, type AdminRequest, type ServiceActions, type ServiceTable, type WireErrorCode } from './protocol';
 import { isPlainObject } from './wire-values';
 import { toWireError } from './wire-errors';
 
@@ -31,6 +31,7 @@ export async function dispatchAdmin(
     fallback = service.fallbackCode;
     codes = service.codes;
     const data: unknown = await handler(request, context);
+    if (data instanceof TopLevelReply) return { ...data.fields, requestId: context.requestId };
     return { requestId: context.requestId, data: data ?? {} };
   } catch (e) {
     if (!isStudioError(e)) onInternalError?.(e);

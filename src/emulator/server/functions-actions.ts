@@ -70,7 +70,8 @@ function failureMessage(error: NonNullable<InvokeOutcome['error']>): string {
 async function invokeFunction(invoker: FunctionInvoker, params: AdminRequest, context: ActionContext): Promise<{ response_data: string }> {
   const name = requiredString(params, 'function_name');
   const event = eventOf(params);
-  const outcome = await invoker.invoke(name, event, { identity: callerIdentity(params, context) });
+  const identity = callerIdentity(params, context);
+  const outcome = await invoker.invoke(name, event, { identity, serverCaller: identity === undefined });
   context.requestId = outcome.requestId;
   if (outcome.error) throw new StudioError(outcome.error.code, failureMessage(outcome.error), { requestId: outcome.requestId });
   // A function that returns nothing answers `null`, which the SDKs parse back to null.
@@ -83,7 +84,7 @@ const EXECUTION_FAILURES: ErrorCode[] = ['Timeout', 'MemoryLimitExceeded', 'Func
 export function functionsActions(invoker: FunctionInvoker): ServiceActions {
   return {
     fallbackCode: 'FUNCTIONS_REQUEST_FAIL',
-    codes: Object.fromEntries(EXECUTION_FAILURES.map((code) => [code, 'FUNCTIONS_EXECUTE_FAIL'])),
+    codes: { ...Object.fromEntries(EXECUTION_FAILURES.map((code) => [code, 'FUNCTIONS_EXECUTE_FAIL'])), FunctionNotFound: 'FUNCTION_NOT_FOUND' },
     actions: {
       'functions.invokeFunction': (params, context) => invokeFunction(invoker, params, context),
     },

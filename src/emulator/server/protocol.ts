@@ -15,7 +15,8 @@ export interface AdminRequest {
 
 export interface AdminSuccess {
   requestId: string;
-  data: unknown;
+  data?: unknown;
+  [field: string]: unknown;
 }
 
 export interface AdminFailure {
@@ -43,7 +44,11 @@ export type WireErrorCode =
   | 'STORAGE_REQUEST_FAIL'
   | 'STORAGE_FILE_NONEXIST'
   | 'FUNCTIONS_REQUEST_FAIL'
-  | 'FUNCTIONS_EXECUTE_FAIL';
+  | 'FUNCTIONS_EXECUTE_FAIL'
+  | 'DATABASE_TRANSACTION_CONFLICT'
+  | 'FUNCTION_NOT_FOUND'
+  | 'STORAGE_FILE_EXIST'
+  | 'NOT_AVAILABLE_LOCALLY';
 
 /** What a handler knows about the request it serves. */
 export interface ActionContext {
@@ -56,7 +61,15 @@ export interface ActionContext {
   headers?: Record<string, string | string[] | undefined>;
 }
 
-/** Returns the reply's `data`; throws StudioError for failures. */
+/**
+ * A few actions (the transaction ones) answer with fields beside `requestId` instead of in `data`:
+ * a handler returns them wrapped in this.
+ */
+export class TopLevelReply {
+  constructor(readonly fields: Record<string, unknown>) {}
+}
+
+/** Returns the reply's `data` (or a TopLevelReply); throws StudioError for failures. */
 export type ActionHandler = (params: AdminRequest, context: ActionContext) => unknown;
 
 /** One service's actions, by full action name (`database.getDocument`). */

@@ -7,7 +7,9 @@
  * - `storage.batchGetDownloadUrl {file_list:[{fileid, max_age}]}` → `{download_list}` of signed
  *   URLs served by `GET /storage/download` (downloadFile fetches one, then GETs it).
  * - `storage.batchDeleteFile {fileid_list}` → `{delete_list}`.
- * - `storage.getFileAuthority {file_list}`: everything is allowed locally (no security rules).
+ * - `storage.getFileAuthority {fileList}` (also read as `file_list`): everything is allowed locally
+ *   (no security rules).
+ * - `storage.batchCopyFile {file_list:[{src_path, dst_path, overwrite, remove_original}]}` → `{copy_list}`.
  * Per-file failures are items with a `code`, as in the cloud; the batch itself succeeds.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -21,10 +23,33 @@ import { sendJson } from './http-server';
 import type { AdminRequest, ServiceActions } from './protocol';
 import { requiredString } from './params';
 
-function listParam(params: AdminRequest, name: string): unknown[] {
+function listParam(params: AdminRequest, name: string, max?: number): unknown[] {
   const value = params[name];
   if (!Array.isArray(value) || value.length === 0) throw new StudioError('InvalidArgument', `Parameter "${name}" must be a non-empty array.`);
+  if (max !== undefined && value.length > max) throw new StudioError('InvalidArgument', `Parameter "${name}" holds ${value.length} items; the cloud takes at most ${max} at once.`);
   return value;
+}
+
+/** The cloud deletes at most this many files per request. */
+const MAX_DELETE_BATCH = 50;
+
+/** A copy's source or destination: a file ID of this environment, or a path in its bucket. */
+function keyOfPath(storage: LocalStorage, path: unknown): string {
+  if (typeof path === 'string' && path.startsWith('cloud://')) return storage.keyOf(path);
+  if (typeof path !== 'string' || path === '') throw new StudioError('InvalidArgument', 'src_path and dst_path must be non-empty strings.');
+  return checkFileKey(path.replace(/^\/+/, ''));
+}
+
+async function copyOne(storage: LocalStorage, item: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const from = keyOfPath(storage, item.src_path);
+  const to = keyOfPath(storage, item.dst_path);
+  const overwrite = item.overwrite !== false;
+  if (!overwrite && (await storage.files.stat(to))) throw new StudioError('FileExists', `A file already exists at "${to}".`);
+  const { stream } = await storage.files.openRead(from);
+  await storage.files.write(to, stream, { overwrite: true });
+  if (item.remove_original === true) await storage.files.remove(from);
+  const fileId = storage.fileId(to);
+  return { fileId, fileID: fileId, code: 'SUCCESS' };
 }
 
 /** A failed item's code: a file that is not there (or a path that can never be) reads as absent, like COS. */
@@ -76,7 +101,7 @@ export function storageActions(storage: LocalStorage): ServiceActions {
       },
 
       'storage.batchDeleteFile': async (params) => {
-        const ids = listParam(params, 'fileid_list');
+        const ids = listParam(params, 'fileid_list', MAX_DELETE_BATCH);
         const delete_list = [];
         for (const fileID of ids) {
           try {
@@ -90,13 +115,28 @@ export function storageActions(storage: LocalStorage): ServiceActions {
       },
 
       'storage.getFileAuthority': (params) => {
-        const items = listParam(params, 'file_list');
+        // The SDKs send `fileList`; `file_list` is the spelling of the other storage actions.
+        const items = listParam(params, Array.isArray(params.fileList) ? 'fileList' : 'file_list');
         return {
           file_list: items.map((raw) => {
             const item = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
             return { path: item.path, read: true, write: true };
           }),
         };
+      },
+
+      'storage.batchCopyFile': async (params) => {
+        const items = listParam(params, 'file_list');
+        const copy_list = [];
+        for (const raw of items) {
+          const item = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+          try {
+            copy_list.push(await copyOne(storage, item));
+          } catch (e) {
+            copy_list.push({ fileId: item.dst_path, code: isStudioError(e, 'FileExists') ? 'STORAGE_FILE_EXIST' : itemCode(e), message: messageOf(e) });
+          }
+        }
+        return { copy_list };
       },
     },
   };

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { FunctionRuntime } from '../../../src/emulator/functions';
 import { copyFixtureProject, createRuntime, isRunning, LOCAL_ENV_ID, waitFor } from './support';
 
+const MINI_PROGRAM_USER = { appId: 'wxdefault00000001', openId: 'oDefaultUser' };
+
 interface Echo {
   event: unknown;
   context: Record<string, unknown>;
@@ -82,7 +84,8 @@ describe('function runtime', function () {
   it('passes the SCF context and environment, the function folder as cwd, and envVariables', async () => {
     const out = await runtime.invoke('echo', { hello: 'world' });
     const r = out.result as unknown as Echo;
-    assert.deepEqual(r.event, { hello: 'world' });
+    // A mini program's call (the default caller) carries userInfo, as in the cloud.
+    assert.deepEqual(r.event, { hello: 'world', userInfo: MINI_PROGRAM_USER });
     assert.equal(r.context.request_id, out.requestId);
     assert.equal(r.context.function_name, 'echo');
     assert.equal(r.context.memory_limit_in_mb, 128);
@@ -142,8 +145,8 @@ describe('function runtime', function () {
 
   it('supports callback handlers, other handler settings and ES modules', async () => {
     assert.deepEqual((await runtime.invoke('callback', { x: 7 })).result, { via: 'callback', x: 7 });
-    assert.deepEqual((await runtime.invoke('custom-handler', { y: 1 })).result, { handledBy: 'app.handle', event: { y: 1 } });
-    assert.deepEqual((await runtime.invoke('esm', { z: 2 })).result, { module: 'esm', event: { z: 2 } });
+    assert.deepEqual((await runtime.invoke('custom-handler', { y: 1 })).result, { handledBy: 'app.handle', event: { y: 1, userInfo: MINI_PROGRAM_USER } });
+    assert.deepEqual((await runtime.invoke('esm', { z: 2 })).result, { module: 'esm', event: { z: 2, userInfo: MINI_PROGRAM_USER } });
   });
 
   it('refuses unknown functions and events that are not JSON, before running anything', async () => {

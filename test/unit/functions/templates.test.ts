@@ -27,7 +27,7 @@ describe('function templates', function () {
     assert.ok(JSON.parse(await fs.readFile(join(folder, 'config.json'), 'utf8')).permissions);
     const out = await runtime.invoke('blank-fn', { hi: 1 });
     assert.equal(out.error, undefined, out.error?.message);
-    assert.deepEqual(out.result, { event: { hi: 1 }, openid: 'oLocal00000000000000000user1', appid: 'wx00000000000000aa' });
+    assert.deepEqual(out.result, { event: { hi: 1, userInfo: { appId: 'wx00000000000000aa', openId: 'oLocal00000000000000000user1' } }, openid: 'oLocal00000000000000000user1', appid: 'wx00000000000000aa' });
   });
 
   it('writes the router template whose actions dispatch to handler modules', async () => {

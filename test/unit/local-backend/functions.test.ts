@@ -165,7 +165,11 @@ describe('LocalBackend functions and logs', function () {
     const out = await functions().invoke('bravo', { q: 1 });
     const byRequest = await logs().query({ requestId: out.requestId });
     assert.deepEqual(byRequest.map((e) => e.kind), ['start', 'end']);
-    assert.equal(byRequest[1].result, JSON.stringify({ name: 'bravo', event: { q: 1 } }), 'the END entry carries the result');
+    assert.equal(
+      byRequest[1].result,
+      JSON.stringify({ name: 'bravo', event: { q: 1, userInfo: { appId: 'wx00000000000000aa', openId: 'oLocal00000000000000000user1' } } }),
+      'the END entry carries the result (the simulated mini-program caller adds userInfo)',
+    );
     const recent = await logs().query({ functionName: 'bravo', limit: 1 });
     assert.equal(recent.length, 1);
     assert.equal(recent[0].kind, 'end');

@@ -126,12 +126,12 @@ describe('/admin protocol', function () {
     assert.equal(query.code, 'DATABASE_INVALID_OPERRATOR');
   });
 
-  it('refuses transactions explicitly', async function () {
-    const reply = await postJson(t.env.adminUrl, { action: 'database.startTransaction' });
-    assert.equal(reply.code, 'DATABASE_REQUEST_FAILED');
-    assert.match(String(reply.message), /not supported/);
-    const inTx = await postJson(t.env.adminUrl, { action: 'database.getDocument', collectionName: 'items', transactionId: 'tx1' });
-    assert.equal(inTx.code, 'DATABASE_REQUEST_FAILED');
+  it('starts, commits and aborts transactions (transactions.test.ts has them through the SDKs)', async function () {
+    const started = await postJson(t.env.adminUrl, { action: 'database.startTransaction' });
+    assert.equal(typeof started.transactionId, 'string');
+    const inTx = await postJson(t.env.adminUrl, { action: 'database.getDocument', collectionName: 'items', query: '{"_id":"a1"}', transactionId: started.transactionId });
+    assert.equal((inTx.data as { list: unknown[] }).list.length, 1);
+    assert.equal((await postJson(t.env.adminUrl, { action: 'database.abortTransaction', transactionId: started.transactionId })).code, undefined);
   });
 
   it('answers other paths and methods with HTTP errors', async function () {

@@ -264,7 +264,7 @@ describe('/admin through @cloudbase/node-sdk', function () {
       assert.deepEqual(d.polygon.toJSON(), polygon.toJSON());
     });
 
-    it('answers geo queries, or refuses them with a code and keeps serving', async function () {
+    it('answers geo queries (geo.test.ts has them all)', async function () {
       const _ = db.command;
       const Geo = db.Geo as unknown as Record<string, new (...args: unknown[]) => unknown>;
       const area = new Geo.Polygon([new Geo.LineString([new Geo.Point(113, 22), new Geo.Point(115, 22), new Geo.Point(115, 24), new Geo.Point(113, 22)])]);
@@ -272,15 +272,7 @@ describe('/admin through @cloudbase/node-sdk', function () {
         db.collection('values').where({ point: _.geoWithin({ geometry: area }) }),
         db.collection('values').where({ point: _.geoNear({ geometry: new Geo.Point(113.9, 22.5), maxDistance: 10_000 }) }),
       ];
-      for (const q of queries) {
-        try {
-          const res = await q.get();
-          assert.deepEqual(ids(res.data), ['geo']);
-        } catch (e) {
-          assert.ok(['DATABASE_INVALID_OPERRATOR', 'DATABASE_REQUEST_FAILED', 'INVALID_PARAM'].includes((e as { code: string }).code), String(e));
-        }
-      }
-      assert.equal((await db.collection('values').doc('geo').get()).data.length, 1);
+      for (const q of queries) assert.deepEqual(ids((await q.get()).data), ['geo']);
     });
   });
 

@@ -9,8 +9,10 @@ import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { LogLevel } from '../../../shared/model';
 import type { HostConfig, HostError, HostMessage, InvokeMessage, ParentMessage } from './protocol';
+import { redirectCloudEndpoints } from './cloud-endpoints';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as HostConfig;
+if (config.adminUrl) redirectCloudEndpoints(config.adminUrl);
 const limitBytes = config.memoryLimitMB * 1024 * 1024;
 /** Set once the function called process.exit. */
 let exiting = false;

@@ -21,6 +21,8 @@ export interface HostConfig {
   lineCapBytes: number;
   /** A return value whose JSON is larger (UTF-8 bytes) fails the invocation and is never sent. */
   resultLimitBytes: number;
+  /** The local /admin, where requests for the cloud's in-SCF endpoints are sent (see cloud-endpoints.ts). */
+  adminUrl: string;
 }
 
 /** SCF's handler context, minus the functions it cannot carry over IPC. */
