@@ -27,6 +27,7 @@ export const CommandId = {
   newFunction: 'cloudbase.newFunction',
   installFunctionDependencies: 'cloudbase.installFunctionDependencies',
   renameFunctionEvent: 'cloudbase.renameFunctionEvent',
+  runTriggerNow: 'cloudbase.runTriggerNow',
   deployFunction: 'cloudbase.deployFunction',
   compareWithDeployed: 'cloudbase.compareWithDeployed',
   tailLogs: 'cloudbase.tailLogs',
