@@ -13,6 +13,7 @@ import { openDatabase } from './database/index';
 import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from './project';
 import { LocalStorage } from './storage/index';
+import { httpAccessHandler } from './server/http-access';
 import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import {
@@ -147,6 +148,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     server = await startHttpServer({
       port: options.port ?? 0,
       routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError }), ...storageRoutes(storage)],
+      fallback: httpAccessHandler({
+        projectRoot: project.root,
+        envId,
+        invoke: (name, event) => invoker.invoke(name, event, {}),
+        log: (entry) => runtime?.logs.append(entry),
+      }),
       onError: options.onError,
     });
   } catch (e) {
