@@ -28,6 +28,8 @@ export const CommandId = {
   installFunctionDependencies: 'cloudbase.installFunctionDependencies',
   renameFunctionEvent: 'cloudbase.renameFunctionEvent',
   runTriggerNow: 'cloudbase.runTriggerNow',
+  copyHttpUrl: 'cloudbase.copyHttpUrl',
+  openHttpUrl: 'cloudbase.openHttpUrl',
   deployFunction: 'cloudbase.deployFunction',
   compareWithDeployed: 'cloudbase.compareWithDeployed',
   tailLogs: 'cloudbase.tailLogs',

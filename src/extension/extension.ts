@@ -25,6 +25,7 @@ import { registerCollectionCommands } from './database/collectionCommands';
 import { registerDeployCommands } from './functions/deployCommands';
 import { registerFunctionCommands } from './functions/functionCommands';
 import { registerTriggerCommands } from './functions/triggerCommands';
+import { registerHttpAccessCommands } from './functions/httpAccessCommands';
 import { registerStorageCommands } from './storage/storageCommands';
 import { StorageDropController } from './storage/storageDrop';
 import { registerLogCommands } from './logs/logCommands';
@@ -118,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   refreshCollectionPanel = (target) => collectionPanels.refresh(target);
   registerFunctionCommands(commands, services, context.subscriptions);
   registerTriggerCommands(commands, services, context.subscriptions);
+  registerHttpAccessCommands(commands, services, context.subscriptions);
   registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);
   // Registers the panel serializer too, so it must exist before activate() returns.

@@ -23,6 +23,8 @@ export const ContextValue = {
   dependenciesMissing: 'cloudbase.dependenciesMissing',
   /** A valid timer trigger under a local function (Run Trigger Now applies). */
   timerTrigger: 'cloudbase.timerTrigger',
+  /** A served HTTP access route (Copy URL, Open in Browser). */
+  httpRoute: 'cloudbase.httpRoute',
   /** The Storage area (its root folder), its folders and files. */
   storage: 'cloudbase.storage',
   storageFolder: 'cloudbase.storageFolder',
