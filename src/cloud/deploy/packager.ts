@@ -94,7 +94,7 @@ async function withCompiledTypeScript(folder: string, files: PackedFile[], handl
   const dot = handler.lastIndexOf('.');
   const path = `${dot > 0 ? handler.slice(0, dot) : 'index'}.js`;
   const data = Buffer.from(await compileForDeploy(folder, resolved.file));
-  const cache = `${TS_CACHE_FOLDER.split(/[\\/]/).join('/')}/`;
+  const cache = `${TS_CACHE_FOLDER}/`;
   const kept = files.filter((f) => !isTypeScriptFile(f.path) && f.path !== path && !f.path.startsWith(cache));
   kept.push({ path, size: data.length });
   return { files: kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), generated: { path, data } };

@@ -10,7 +10,7 @@ import { discoverFunctions, readFunction, type FunctionDefinition } from './defi
 import { missingDependencies } from './dependencies';
 import { folderFingerprint } from './fingerprint';
 import { resolveHandler } from './handler';
-import { compiledHandler, ensureTypeScriptCache, isTypeScriptFile } from './typescript';
+import { compiledHandler, isTypeScriptFile } from './typescript';
 import type { HostError, InvocationContext, InvokeMessage } from './host/protocol';
 import { DEFAULT_IDENTITY, identityEnv, processEnv, type SimulatedIdentity } from './identity';
 import { InvocationLog, LINE_CAP_BYTES, LogStore, OUTPUT_CAP_BYTES } from './logs';
@@ -333,9 +333,8 @@ export class FunctionRuntime {
       envVariables: def.envVariables,
       nodePath: this.nodePath,
     });
-    // TypeScript runs as its compiled JavaScript; the cache folder exists before the fingerprint is taken.
+    // TypeScript runs as its compiled JavaScript, compiled again when the folder's fingerprint changes.
     const typescript = isTypeScriptFile(handler.file!);
-    if (typescript) await ensureTypeScriptCache(def.folder);
     const fingerprint = await folderFingerprint(def.folder);
     const config = {
       functionName: def.name,

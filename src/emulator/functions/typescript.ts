@@ -3,9 +3,12 @@
  * is compiled with esbuild into one CommonJS file, its own imports bundled and packages left to
  * node_modules as usual.
  *
- * - Locally the output goes to `<function>/node_modules/.cache/cloudbase-studio/`, where
- *   `require` still finds the function's packages, with an inline source map so stack traces and
- *   breakpoints point into the .ts files. It is compiled again only when the folder changed.
+ * - Locally the output goes to `<function>/.cloudbase-ts/` (which git-ignores itself), where
+ *   `require` still finds the function's packages in `<function>/node_modules`, with an inline
+ *   source map so stack traces and breakpoints point into the .ts files. Outside node_modules on
+ *   purpose: VS Code's debugger does not read source maps there by default. Dot folders are not
+ *   part of a function's fingerprint, so writing it does not restart the function; it is compiled
+ *   again only when the folder changed.
  * - Deploying packs the compiled JavaScript under the handler's module name (`index.js` for
  *   `index.main`) instead of the .ts files, since the cloud runs JavaScript.
  *
@@ -17,7 +20,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
 import { StudioError } from '../../shared/errors';
 
-export const TS_CACHE_FOLDER = join('node_modules', '.cache', 'cloudbase-studio');
+export const TS_CACHE_FOLDER = '.cloudbase-ts';
 
 interface EsbuildApi {
   build(options: Record<string, unknown>): Promise<{ outputFiles?: { path: string; contents: Uint8Array }[]; errors: unknown[] }>;
@@ -90,6 +93,7 @@ export async function compiledHandler(folder: string, entry: string, folderKey: 
   const code = await compile(folder, entry, true);
   const file = join(folder, TS_CACHE_FOLDER, `${basename(entry).replace(/\.(c|m)?ts$/, '')}.js`);
   await fs.mkdir(dirname(file), { recursive: true });
+  await fs.writeFile(join(dirname(file), '.gitignore'), '*\n');
   await fs.writeFile(file, code);
   compiled.set(entry, { key: folderKey, file });
   return file;
@@ -97,12 +101,7 @@ export async function compiledHandler(folder: string, entry: string, folderKey: 
 
 /** A module file the runtime compiled from TypeScript. */
 export function isCompiledTypeScript(file: string): boolean {
-  return file.includes(`${TS_CACHE_FOLDER}/`) || file.includes(`${TS_CACHE_FOLDER}\\`);
-}
-
-/** Made before the folder's fingerprint is taken, so the first compile does not change it. */
-export async function ensureTypeScriptCache(folder: string): Promise<void> {
-  await fs.mkdir(join(folder, TS_CACHE_FOLDER), { recursive: true });
+  return basename(dirname(file)) === TS_CACHE_FOLDER;
 }
 
 /** The compiled JavaScript a deploy packs for a TypeScript handler (no source map). */

@@ -76,7 +76,7 @@ describe('TypeScript functions', function () {
   it('deploy packs compiled JavaScript as the handler module, without .ts files or the local cache', async () => {
     const folder = join(fx.project.functionRoot, 'ts-basic');
     const all = await listPackageFiles(folder, { includeNodeModules: true });
-    assert.ok(all.some((f) => f.path.startsWith('node_modules/.cache/cloudbase-studio/')), 'the local compile left its cache');
+    assert.ok(all.some((f) => f.path === '.cloudbase-ts/index.js'), 'the local compile left its output');
     const pkg = await packFunction(folder, { includeNodeModules: true, handler: 'index.main' });
     assert.deepEqual(pkg.files.map((f) => f.path), ['index.js']);
     const entries = await readZip(pkg.zip);
@@ -86,6 +86,6 @@ describe('TypeScript functions', function () {
     const printed = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(join(out, 'index.js'))}).main({ name: 'cloud' }).then((r) => console.log(JSON.stringify(r)))`], { encoding: 'utf8' });
     assert.deepEqual(JSON.parse(printed), { text: 'hi cloud', typed: true });
     assert.ok(!String(entries[0].data).includes('sourceMappingURL'), 'no local source map in the package');
-    assert.equal(TS_CACHE_FOLDER.split(/[\\/]/).join('/'), 'node_modules/.cache/cloudbase-studio');
+    assert.equal(await fs.readFile(join(folder, TS_CACHE_FOLDER, '.gitignore'), 'utf8'), '*\n');
   });
 });
