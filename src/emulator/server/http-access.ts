@@ -18,7 +18,9 @@ import { randomUUID } from 'node:crypto';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import type { LogEntry } from '../../shared/model';
 import type { InvokeOutcome } from '../functions/runtime';
-import { matchRoute, readHttpAccessRoutes, type HttpAccessRoute } from './http-access-routes';
+import { LOCAL_ROUTES_FILE, matchRoute, readHttpAccessRoutes, type HttpAccessRoute } from './http-access-routes';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { sendJson } from './http-server';
 
 export const MAX_HTTP_BODY_BYTES = 6 * 1024 * 1024;
@@ -140,12 +142,28 @@ function send(response: ServerResponse, answer: HttpAnswer): void {
  * The handler the HTTP server falls back on for paths it does not serve itself. Resolves false
  * when no route covers the path (the server answers 404 then).
  */
+/**
+ * The route table, read again only when one of its two files changed (checked by size and time on
+ * every request, so an edit applies on the next request without a watcher).
+ */
+function routeTable(projectRoot: string): () => Promise<HttpAccessRoute[]> {
+  const files = [join(projectRoot, 'cloudbaserc.json'), join(projectRoot, LOCAL_ROUTES_FILE)];
+  let known: { stamp: string; routes: HttpAccessRoute[] } | undefined;
+  return async () => {
+    const stats = await Promise.all(files.map((f) => fs.stat(f).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
+    const stamp = stats.join('|');
+    if (known?.stamp !== stamp) known = { stamp, routes: await readHttpAccessRoutes(projectRoot) };
+    return known.routes;
+  };
+}
+
 export function httpAccessHandler(options: HttpAccessOptions): (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean> {
+  const routesNow = routeTable(options.projectRoot);
   const logLine = (functionName: string, requestId: string, level: LogEntry['level'], message: string): void =>
     options.log({ time: Date.now(), level, functionName, requestId, message, kind: 'log' });
 
   return async (request, response, url) => {
-    const routes = await readHttpAccessRoutes(options.projectRoot);
+    const routes = await routesNow();
     const route = matchRoute(routes, url.pathname);
     if (!route) return false;
     if (route.error) {
