@@ -14,6 +14,7 @@ import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from './project';
 import { LocalStorage } from './storage/index';
 import { httpAccessHandler } from './server/http-access';
+import { WebFunctions } from './server/web-functions';
 import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import {
@@ -143,6 +144,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     },
   };
 
+  const webFunctions = new WebFunctions({
+    functionRoot: project.functionRoot,
+    execPath: options.functions?.execPath,
+    log: (entry) => runtime?.logs.append(entry),
+  });
   let server: HttpServerHandle;
   try {
     server = await startHttpServer({
@@ -153,6 +159,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         envId,
         invoke: (name, event) => invoker.invoke(name, event, {}),
         log: (entry) => runtime?.logs.append(entry),
+        web: { functionRoot: project.functionRoot, functions: webFunctions },
       }),
       onError: options.onError,
     });
@@ -203,6 +210,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       closing ??= (async () => {
         timers.dispose();
         timerWatch.dispose();
+        webFunctions.dispose();
         try {
           await functionRuntime.dispose();
         } finally {

@@ -11,7 +11,8 @@
  * - request bodies over 6 MB (the cloud's limit for a synchronous invocation) get 413 before the
  *   function runs; a function that fails gets 502 with its error.
  *
- * Routes are public, like the cloud's, and live outside /admin.
+ * Routes are public, like the cloud's, and live outside /admin. Routes to HTTP functions (an
+ * `scf_bootstrap` in the folder) go to the function's own server instead (web-functions.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,7 @@ import { LOCAL_ROUTES_FILE, matchRoute, readHttpAccessRoutes, type HttpAccessRou
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { sendJson } from './http-server';
+import { isWebFunction, type WebFunctions } from './web-functions';
 
 export const MAX_HTTP_BODY_BYTES = 6 * 1024 * 1024;
 
@@ -31,6 +33,8 @@ export interface HttpAccessOptions {
   invoke(functionName: string, event: unknown): Promise<InvokeOutcome>;
   /** Where a route's problems are told (the function's log). */
   log(entry: LogEntry): void;
+  /** HTTP functions (an scf_bootstrap in the folder) are proxied to their own server. */
+  web?: { functionRoot: string; functions: WebFunctions };
 }
 
 export interface IntegrationEvent {
@@ -169,6 +173,11 @@ export function httpAccessHandler(options: HttpAccessOptions): (request: Incomin
     if (route.error) {
       request.resume();
       sendJson(response, 500, { code: 'HTTP_ACCESS_ROUTE_INVALID', message: route.error });
+      return true;
+    }
+    const web = options.web;
+    if (web && isWebFunction(join(web.functionRoot, route.functionName))) {
+      await web.functions.handle(route.functionName, request, response, url);
       return true;
     }
     const body = await readBody(request);
