@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { messageOf } from '../shared/errors';
 import type { LogEntry } from '../shared/model';
 import { startLocalEnvironment, type LocalEnvironment } from './environment';
+import { readHttpAccessRoutes } from './server/http-access-routes';
 
 const USAGE = `Usage: cloudbase-emulator [--project DIR] [--port N] [--data DIR] [--env ID] [--quiet]
 
@@ -118,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
   const functions = await environment.functions.list().catch(() => []);
   const names = functions.length > 0 ? functions.map((f) => f.name).join(', ') : 'none';
   process.stdout.write(`  admin endpoint: ${environment.adminUrl}\n  data: ${environment.dataDir}\n`);
+  process.stdout.write(await triggerLines(environment));
   process.stdout.write(`  functions (${environment.project.functionRoot}): ${names}\n  press Ctrl+C to stop\n`);
 
   return new Promise<number>((resolveExit) => {
@@ -137,6 +139,18 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** One line per timer trigger and HTTP access route, so what runs on its own is visible. */
+async function triggerLines(environment: LocalEnvironment): Promise<string> {
+  const lines = environment.timers.list().map((t) => {
+    const state = t.error ? `invalid: ${t.error.message}` : t.nextFire === undefined ? 'no fire left' : `next ${new Date(t.nextFire).toISOString()}`;
+    return `  timer ${t.functionName}/${t.name} "${t.config}": ${state}\n`;
+  });
+  for (const r of await readHttpAccessRoutes(environment.project.root).catch(() => [])) {
+    lines.push(`  http ${environment.url}${r.path} → ${r.functionName}${r.error ? ` (not served: ${r.error})` : ''}\n`);
+  }
+  return lines.join('');
 }
 
 /** Entry for the bundle (`node dist/emulator-cli.js`) and for bin/cloudbase-emulator.js. */

@@ -13,6 +13,10 @@ import { openDatabase } from './database/index';
 import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from './project';
 import { LocalStorage } from './storage/index';
+import { httpAccessHandler } from './server/http-access';
+import { WebFunctions } from './server/web-functions';
+import { TimerScheduler, type Clock } from './triggers/scheduler';
+import { timerNoticeEntry } from './triggers/notices';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -38,6 +42,15 @@ export interface LocalFunctionsOptions {
   defaultIdentity?: Partial<SimulatedIdentity>;
 }
 
+export interface LocalTimersOptions {
+  /** Start with every timer trigger paused (Run Now still works). */
+  paused?: boolean;
+  /** Tests drive the schedule with their own clock. */
+  clock?: Clock;
+  /** The fixed offset cron fields are read in; default the cloud's UTC+8. */
+  utcOffsetMinutes?: number;
+}
+
 export interface LocalEnvironmentOptions {
   projectRoot: string;
   /** Where the environment keeps its data; relative paths are resolved from the project. Default `.cloudbase/local`. */
@@ -49,6 +62,7 @@ export interface LocalEnvironmentOptions {
   /** Told about failures that are defects of the environment (the request still gets an error reply). */
   onError?: (error: unknown) => void;
   functions?: LocalFunctionsOptions;
+  timers?: LocalTimersOptions;
 }
 
 export interface LocalEnvironment {
@@ -65,6 +79,8 @@ export interface LocalEnvironment {
   readonly functions: FunctionRuntime;
   /** Files under `<dataDir>/storage`, with signed URLs on this server. */
   readonly storage: LocalStorage;
+  /** The functions' timer triggers, fired on schedule; follows edits to their settings. */
+  readonly timers: TimerScheduler;
   /**
    * Stops every function process, then the server (requests in flight finish first), then flushes
    * and closes the database.
@@ -129,11 +145,23 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     },
   };
 
+  const webFunctions = new WebFunctions({
+    functionRoot: project.functionRoot,
+    execPath: options.functions?.execPath,
+    log: (entry) => runtime?.logs.append(entry),
+  });
   let server: HttpServerHandle;
   try {
     server = await startHttpServer({
       port: options.port ?? 0,
       routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError }), ...storageRoutes(storage)],
+      fallback: httpAccessHandler({
+        projectRoot: project.root,
+        envId,
+        invoke: (name, event) => invoker.invoke(name, event, {}),
+        log: (entry) => runtime?.logs.append(entry),
+        web: { functionRoot: project.functionRoot, functions: webFunctions },
+      }),
       onError: options.onError,
     });
   } catch (e) {
@@ -152,6 +180,19 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     defaultIdentity: functions.defaultIdentity,
   });
   const functionRuntime = runtime;
+  const timers = new TimerScheduler({
+    list: () => functionRuntime.list(),
+    invoke: (name, event) => functionRuntime.invoke(name, event),
+    clock: options.timers?.clock,
+    utcOffsetMinutes: options.timers?.utcOffsetMinutes,
+    paused: options.timers?.paused,
+    onNotice: (notice) => {
+      const entry = timerNoticeEntry(notice);
+      if (entry) functionRuntime.logs.append(entry);
+    },
+  });
+  const timerWatch = functionRuntime.watch(() => void timers.refresh());
+  await timers.refresh();
 
   let closing: Promise<void> | undefined;
   return {
@@ -164,9 +205,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     database,
     functions: functionRuntime,
     storage,
+    timers,
     close() {
       // Functions first: an invocation waiting on /admin ends (cancelled) instead of holding the server open.
       closing ??= (async () => {
+        timers.dispose();
+        timerWatch.dispose();
+        webFunctions.dispose();
         try {
           await functionRuntime.dispose();
         } finally {

@@ -24,6 +24,8 @@ import { ExplorerModel } from './explorer/explorerModel';
 import { registerCollectionCommands } from './database/collectionCommands';
 import { registerDeployCommands } from './functions/deployCommands';
 import { registerFunctionCommands } from './functions/functionCommands';
+import { registerTriggerCommands } from './functions/triggerCommands';
+import { registerHttpAccessCommands } from './functions/httpAccessCommands';
 import { registerStorageCommands } from './storage/storageCommands';
 import { StorageDropController } from './storage/storageDrop';
 import { registerLogCommands } from './logs/logCommands';
@@ -49,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const registry = new EnvironmentRegistry({
     open: bundledLocalEnvironment(context.extensionPath),
     dataDirectory: (project) => dataDirectory(project, settings.dataDirectory(project.root)),
+    timersPaused: settings.timersPaused,
     log,
   });
   shutdown = () => registry.dispose();
@@ -115,6 +118,8 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerCollectionPanelCommand(commands, services, collectionPanels);
   refreshCollectionPanel = (target) => collectionPanels.refresh(target);
   registerFunctionCommands(commands, services, context.subscriptions);
+  registerTriggerCommands(commands, services, context.subscriptions);
+  registerHttpAccessCommands(commands, services, context.subscriptions);
   registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);
   // Registers the panel serializer too, so it must exist before activate() returns.

@@ -1,4 +1,5 @@
 /** Plain data shared by every layer. Everything here is JSON-serialisable so it can cross into webviews. */
+import type { TriggerInfo } from './triggers';
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -115,6 +116,8 @@ export interface FunctionInfo {
   folder?: string;
   /** Settings that were present but unusable (and so fell back to defaults). */
   warnings?: string[];
+  /** Local environments: the triggers in the function's settings, each checked (see shared/triggers). */
+  triggers?: TriggerInfo[];
 }
 
 export interface InvokeResult {

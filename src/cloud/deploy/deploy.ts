@@ -33,6 +33,7 @@ export async function deployFunction(functions: FunctionsApi, source: FunctionSo
   options.onStage?.('pack');
   const pkg = await packFunction(source.folder, {
     patterns: source.settings.ignore,
+    handler: source.settings.handler,
     includeNodeModules: options.includeNodeModules ?? !source.settings.installDependency,
     signal: options.signal,
   });

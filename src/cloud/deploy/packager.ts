@@ -9,6 +9,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { StudioError, throwIfAborted } from '../../shared/errors';
+import { resolveHandler } from '../../emulator/functions/handler';
+import { compileForDeploy, isTypeScriptFile, TS_CACHE_FOLDER } from '../../emulator/functions/typescript';
 import { loadIgnoreRules, type IgnoreOptions } from './ignore-rules';
 
 /** Past this, deploying gets a warning (packages this large upload slowly and start cold slowly). */
@@ -43,6 +45,8 @@ export interface PackedFunction {
 
 export interface PackOptions extends IgnoreOptions {
   signal?: AbortSignal;
+  /** The function's handler (default `index.main`): a TypeScript handler module is packed compiled. */
+  handler?: string;
 }
 
 /** Files in the folder that the rules keep, sorted by path; symlinks are followed, loops skipped. */
@@ -80,8 +84,24 @@ export async function listPackageFiles(folder: string, options: PackOptions = {}
 /** Zip timestamps are fixed so equal contents make equal zips (and equal CodeSha256 where the cloud keeps the zip). */
 const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
 
+/**
+ * A TypeScript handler: the package holds its compiled JavaScript as `<handler module>.js` in
+ * place of the .ts files (and never the local compile cache), since the cloud runs JavaScript.
+ */
+async function withCompiledTypeScript(folder: string, files: PackedFile[], handler: string): Promise<{ files: PackedFile[]; generated?: { path: string; data: Buffer } }> {
+  const resolved = await resolveHandler(folder, handler);
+  if (!resolved.file || !isTypeScriptFile(resolved.file)) return { files };
+  const dot = handler.lastIndexOf('.');
+  const path = `${dot > 0 ? handler.slice(0, dot) : 'index'}.js`;
+  const data = Buffer.from(await compileForDeploy(folder, resolved.file));
+  const cache = `${TS_CACHE_FOLDER}/`;
+  const kept = files.filter((f) => !isTypeScriptFile(f.path) && f.path !== path && !f.path.startsWith(cache));
+  kept.push({ path, size: data.length });
+  return { files: kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), generated: { path, data } };
+}
+
 export async function packFunction(folder: string, options: PackOptions = {}): Promise<PackedFunction> {
-  const files = await listPackageFiles(folder, options);
+  const { files, generated } = await withCompiledTypeScript(folder, await listPackageFiles(folder, options), options.handler ?? 'index.main');
   if (files.length === 0) throw new StudioError('InvalidArgument', `Nothing to deploy in ${folder}: every file is ignored.`);
   const hash = createHash('sha256');
   const zip = new ZipFile();
@@ -94,7 +114,7 @@ export async function packFunction(folder: string, options: PackOptions = {}): P
   let totalBytes = 0;
   for (const f of files) {
     throwIfAborted(options.signal);
-    const data = await fs.readFile(join(folder, f.path));
+    const data = generated && f.path === generated.path ? generated.data : await fs.readFile(join(folder, f.path));
     // Length-prefixed so that no two different file sets hash alike.
     hash.update(`${Buffer.byteLength(f.path)}:${f.path}\n${data.length}:`).update(data);
     totalBytes += data.length;

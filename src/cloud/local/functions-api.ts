@@ -8,6 +8,7 @@ import { StudioError, throwIfAborted } from '../../shared/errors';
 import type { FunctionInfo, InvokeResult, JsonValue, Page, PageRequest } from '../../shared/model';
 import type { FunctionDefinition, FunctionRuntime } from '../../emulator/functions/index';
 import { resolve } from 'node:path';
+import { readTriggers } from '../../shared/triggers';
 import { checkPage, decodeNameCursor, encodeNameCursor } from './paging';
 
 function infoOf(def: FunctionDefinition): FunctionInfo {
@@ -21,6 +22,7 @@ function infoOf(def: FunctionDefinition): FunctionInfo {
     folder: def.folder,
   };
   if (def.warnings.length > 0) info.warnings = [...def.warnings];
+  if (def.triggers.length > 0) info.triggers = readTriggers(def.triggers);
   return info;
 }
 

@@ -19,6 +19,8 @@ export interface OpenLocalEnvironmentOptions {
   port?: number;
   /** Function host, node path, executable; defaults suit the bundle (dist/function-host.js next to it). */
   functions?: LocalFunctionsOptions;
+  /** Start with every timer trigger paused. */
+  timersPaused?: boolean;
 }
 
 export interface OpenedLocalEnvironment {
@@ -27,13 +29,15 @@ export interface OpenedLocalEnvironment {
   url: string;
   adminUrl: string;
   envId: string;
+  /** Pauses or resumes every timer trigger of the environment. */
+  setTimersPaused(paused: boolean): void;
   /** Stops the server and closes the database; the backend's dispose() does the same. */
   close(): Promise<void>;
 }
 
 export async function openLocalEnvironment(options: OpenLocalEnvironmentOptions): Promise<OpenedLocalEnvironment> {
   const projectRoot = resolve(options.projectRoot);
-  const environment = await startLocalEnvironment({ projectRoot, dataDir: options.dataDir, port: options.port, functions: options.functions });
+  const environment = await startLocalEnvironment({ projectRoot, dataDir: options.dataDir, port: options.port, functions: options.functions, timers: { paused: options.timersPaused } });
   const backend = new LocalBackend({
     envId: environment.envId,
     projectRoot,
@@ -47,6 +51,7 @@ export async function openLocalEnvironment(options: OpenLocalEnvironmentOptions)
     url: environment.url,
     adminUrl: environment.adminUrl,
     envId: environment.envId,
+    setTimersPaused: (paused) => environment.timers.setPaused(paused),
     close: () => backend.dispose(),
   };
 }

@@ -25,7 +25,7 @@ const MEMORY_RANGE = [64, 3072] as const;
 
 export type FunctionStatus = 'Active' | 'HandlerMissing' | 'DependenciesMissing';
 
-export interface FunctionDefinition extends FunctionInfo {
+export interface FunctionDefinition extends Omit<FunctionInfo, 'triggers'> {
   name: string;
   folder: string;
   runtime: string;

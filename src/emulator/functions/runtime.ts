@@ -3,13 +3,14 @@
  * for the contract.
  */
 import { randomUUID } from 'node:crypto';
-import { StudioError, type ErrorCode } from '../../shared/errors';
+import { StudioError, isStudioError, type ErrorCode } from '../../shared/errors';
 import type { InvokeResult, JsonValue } from '../../shared/model';
 import type { ProjectInfo } from '../project';
 import { discoverFunctions, readFunction, type FunctionDefinition } from './definitions';
 import { missingDependencies } from './dependencies';
 import { folderFingerprint } from './fingerprint';
 import { resolveHandler } from './handler';
+import { compiledHandler, isTypeScriptFile } from './typescript';
 import type { HostError, InvocationContext, InvokeMessage } from './host/protocol';
 import { DEFAULT_IDENTITY, identityEnv, processEnv, type SimulatedIdentity } from './identity';
 import { InvocationLog, LINE_CAP_BYTES, LogStore, OUTPUT_CAP_BYTES } from './logs';
@@ -188,7 +189,14 @@ export class FunctionRuntime {
 
     const pool = this.poolOf(name);
     pool.setCap(debug ? 1 : (this.options.maxInstancesPerFunction ?? DEFAULT_CAP));
-    const spec = await this.spec(def, debug);
+    let spec;
+    try {
+      spec = await this.spec(def, debug);
+    } catch (e) {
+      // A TypeScript function that does not compile fails like one that does not load.
+      if (!isStudioError(e, 'FunctionLoadFailed')) throw e;
+      return finish({ error: { code: 'FunctionLoadFailed', message: e.message }, durationMs: 0, coldStart: false });
+    }
     let lease;
     try {
       lease = await pool.acquire(spec, options.signal);
@@ -341,9 +349,12 @@ export class FunctionRuntime {
       envVariables: def.envVariables,
       nodePath: this.nodePath,
     });
+    // TypeScript runs as its compiled JavaScript, compiled again when the folder's fingerprint changes.
+    const typescript = isTypeScriptFile(handler.file!);
+    const fingerprint = await folderFingerprint(def.folder);
     const config = {
       functionName: def.name,
-      moduleFile: handler.file!,
+      moduleFile: typescript ? await compiledHandler(def.folder, handler.file!, fingerprint) : handler.file!,
       exportName: handler.exportName,
       handler: def.handler,
       memoryLimitMB: def.memoryMB,
@@ -353,7 +364,7 @@ export class FunctionRuntime {
       resultLimitBytes: MAX_RESULT_BYTES,
       adminUrl: this.options.adminUrl,
     };
-    const signature = JSON.stringify({ fingerprint: await folderFingerprint(def.folder), config, env, debug });
+    const signature = JSON.stringify({ fingerprint, config, env, debug });
     return {
       signature,
       start: () =>

@@ -6,12 +6,13 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 
-export type FunctionTemplate = 'blank' | 'database' | 'router';
+export type FunctionTemplate = 'blank' | 'database' | 'router' | 'typescript';
 
 export const FUNCTION_TEMPLATES: readonly { id: FunctionTemplate; label: string; description: string }[] = [
   { id: 'blank', label: 'Blank', description: 'Returns the event and the caller from getWXContext()' },
   { id: 'database', label: 'Database CRUD', description: 'Adds, reads, lists, updates and removes documents of one collection' },
   { id: 'router', label: 'Router', description: 'Dispatches event.action to one module per action under handlers/' },
+  { id: 'typescript', label: 'TypeScript', description: 'index.ts with typed events; runs compiled on the fly locally, deploys as JavaScript' },
 ];
 
 /** CloudBase's rule: letters, digits, `-` and `_`, starting with a letter, at most 60 characters. */
@@ -101,6 +102,45 @@ const ROUTER_WHOAMI = `module.exports = async (event, context, cloud) => {
 };
 `;
 
+const TYPESCRIPT = `import * as cloud from 'wx-server-sdk';
+import { greeting } from './lib/greeting';
+
+// DYNAMIC_CURRENT_ENV: the environment the function runs in, locally or in the cloud.
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+
+export interface HelloEvent {
+  name?: string;
+}
+
+export const main = async (event: HelloEvent) => {
+  const { OPENID } = cloud.getWXContext();
+  return { message: greeting(event.name ?? 'world'), openid: OPENID };
+};
+`;
+
+const TYPESCRIPT_GREETING = `export function greeting(name: string): string {
+  return \`Hello, \${name}!\`;
+}
+`;
+
+/** Type checking only: the local environment and deploy compile with esbuild. */
+const TSCONFIG = `${JSON.stringify(
+  { compilerOptions: { target: 'ES2020', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true }, include: ['**/*.ts'] },
+  null,
+  2,
+)}\n`;
+
+function typeScriptPackageJson(name: string): string {
+  const pkg = {
+    name,
+    version: '1.0.0',
+    description: 'Cloud function in TypeScript',
+    dependencies: { 'wx-server-sdk': SDK_VERSION },
+    devDependencies: { esbuild: '^0.28.2', typescript: '^5.9.3', '@types/node': '^20.19.0' },
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
 function files(name: string, template: FunctionTemplate): Record<string, string> {
   switch (template) {
     case 'blank':
@@ -113,6 +153,14 @@ function files(name: string, template: FunctionTemplate): Record<string, string>
         'handlers/hello.js': ROUTER_HELLO,
         'handlers/whoami.js': ROUTER_WHOAMI,
         'package.json': packageJson(name, 'Cloud function routing event.action to handlers'),
+        'config.json': CONFIG_JSON,
+      };
+    case 'typescript':
+      return {
+        'index.ts': TYPESCRIPT,
+        'lib/greeting.ts': TYPESCRIPT_GREETING,
+        'tsconfig.json': TSCONFIG,
+        'package.json': typeScriptPackageJson(name),
         'config.json': CONFIG_JSON,
       };
   }

@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LogLevel } from '../../shared/model';
 import type { HostConfig, HostError, HostMessage, InvokeMessage } from './host/protocol';
+import { isCompiledTypeScript } from './typescript';
 
 export interface WorkerOptions {
   hostScript: string;
@@ -83,6 +84,8 @@ export class FunctionWorker {
   constructor(private readonly options: WorkerOptions) {
     const execArgv = [`--max-old-space-size=${options.config.memoryLimitMB}`];
     if (options.debug) execArgv.push('--inspect=127.0.0.1:0');
+    // Compiled TypeScript carries an inline source map: stack traces then name the .ts lines.
+    if (isCompiledTypeScript(options.config.moduleFile)) execArgv.push('--enable-source-maps');
     this.child = fork(options.hostScript, [JSON.stringify(options.config)], {
       cwd: options.cwd,
       env: options.env,

@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   /** 0 picks a free port. */
   port: number;
   routes: HttpRoute[];
+  /** Paths no route serves go here first (HTTP access); resolving false leaves them a 404. */
+  fallback?: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
   /** Told about failures that could not be answered (the server itself keeps running). */
   onError?: (error: unknown) => void;
 }
@@ -54,13 +56,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
     const samePath = options.routes.filter((r) => r.path === url.pathname);
     const route = samePath.find((r) => r.method === request.method);
-    if (!route) {
+    const fallback = options.fallback;
+    const handle: HttpRoute['handle'] | undefined =
+      route?.handle ??
+      (samePath.length === 0 && fallback
+        ? async (req, res, u) => {
+            if (!(await fallback(req, res, u))) {
+              req.resume();
+              sendJson(res, 404, { message: `Nothing is served at ${u.pathname}.` });
+            }
+          }
+        : undefined);
+    if (!handle) {
       request.resume();
       if (samePath.length > 0) sendJson(response, 405, { message: `Method ${request.method} is not allowed on ${url.pathname}.` }, { allow: samePath.map((r) => r.method).join(', ') });
       else sendJson(response, 404, { message: `Nothing is served at ${url.pathname}.` });
       return;
     }
-    const work = route.handle(request, response, url).catch((e: unknown) => {
+    const work = handle(request, response, url).catch((e: unknown) => {
       options.onError?.(e);
       if (!response.headersSent) sendJson(response, 500, { code: 'SYS_ERR', message: `Internal error: ${messageOf(e)}` });
       else response.destroy();

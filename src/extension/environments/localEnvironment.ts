@@ -11,12 +11,15 @@ export interface LocalEnvironmentOptions {
   projectRoot: string;
   dataDir?: string;
   port?: number;
+  timersPaused?: boolean;
 }
 
 export interface LocalEnvironment {
   backend: CloudBackend;
   url: string;
   envId: string;
+  /** Pauses or resumes every timer trigger (absent on environments without them). */
+  setTimersPaused?(paused: boolean): void;
   /** Flushes the database and releases the data folder. */
   close(): Promise<void>;
 }

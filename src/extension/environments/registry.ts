@@ -66,6 +66,8 @@ export interface RegistryOptions {
    * old extension host holds the lock for a few seconds while it shuts down.
    */
   lockWaitMs?: number;
+  /** Whether local environments start with their timer triggers paused (the setting). */
+  timersPaused?: () => boolean;
 }
 
 const LOCK_RETRY_INTERVAL_MS = 250;
@@ -129,6 +131,11 @@ export class EnvironmentRegistry {
 
   findByRoot(projectRoot: string): EnvironmentEntry | undefined {
     return this.entries.get(localEnvironmentKey(projectRoot));
+  }
+
+  /** Pauses or resumes the timer triggers of every running local environment. */
+  setTimersPaused(paused: boolean): void {
+    for (const entry of this.entries.values()) entry.handle?.setTimersPaused?.(paused);
   }
 
   onDidChange(listener: (change: RegistryChange) => void): { dispose(): void } {
@@ -233,7 +240,8 @@ export class EnvironmentRegistry {
     entry.error = undefined;
     this.log.info(`Starting local environment ${entry.info.label} (data: ${dataDir})`);
     const started = Date.now();
-    const opening = this.openWaitingForLock({ projectRoot: project.root, dataDir });
+    const paused = this.options.timersPaused?.();
+    const opening = this.openWaitingForLock({ projectRoot: project.root, dataDir, ...(paused === undefined ? {} : { timersPaused: paused }) });
     entry.transition = opening;
     try {
       const handle = await opening;

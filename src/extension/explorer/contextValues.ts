@@ -21,6 +21,10 @@ export const ContextValue = {
   function: 'cloudbase.function',
   /** A function whose package.json dependencies are not installed. */
   dependenciesMissing: 'cloudbase.dependenciesMissing',
+  /** A valid timer trigger under a local function (Run Trigger Now applies). */
+  timerTrigger: 'cloudbase.timerTrigger',
+  /** A served HTTP access route (Copy URL, Open in Browser). */
+  httpRoute: 'cloudbase.httpRoute',
   /** The Storage area (its root folder), its folders and files. */
   storage: 'cloudbase.storage',
   storageFolder: 'cloudbase.storageFolder',

@@ -32,12 +32,12 @@ export function functionTooltip(info: FunctionInfo, labels: FunctionTooltipLabel
 
 /**
  * The handler's module (`index.main` → index.js, else .mjs, .cjs as the runtime looks for them), or
- * undefined when the folder is unknown or no such file exists.
+ * undefined when the folder is unknown or no such file exists; a TypeScript function opens its .ts module.
  */
 export function handlerFile(info: FunctionInfo): string | undefined {
   if (!info.folder || info.status === 'HandlerMissing') return undefined;
   const handler = info.handler ?? 'index.main';
   const dot = handler.lastIndexOf('.');
   const module = join(info.folder, dot > 0 ? handler.slice(0, dot) : 'index');
-  return ['.js', '.mjs', '.cjs'].map((ext) => module + ext).find((file) => existsSync(file));
+  return ['.js', '.mjs', '.cjs', '.ts'].map((ext) => module + ext).find((file) => existsSync(file));
 }

@@ -17,6 +17,7 @@ function templateChoices(): TemplateChoice[] {
     blank: [vscode.l10n.t('Blank'), vscode.l10n.t('Returns the event and the caller from getWXContext()')],
     database: [vscode.l10n.t('Database CRUD'), vscode.l10n.t('Adds, reads, lists, updates and removes documents of one collection')],
     router: [vscode.l10n.t('Router'), vscode.l10n.t('Dispatches event.action to one module per action under handlers/')],
+    typescript: [vscode.l10n.t('TypeScript'), vscode.l10n.t('index.ts with typed events; runs compiled on the fly locally, deploys as JavaScript')],
   };
   return FUNCTION_TEMPLATES.map((t) => ({ label: described[t.id][0], detail: described[t.id][1], template: t.id }));
 }
@@ -66,7 +67,7 @@ export async function newFunction(s: Services, arg: unknown): Promise<string> {
   const node = s.tree.environmentNode(environment.key)?.functions;
   if (node) s.tree.refresh(node);
   else s.tree.refresh();
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder, 'index.js')));
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder, template === 'typescript' ? 'index.ts' : 'index.js')));
   await vscode.window.showTextDocument(document, { preview: false });
   return folder;
 }

@@ -19,6 +19,10 @@ export const settings = {
   tencentProxy(): string | undefined {
     return vscode.workspace.getConfiguration('cloudbase').get<string>('tencent.proxy')?.trim() || undefined;
   },
+  /** Every timer trigger of the local environments waits while this is on. */
+  timersPaused(): boolean {
+    return vscode.workspace.getConfiguration('cloudbase').get<boolean>('local.timersPaused', false);
+  },
   autoStart(): boolean {
     return vscode.workspace.getConfiguration('cloudbase').get<boolean>('local.autoStart', true);
   },

@@ -48,6 +48,15 @@ describe('function templates', function () {
     assert.equal((await runtime.list()).find((f) => f.name === 'db-fn')?.status, 'Active');
   });
 
+  it('writes the TypeScript template, which runs compiled from index.ts with getWXContext()', async () => {
+    const folder = await createFunctionFromTemplate(fx.project.functionRoot, 'ts-fn', 'typescript');
+    assert.match(await fs.readFile(join(folder, 'index.ts'), 'utf8'), /export const main = async \(event: HelloEvent\)/);
+    assert.equal((await runtime.list()).find((f) => f.name === 'ts-fn')?.status, 'Active');
+    const out = await runtime.invoke('ts-fn', { name: 'Ada' }, { identity: { openId: 'oTyped' } });
+    assert.equal(out.error, undefined, out.error?.message);
+    assert.deepEqual(out.result, { message: 'Hello, Ada!', openid: 'oTyped' });
+  });
+
   it('refuses an existing folder, a bad name and an unknown template without writing anything', async () => {
     await assert.rejects(createFunctionFromTemplate(fx.project.functionRoot, 'echo', 'blank'), { code: 'FunctionExists' });
     assert.deepEqual((await fs.readdir(join(fx.project.functionRoot, 'echo'))).sort(), ['config.json', 'index.js']);

@@ -7,6 +7,7 @@ import { DatabaseNode } from './databaseNode';
 import { ErrorNode } from './errorNode';
 import type { ExplorerNode } from './explorerNode';
 import { FunctionsNode } from './functionsNode';
+import { HttpAccessNode } from './httpAccessNodes';
 import { InfoNode } from './infoNode';
 import { StorageAreaNode } from './storageNodes';
 
@@ -41,6 +42,8 @@ export class EnvironmentNode implements ExplorerNode {
   readonly database: DatabaseNode;
   readonly storage: StorageAreaNode;
   readonly functions: FunctionsNode;
+  /** Local environments only. */
+  readonly httpAccess?: HttpAccessNode;
 
   constructor(
     /** The registry's live entry: its state is read at each render. */
@@ -54,6 +57,7 @@ export class EnvironmentNode implements ExplorerNode {
     this.database = new DatabaseNode(this, model, entry.key);
     this.storage = new StorageAreaNode(this, model, entry.key);
     this.functions = new FunctionsNode(this, model, entry.key);
+    if (!entry.account && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
   }
 
   get envKey(): string {
@@ -107,7 +111,7 @@ export class EnvironmentNode implements ExplorerNode {
 
   async getChildren(): Promise<ExplorerNode[]> {
     const children = await this.model.environmentChildren(this.entry.key);
-    return children.map((child) => {
+    const nodes: ExplorerNode[] = children.map((child) => {
       switch (child.kind) {
         case 'area':
           return child.area === 'database' ? this.database : child.area === 'storage' ? this.storage : this.functions;
@@ -121,5 +125,8 @@ export class EnvironmentNode implements ExplorerNode {
           });
       }
     });
+    // Beside the areas once the environment runs (its address is known then).
+    if (this.httpAccess && children.some((c) => c.kind === 'area' && c.area === 'functions')) nodes.push(this.httpAccess);
+    return nodes;
   }
 }

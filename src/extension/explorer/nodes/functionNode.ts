@@ -3,8 +3,9 @@ import type { FunctionInfo } from '../../../shared/model';
 import { ContextValue, contextValue, type ContextToken } from '../contextValues';
 import { functionTooltip, handlerFile } from '../functionSummary';
 import type { ExplorerNode } from './explorerNode';
+import { TriggerNode } from './triggerNode';
 
-/** One cloud function: name, runtime; settings in the tooltip; a click opens its handler's file. */
+/** One cloud function: name, runtime; settings in the tooltip; a click opens its handler's file; its triggers below it. */
 export class FunctionNode implements ExplorerNode {
   readonly id: string;
 
@@ -23,10 +24,13 @@ export class FunctionNode implements ExplorerNode {
 
   getTreeItem(): vscode.TreeItem {
     const { info } = this;
-    const item = new vscode.TreeItem(info.name, vscode.TreeItemCollapsibleState.None);
+    const triggers = info.triggers ?? [];
+    const item = new vscode.TreeItem(info.name, triggers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = info.runtime;
-    const ok = info.status === undefined || info.status === 'Active';
+    const badTrigger = triggers.find((t) => t.error);
+    if (badTrigger) item.description = vscode.l10n.t('{0} · trigger {1} is invalid', info.runtime ?? '', badTrigger.name);
+    const ok = (info.status === undefined || info.status === 'Active') && !badTrigger;
     item.iconPath = ok ? new vscode.ThemeIcon('symbol-function') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     item.tooltip = functionTooltip(info, {
       runtime: vscode.l10n.t('Runtime'),
@@ -38,11 +42,16 @@ export class FunctionNode implements ExplorerNode {
       dependenciesMissing: vscode.l10n.t('Dependencies are not installed: run Install Dependencies.'),
       warnings: vscode.l10n.t('Settings ignored'),
     });
+    if (badTrigger) item.tooltip += triggers.filter((t) => t.error).map((t) => `\n⚠ ${t.error!.message}`).join('');
     const tokens: ContextToken[] = [ContextValue.function];
     if (info.status === 'DependenciesMissing') tokens.push(ContextValue.dependenciesMissing);
     item.contextValue = contextValue(...tokens);
     const file = handlerFile(info);
     if (file) item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Handler'), arguments: [vscode.Uri.file(file)] };
     return item;
+  }
+
+  async getChildren(): Promise<ExplorerNode[]> {
+    return (this.info.triggers ?? []).map((t) => new TriggerNode(this, t));
   }
 }
