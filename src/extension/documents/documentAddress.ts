@@ -1,8 +1,10 @@
 /**
- * Where a document opens: `cloudbase:/<environment>/<collection>/<_id>.json` (editable), or the
- * same path on `cloudbase-readonly:` (the stored version, e.g. in a compare). Each segment is
- * percent-encoded, so keys with slashes or colons round-trip; the editor tab shows `<_id>.json`.
- * No vscode import.
+ * Where a document opens: `cloudbase:/<environment label>/<collection>/<_id>.json?env=<key>`
+ * (editable), or the same on `cloudbase-readonly:` (the stored version, e.g. in a compare). The
+ * path is what people read (breadcrumbs, tab titles, messages), so it holds the environment's
+ * label rather than its key; the key, which can hold a whole project path, rides in the query.
+ * Only `%`, `/` and `\` are escaped in a segment, so keys with slashes round-trip and everything
+ * else reads as typed. No vscode import.
  */
 import { StudioError } from '../../shared/errors';
 
@@ -15,16 +17,29 @@ export interface DocumentAddress {
   id: string;
 }
 
-export function documentPath(address: DocumentAddress): string {
-  return `/${[address.envKey, address.collection, address.id].map(encodeURIComponent).join('/')}.json`;
+export interface UriParts {
+  path: string;
+  query: string;
 }
 
-export function parseDocumentPath(path: string): DocumentAddress {
+const escapeSegment = (s: string): string => s.replace(/[%/\\]/g, (c) => encodeURIComponent(c));
+
+/** `label` names the environment in the path; without one the key's last segment stands in. */
+export function documentUriParts(address: DocumentAddress, label?: string): UriParts {
+  const shown = label?.trim() || address.envKey.split(/[/\\]/).filter(Boolean).pop() || 'env';
+  return {
+    path: `/${[shown, address.collection, address.id].map(escapeSegment).join('/')}.json`,
+    query: `env=${encodeURIComponent(address.envKey)}`,
+  };
+}
+
+export function parseDocumentUri(path: string, query: string): DocumentAddress {
   const match = /^\/([^/]+)\/([^/]+)\/([^/]+)\.json$/.exec(path);
-  if (!match) throw new StudioError('InvalidPath', `Not a document address: ${path}`);
+  const env = /^env=([^&]+)$/.exec(query);
+  if (!match || !env) throw new StudioError('InvalidPath', `Not a document address: ${path}`);
   try {
-    const [envKey, collection, id] = match.slice(1).map(decodeURIComponent);
-    return { envKey, collection, id };
+    const [collection, id] = match.slice(2).map(decodeURIComponent);
+    return { envKey: decodeURIComponent(env[1]), collection, id };
   } catch (e) {
     throw new StudioError('InvalidPath', `Not a document address: ${path}`, { cause: e });
   }

@@ -1,47 +1,81 @@
+import { isDeepStrictEqual } from 'node:util';
 import * as vscode from 'vscode';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import type { DocumentJson } from '../../shared/model';
 import type { EnvironmentRegistry } from '../environments/registry';
+import { settings } from '../platform/settings';
 import type { Prompts } from '../platform/userInput';
 import { overwriteDocument, parseEditedDocument, saveDocument } from './conditionalSave';
 import type { DocumentAddress } from './documentAddress';
-import { DOCUMENT_SCHEME, READONLY_SCHEME, documentPath, parseDocumentPath } from './documentAddress';
-
-/** What an editor's save compares against: the document as last read or written. */
-interface Baseline {
-  document: DocumentJson;
-  /** Set when the user chose Overwrite after a conflict: the next save writes whatever is stored. */
-  overwrite?: boolean;
-}
+import { DOCUMENT_SCHEME, READONLY_SCHEME, documentUriParts, parseDocumentUri } from './documentAddress';
+import { parseErrorPosition } from './draftText';
+import type { ReadonlyDocuments } from './readonlyDocuments';
 
 export function documentText(document: DocumentJson): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+/** How often open editors look whether their document changed in the database. */
+const STORED_CHECK_MS = 2000;
+
+/** Why an editor's text is not what the database holds, shown as a diagnostic on the editor. */
+interface Unsaved {
+  /** The text an auto-save handed over that was not written (kept for a reread of the editor). */
+  draft?: string;
+  draftNote?: vscode.Diagnostic;
+  /** The stored document is no longer the one the editor read. */
+  changedElsewhere?: boolean;
+}
+
 /**
  * Documents as editable JSON files on `cloudbase:`. A save writes only if the stored document is
- * still the one the editor read; otherwise nothing is written, the save fails (VS Code keeps the
- * buffer dirty) and the user picks Compare, Overwrite or Reload.
+ * still the one the editor read; otherwise nothing is written and the user picks Compare,
+ * Overwrite or Reload while the save waits. Auto-save (VS Code's `files.autoSave`) writes only
+ * valid JSON, or nothing when `cloudbase.documents.autoSave` is `explicitOnly`: what it does not
+ * write stays in the editor, marked with a diagnostic, without an error (an error would show a
+ * toast for every pause in typing, and VS Code stops auto-saving an editor whose save failed).
  */
 export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changed.event;
-  private readonly baselines = new Map<string, Baseline>();
+  /** What an editor's save compares against: the document as last read or written. */
+  private readonly baselines = new Map<string, DocumentJson>();
   /**
    * What stat() reports as mtime. It moves only when VS Code should reread a clean editor (our
    * writes, an explicit refresh), never on reads: VS Code's own "modified since" check must not
    * fire, because the conditional save is the check.
    */
   private readonly versions = new Map<string, number>();
+  /** The reason of the save VS Code is about to make, per document (from onWillSaveTextDocument). */
+  private readonly saveReasons = new Map<string, vscode.TextDocumentSaveReason>();
+  private readonly unsaved = new Map<string, Unsaved>();
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('cloudbase-documents');
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer?: ReturnType<typeof setInterval>;
+  private checking = false;
 
   constructor(
     private readonly registry: EnvironmentRegistry,
     private readonly prompts: Prompts,
     private readonly onSaved: (address: DocumentAddress) => void = () => undefined,
-  ) {}
+    private readonly storedVersions?: ReadonlyDocuments,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onWillSaveTextDocument((e) => {
+        if (e.document.uri.scheme === DOCUMENT_SCHEME) this.saveReasons.set(e.document.uri.toString(), e.reason);
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.watchVisible()),
+      vscode.window.onDidChangeWindowState((s) => s.focused && void this.checkStored()),
+    );
+  }
 
-  static register(registry: EnvironmentRegistry, prompts: Prompts, onSaved?: (address: DocumentAddress) => void): { documents: DocumentFileSystem; registration: vscode.Disposable } {
-    const documents = new DocumentFileSystem(registry, prompts, onSaved);
+  static register(
+    registry: EnvironmentRegistry,
+    prompts: Prompts,
+    onSaved?: (address: DocumentAddress) => void,
+    storedVersions?: ReadonlyDocuments,
+  ): { documents: DocumentFileSystem; registration: vscode.Disposable } {
+    const documents = new DocumentFileSystem(registry, prompts, onSaved, storedVersions);
     const registration = vscode.Disposable.from(
       vscode.workspace.registerFileSystemProvider(DOCUMENT_SCHEME, documents, { isCaseSensitive: true }),
       documents,
@@ -50,25 +84,32 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   }
 
   dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    this.diagnostics.dispose();
     this.changed.dispose();
   }
 
   uriFor(address: DocumentAddress): vscode.Uri {
-    return vscode.Uri.from({ scheme: DOCUMENT_SCHEME, path: documentPath(address) });
+    return vscode.Uri.from({ scheme: DOCUMENT_SCHEME, ...documentUriParts(address, this.registry.get(address.envKey)?.info.label) });
+  }
+
+  /** The stored version of a document, for the left side of a compare. */
+  storedUriFor(address: DocumentAddress): vscode.Uri {
+    return this.uriFor(address).with({ scheme: READONLY_SCHEME });
   }
 
   /** `preserveFocus` when opened from the tree, so the keyboard stays there (Delete, arrows). */
   async open(address: DocumentAddress, options: { preserveFocus: boolean }): Promise<vscode.TextEditor> {
     const uri = this.uriFor(address);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    // A clean editor shows what is stored now; a dirty one keeps the user's edit.
-    if (open && !open.isDirty) {
-      this.bump(uri);
-      this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-    }
+    // A clean editor shows what is stored now; a dirty one, or one holding an unsaved edit, keeps the user's edit.
+    if (open && !open.isDirty && this.unsaved.get(uri.toString())?.draft === undefined) this.reload(uri);
     let document = open ?? (await vscode.workspace.openTextDocument(uri));
     if (document.languageId !== 'json') document = await vscode.languages.setTextDocumentLanguage(document, 'json');
-    return vscode.window.showTextDocument(document, { preview: true, preserveFocus: options.preserveFocus });
+    const editor = await vscode.window.showTextDocument(document, { preview: true, preserveFocus: options.preserveFocus });
+    this.watchVisible();
+    return editor;
   }
 
   watch(): vscode.Disposable {
@@ -84,77 +125,171 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
     this.versions.set(uri.toString(), (this.versions.get(uri.toString()) ?? 1) + 1);
   }
 
+  /** Makes VS Code reread a clean editor (a dirty one keeps its text). */
+  private reload(uri: vscode.Uri): void {
+    this.bump(uri);
+    this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+  }
+
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const address = this.address(uri);
+    const key = uri.toString();
+    // An edit auto-save did not write is still the user's text: a reread must not drop it.
+    const draft = this.unsaved.get(key)?.draft;
+    if (draft !== undefined && this.baselines.has(key)) return Buffer.from(draft, 'utf8');
     const backend = await this.registry.backend(address.envKey);
     const document = await backend.database.getDocument(address.collection, address.id);
-    if (!document) throw vscode.FileSystemError.FileNotFound(uri);
-    const bytes = Buffer.from(documentText(document), 'utf8');
-    this.baselines.set(uri.toString(), { document });
-    return bytes;
+    if (!document) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('Document {0} is not in the collection {1}.', address.id, address.collection));
+    this.baselines.set(key, document);
+    this.setUnsaved(uri, {});
+    return Buffer.from(documentText(document), 'utf8');
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const address = this.address(uri);
     const key = uri.toString();
+    const reason = this.saveReasons.get(key) ?? vscode.TextDocumentSaveReason.Manual;
+    this.saveReasons.delete(key);
     const baseline = this.baselines.get(key);
-    if (!baseline) throw new StudioError('InvalidArgument', `Open the document ${address.id} before saving it.`);
-    const edited = parseEditedDocument(Buffer.from(content).toString('utf8'), address.id);
+    if (!baseline) throw new StudioError('InvalidArgument', vscode.l10n.t('Open the document {0} before saving it.', address.id));
+    const text = Buffer.from(content).toString('utf8');
+    const auto = reason !== vscode.TextDocumentSaveReason.Manual;
+    if (auto && settings.documentAutoSave() === 'explicitOnly') {
+      return this.keepDraft(uri, text, new vscode.Range(0, 0, 0, 0), vscode.l10n.t('Not saved to the database yet: documents are written only by File: Save (setting cloudbase.documents.autoSave).'), vscode.DiagnosticSeverity.Information);
+    }
+    let edited: DocumentJson;
+    try {
+      edited = parseEditedDocument(text, address.id);
+    } catch (e) {
+      if (!auto) throw e;
+      const at = parseErrorPosition(text, messageOf(e));
+      const position = new vscode.Position(at.line, at.character);
+      return this.keepDraft(uri, text, new vscode.Range(position, position), vscode.l10n.t('Not saved to the database: {0} Auto-save writes it once it is a valid document.', messageOf(e)), vscode.DiagnosticSeverity.Warning);
+    }
     const database = (await this.registry.backend(address.envKey)).database;
+    const outcome = await saveDocument(database, address.collection, baseline, edited);
     let written: DocumentJson;
-    if (baseline.overwrite) {
-      written = await overwriteDocument(database, address.collection, edited);
-    } else {
-      const outcome = await saveDocument(database, address.collection, baseline.document, edited);
-      if (outcome.kind === 'conflict') {
-        void this.resolveConflict(uri, address);
+    if (outcome.kind === 'saved') written = outcome.document;
+    else {
+      const choice = await this.askConflict(address, outcome.stored !== undefined);
+      if (choice === 'overwrite') written = await overwriteDocument(database, address.collection, edited);
+      else if (choice === 'reload') {
+        // Nothing is written; the editor then rereads the stored document (VS Code rereads clean editors on a change).
+        this.setUnsaved(uri, {});
+        setTimeout(() => this.reload(uri), 0);
+        return;
+      } else {
+        if (choice === 'compare') {
+          // The user has now seen the stored document: the next save is checked against it.
+          if (outcome.stored) this.baselines.set(key, outcome.stored);
+          this.setUnsaved(uri, { ...this.unsaved.get(key), changedElsewhere: false });
+          void this.compare(uri, address);
+        }
         throw new StudioError(
           'Conflict',
-          outcome.stored
-            ? vscode.l10n.t('Document {0} changed in the database since it was opened; nothing was written.', address.id)
-            : vscode.l10n.t('Document {0} was deleted from the database since it was opened; nothing was written.', address.id),
+          choice === 'compare'
+            ? vscode.l10n.t('Document {0} was not saved: compare your edit with the stored document, then save again.', address.id)
+            : vscode.l10n.t('Document {0} changed in the database since it was opened; nothing was written.', address.id),
         );
       }
-      written = outcome.document;
     }
-    this.baselines.set(key, { document: written });
+    this.baselines.set(key, written);
+    this.setUnsaved(uri, {});
     this.bump(uri);
+    this.storedVersions?.refresh(this.storedUriFor(address));
     this.onSaved(address);
   }
 
-  /** Compare opens a diff (stored ↔ edited); Overwrite saves again without the check; Reload drops the edit. */
-  private async resolveConflict(uri: vscode.Uri, address: DocumentAddress): Promise<void> {
+  /** Compare opens a diff (stored ↔ edited); Overwrite writes the edit anyway; Reload drops it. Undefined: dismissed. */
+  private async askConflict(address: DocumentAddress, exists: boolean): Promise<'compare' | 'overwrite' | 'reload' | undefined> {
     const compare = { label: vscode.l10n.t('Compare'), detail: vscode.l10n.t('Show the stored document beside your edit') };
     const overwrite = { label: vscode.l10n.t('Overwrite'), detail: vscode.l10n.t('Replace the stored document with your edit') };
     const reload = { label: vscode.l10n.t('Reload'), detail: vscode.l10n.t('Discard your edit and show the stored document') };
     try {
-      const choice = await this.prompts.ui.pick([compare, overwrite, reload], {
-        title: vscode.l10n.t('Document {0} changed in the database since it was opened', address.id),
+      const choice = await this.prompts.ui.pick(exists ? [compare, overwrite, reload] : [overwrite, reload], {
+        title: exists
+          ? vscode.l10n.t('Document {0} changed in the database since it was opened', address.id)
+          : vscode.l10n.t('Document {0} was deleted from the database since it was opened', address.id),
         placeHolder: vscode.l10n.t('Choose how to resolve the conflict'),
         ignoreFocusOut: true,
       });
-      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (choice === compare) {
-        const stored = vscode.Uri.from({ scheme: READONLY_SCHEME, path: uri.path });
-        await vscode.commands.executeCommand('vscode.diff', stored, uri, vscode.l10n.t('{0} (stored) ↔ (yours)', `${address.id}.json`));
-      } else if (choice === overwrite) {
-        const baseline = this.baselines.get(uri.toString());
-        if (baseline) baseline.overwrite = true;
-        await document?.save();
-      } else if (document) {
-        await vscode.window.showTextDocument(document);
-        await vscode.commands.executeCommand('workbench.action.files.revert');
-      }
+      return choice === compare ? 'compare' : choice === overwrite ? 'overwrite' : 'reload';
     } catch (e) {
-      if (!isStudioError(e, 'Cancelled')) void vscode.window.showErrorMessage(messageOf(e));
+      if (!isStudioError(e, 'Cancelled')) throw e;
+      return undefined;
+    }
+  }
+
+  private async compare(uri: vscode.Uri, address: DocumentAddress): Promise<void> {
+    const stored = this.storedUriFor(address);
+    this.storedVersions?.refresh(stored);
+    await vscode.commands.executeCommand('vscode.diff', stored, uri, vscode.l10n.t('{0} (stored) ↔ (yours)', `${address.id}.json`));
+  }
+
+  private keepDraft(uri: vscode.Uri, text: string, range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity): void {
+    const note = new vscode.Diagnostic(range, message, severity);
+    note.source = 'CloudBase';
+    this.setUnsaved(uri, { ...this.unsaved.get(uri.toString()), draft: text, draftNote: note });
+  }
+
+  private setUnsaved(uri: vscode.Uri, state: Unsaved): void {
+    const key = uri.toString();
+    if (state.draft === undefined && !state.changedElsewhere) this.unsaved.delete(key);
+    else this.unsaved.set(key, state);
+    const notes: vscode.Diagnostic[] = [];
+    if (state.draft !== undefined && state.draftNote) notes.push(state.draftNote);
+    if (state.changedElsewhere) {
+      const note = new vscode.Diagnostic(
+        new vscode.Range(0, 0, 0, 1),
+        vscode.l10n.t('The document changed in the database since it was opened. Saving asks whether to compare, overwrite or reload.'),
+        vscode.DiagnosticSeverity.Warning,
+      );
+      note.source = 'CloudBase';
+      notes.push(note);
+    }
+    this.diagnostics.set(uri, notes);
+  }
+
+  /** Open editors learn of changes made elsewhere: a clean one rereads, an edited one is marked. */
+  private watchVisible(): void {
+    const any = vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === DOCUMENT_SCHEME);
+    if (any && !this.timer) this.timer = setInterval(() => void this.checkStored(), STORED_CHECK_MS);
+    if (!any && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private async checkStored(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const seen = new Set<string>();
+      for (const editor of vscode.window.visibleTextEditors) {
+        const uri = editor.document.uri;
+        const key = uri.toString();
+        const baseline = this.baselines.get(key);
+        if (uri.scheme !== DOCUMENT_SCHEME || seen.has(key) || !baseline) continue;
+        seen.add(key);
+        const address = this.address(uri);
+        const backend = await this.registry.backend(address.envKey).catch(() => undefined);
+        const stored = await backend?.database.getDocument(address.collection, address.id).catch(() => null);
+        if (stored === null) continue;
+        const state = this.unsaved.get(key) ?? {};
+        const differs = !isDeepStrictEqual(stored, baseline);
+        if (differs && stored && !editor.document.isDirty && state.draft === undefined) this.reload(uri);
+        else if (differs !== Boolean(state.changedElsewhere)) this.setUnsaved(uri, { ...state, changedElsewhere: differs });
+      }
+    } finally {
+      this.checking = false;
     }
   }
 
   private address(uri: vscode.Uri): DocumentAddress {
     try {
-      return parseDocumentPath(uri.path);
+      return parseDocumentUri(uri.path, uri.query);
     } catch {
-      throw vscode.FileSystemError.FileNotFound(uri);
+      throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('{0} is not a CloudBase document.', uri.path));
     }
   }
 
@@ -162,15 +297,15 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
     return [];
   }
 
-  createDirectory(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Documents are created with Insert Document.'));
   }
 
-  delete(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Documents are deleted with Delete Document.'));
   }
 
-  rename(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('A document\'s _id cannot be changed.'));
   }
 }

@@ -18,7 +18,6 @@ import {
 import { CommandId } from '../commandIds';
 import { saveField, withValue } from '../documents/conditionalSave';
 import { documentText } from '../documents/documentFileSystem';
-import { READONLY_SCHEME, documentPath } from '../documents/documentAddress';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { userMessage } from '../platform/errorMessages';
 import type { Prompts } from '../platform/userInput';
@@ -31,6 +30,8 @@ export interface CollectionPanelDeps {
   log: vscode.LogOutputChannel;
   prompts: Prompts;
   openDocument(address: { envKey: string; collection: string; id: string }): Promise<unknown>;
+  /** The stored version of a document, for the left side of a compare. */
+  storedUriFor(address: { envKey: string; collection: string; id: string }): vscode.Uri;
   /** Counts in the tree changed. */
   onChanged(target: CollectionPanelTarget): void;
 }
@@ -165,7 +166,7 @@ export class CollectionPanel implements vscode.Disposable {
   private async compareField(asRead: DocumentJson, path: string, value: JsonValue): Promise<void> {
     const edited = withValue(asRead, path, value);
     const yours = await vscode.workspace.openTextDocument({ language: 'json', content: documentText(edited) });
-    const stored = vscode.Uri.from({ scheme: READONLY_SCHEME, path: documentPath({ ...this.address(), id: asRead._id }) });
+    const stored = this.deps.storedUriFor({ ...this.address(), id: asRead._id });
     await vscode.commands.executeCommand('vscode.diff', stored, yours.uri, vscode.l10n.t('{0} (stored) ↔ (yours)', `${asRead._id}.json`));
   }
 

@@ -3,7 +3,6 @@
  * new folder, copy the file ID or a temporary URL, open a file, and the tree's Load more / Retry.
  * The work goes through the backend's StorageApi, so every environment kind gets the same UI.
  */
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StorageApi } from '../../cloud/backend';
@@ -234,10 +233,10 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
     if ((info.size ?? 0) > OPEN_CONFIRM_BYTES) {
       await s.prompts.ui.confirm(vscode.l10n.t('"{0}" is {1} MB. Open it anyway?', info.name, ((info.size ?? 0) / 1024 / 1024).toFixed(1)), vscode.l10n.t('Open'));
     }
-    // A copy in the temp folder, per environment: the editor shows text and images as for any file.
-    const env = s.registry.get(item.envKey);
-    const local = join(tmpdir(), 'cloudbase-storage', (env?.info.envId ?? 'env').replace(/[^\w.-]/g, '_'), ...item.path.split('/'));
-    await withViewProgress(() => storage.download(item.path, local));
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(local), { preview: true, preserveFocus: node instanceof StorageFileNode });
+    // Opened on cloudbase-storage:, so a save goes back to storage (checked against what was read).
+    const uri = s.storageFiles.uriFor({ envKey: item.envKey, path: item.path });
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open && !open.isDirty) s.storageFiles.reload(uri);
+    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, preserveFocus: node instanceof StorageFileNode });
   });
 }
