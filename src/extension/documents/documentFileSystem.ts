@@ -3,13 +3,19 @@ import * as vscode from 'vscode';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import type { DocumentJson } from '../../shared/model';
 import type { EnvironmentRegistry } from '../environments/registry';
+import { afterSave } from '../platform/afterSave';
 import { settings } from '../platform/settings';
 import type { Prompts } from '../platform/userInput';
 import { overwriteDocument, parseEditedDocument, saveDocument } from './conditionalSave';
 import type { DocumentAddress } from './documentAddress';
-import { DOCUMENT_SCHEME, READONLY_SCHEME, documentUriParts, parseDocumentUri } from './documentAddress';
+import { DOCUMENT_SCHEME, READONLY_SCHEME, documentPath, parseDocumentPath } from './documentAddress';
 import { parseErrorPosition } from './draftText';
 import type { ReadonlyDocuments } from './readonlyDocuments';
+
+/** The environments a document path can name. */
+export function namedEnvironments(registry: EnvironmentRegistry): { key: string; label: string }[] {
+  return registry.list().map((e) => ({ key: e.key, label: e.info.label }));
+}
 
 export function documentText(document: DocumentJson): string {
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -91,7 +97,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   }
 
   uriFor(address: DocumentAddress): vscode.Uri {
-    return vscode.Uri.from({ scheme: DOCUMENT_SCHEME, ...documentUriParts(address, this.registry.get(address.envKey)?.info.label) });
+    return vscode.Uri.from({ scheme: DOCUMENT_SCHEME, path: documentPath(address, namedEnvironments(this.registry)) });
   }
 
   /** The stored version of a document, for the left side of a compare. */
@@ -176,7 +182,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
       else if (choice === 'reload') {
         // Nothing is written; the editor then rereads the stored document (VS Code rereads clean editors on a change).
         this.setUnsaved(uri, {});
-        setTimeout(() => this.reload(uri), 0);
+        afterSave(uri, () => this.reload(uri));
         return;
       } else {
         if (choice === 'compare') {
@@ -287,7 +293,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
 
   private address(uri: vscode.Uri): DocumentAddress {
     try {
-      return parseDocumentUri(uri.path, uri.query);
+      return parseDocumentPath(uri.path, namedEnvironments(this.registry));
     } catch {
       throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('{0} is not a CloudBase document.', uri.path));
     }

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { abortSignalOf } from '../platform/progress';
-import { READONLY_SCHEME, parseDocumentUri } from './documentAddress';
-import { documentText } from './documentFileSystem';
+import { READONLY_SCHEME, parseDocumentPath } from './documentAddress';
+import { documentText, namedEnvironments } from './documentFileSystem';
 
 /**
  * Documents as they are stored now, read-only (a virtual document per address): the left side of
@@ -31,7 +31,7 @@ export class ReadonlyDocuments implements vscode.TextDocumentContentProvider, vs
   }
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
-    const address = parseDocumentUri(uri.path, uri.query);
+    const address = parseDocumentPath(uri.path, namedEnvironments(this.registry));
     const backend = await this.registry.backend(address.envKey);
     const document = await backend.database.getDocument(address.collection, address.id, abortSignalOf(token));
     if (!document) throw new StudioError('DocumentNotFound', vscode.l10n.t('Document {0} is not in the collection {1}.', address.id, address.collection));

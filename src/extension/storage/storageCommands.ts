@@ -118,7 +118,8 @@ export async function uploadInto(s: Services, target: StorageTarget, uris: reado
   );
   s.log.info(`Uploaded ${report.uploaded.length + report.replaced.length} files to ${target.envKey} storage ${target.prefix || '/'} (${report.replaced.length} replaced, ${report.skipped.length} skipped)`);
   refreshFolder(s, target.envKey, target.prefix, target.node);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Uploaded {0} files', report.uploaded.length + report.replaced.length), 4000);
+  const sent = report.uploaded.length + report.replaced.length;
+  vscode.window.setStatusBarMessage(sent === 1 ? vscode.l10n.t('Uploaded 1 file') : vscode.l10n.t('Uploaded {0} files', sent), 4000);
   return report;
 }
 
@@ -177,7 +178,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
     await s.prompts.ui.confirm(
       vscode.l10n.t('Delete {0} from storage?', what),
       vscode.l10n.t('Delete'),
-      vscode.l10n.t('{0} files will be deleted. This cannot be undone.', files.size),
+      files.size === 1 ? vscode.l10n.t('1 file will be deleted. This cannot be undone.') : vscode.l10n.t('{0} files will be deleted. This cannot be undone.', files.size),
     );
     const deleted = await withViewProgress(() => storage.delete(items.map((i) => i.path)));
     s.log.info(`Deleted ${deleted} files from ${envKey} storage`);
@@ -207,7 +208,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
       },
     );
     s.log.info(`Downloaded ${jobs.length} files to ${destination.fsPath}`);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Downloaded {0} files', jobs.length), 4000);
+    vscode.window.setStatusBarMessage(jobs.length === 1 ? vscode.l10n.t('Downloaded 1 file') : vscode.l10n.t('Downloaded {0} files', jobs.length), 4000);
   });
 
   commands.register(CommandId.copyFileId, async (node?: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * Storage files opened in an editor, on `cloudbase-storage:/<environment label>/<path>?env=<key>`:
+ * Storage files opened in an editor, on `cloudbase-storage:/<environment>/<path>`:
  * a save goes back to storage. Storage keeps no version, so a save first reads what is stored and
  * writes only while it is still what the editor read; otherwise nothing is written and the user
  * picks Overwrite or Reload while the save waits (the same promise documents make).
@@ -8,6 +8,9 @@ import * as vscode from 'vscode';
 import type { StorageApi } from '../../cloud/backend';
 import { StudioError, isStudioError } from '../../shared/errors';
 import type { EnvironmentRegistry } from '../environments/registry';
+import { environmentOfSegment, environmentSegment, escapeSegment, type NamedEnvironment } from '../documents/documentAddress';
+import { namedEnvironments } from '../documents/documentFileSystem';
+import { afterSave } from '../platform/afterSave';
 import type { Prompts } from '../platform/userInput';
 
 export const STORAGE_SCHEME = 'cloudbase-storage';
@@ -17,19 +20,17 @@ export interface StorageFileAddress {
   path: string;
 }
 
-const escapeSegment = (s: string): string => s.replace(/[%\\]/g, (c) => encodeURIComponent(c));
-
-export function storageUriParts(address: StorageFileAddress, label?: string): { path: string; query: string } {
-  const shown = (label?.trim() || address.envKey.split(/[/\\]/).filter(Boolean).pop() || 'env').replace(/[%/\\]/g, (c) => encodeURIComponent(c));
-  return { path: `/${shown}/${address.path.split('/').map(escapeSegment).join('/')}`, query: `env=${encodeURIComponent(address.envKey)}` };
+/** `/<environment>/<path>`, the environment named as in document paths (its label). */
+export function storagePath(address: StorageFileAddress, known: readonly NamedEnvironment[]): string {
+  return `/${environmentSegment(address.envKey, known)}/${address.path.split('/').map(escapeSegment).join('/')}`;
 }
 
-export function parseStorageUri(path: string, query: string): StorageFileAddress {
-  const match = /^\/[^/]+\/(.+)$/.exec(path);
-  const env = /^env=([^&]+)$/.exec(query);
-  if (!match || !env) throw new StudioError('InvalidPath', `Not a storage file: ${path}`);
+export function parseStoragePath(path: string, known: readonly NamedEnvironment[]): StorageFileAddress {
+  const match = /^\/([^/]+)\/(.+)$/.exec(path);
+  const envKey = match ? environmentOfSegment(match[1], known) : undefined;
+  if (!match || envKey === undefined) throw new StudioError('InvalidPath', `Not a storage file: ${path}`);
   try {
-    return { envKey: decodeURIComponent(env[1]), path: match[1].split('/').map(decodeURIComponent).join('/') };
+    return { envKey, path: match[2].split('/').map(decodeURIComponent).join('/') };
   } catch (e) {
     throw new StudioError('InvalidPath', `Not a storage file: ${path}`, { cause: e });
   }
@@ -60,7 +61,7 @@ export class StorageFileSystem implements vscode.FileSystemProvider, vscode.Disp
   }
 
   uriFor(address: StorageFileAddress): vscode.Uri {
-    return vscode.Uri.from({ scheme: STORAGE_SCHEME, ...storageUriParts(address, this.registry.get(address.envKey)?.info.label) });
+    return vscode.Uri.from({ scheme: STORAGE_SCHEME, path: storagePath(address, namedEnvironments(this.registry)) });
   }
 
   private async storage(address: StorageFileAddress): Promise<StorageApi> {
@@ -95,7 +96,7 @@ export class StorageFileSystem implements vscode.FileSystemProvider, vscode.Disp
     if (!sameBytes(stored, this.baselines.get(key))) {
       const choice = await this.askConflict(address, stored !== undefined);
       if (choice === 'reload') {
-        setTimeout(() => this.reload(uri), 0);
+        afterSave(uri, () => this.reload(uri));
         return;
       }
       if (choice !== 'overwrite') {
@@ -136,7 +137,7 @@ export class StorageFileSystem implements vscode.FileSystemProvider, vscode.Disp
 
   private address(uri: vscode.Uri): StorageFileAddress {
     try {
-      return parseStorageUri(uri.path, uri.query);
+      return parseStoragePath(uri.path, namedEnvironments(this.registry));
     } catch {
       throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('{0} is not a CloudBase storage file.', uri.path));
     }
