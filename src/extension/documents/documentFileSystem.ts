@@ -23,6 +23,8 @@ export function documentText(document: DocumentJson): string {
 
 /** How often open editors look whether their document changed in the database. */
 const STORED_CHECK_MS = 2000;
+/** How long the reason of a save VS Code announced stays attached to the write that follows. */
+const REASON_TTL_MS = 60_000;
 
 /** Why an editor's text is not what the database holds, shown as a diagnostic on the editor. */
 interface Unsaved {
@@ -53,7 +55,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
    */
   private readonly versions = new Map<string, number>();
   /** The reason of the save VS Code is about to make, per document (from onWillSaveTextDocument). */
-  private readonly saveReasons = new Map<string, vscode.TextDocumentSaveReason>();
+  private readonly saveReasons = new Map<string, { reason: vscode.TextDocumentSaveReason; at: number }>();
   private readonly unsaved = new Map<string, Unsaved>();
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('cloudbase-documents');
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -68,7 +70,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   ) {
     this.subscriptions.push(
       vscode.workspace.onWillSaveTextDocument((e) => {
-        if (e.document.uri.scheme === DOCUMENT_SCHEME) this.saveReasons.set(e.document.uri.toString(), e.reason);
+        if (e.document.uri.scheme === DOCUMENT_SCHEME) this.saveReasons.set(e.document.uri.toString(), { reason: e.reason, at: Date.now() });
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.watchVisible()),
       vscode.window.onDidChangeWindowState((s) => s.focused && void this.checkStored()),
@@ -154,8 +156,10 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const address = this.address(uri);
     const key = uri.toString();
-    const reason = this.saveReasons.get(key) ?? vscode.TextDocumentSaveReason.Manual;
+    // A reason left by a save that never reached here (cancelled, nothing to write) does not count.
+    const noted = this.saveReasons.get(key);
     this.saveReasons.delete(key);
+    const reason = noted && Date.now() - noted.at < REASON_TTL_MS ? noted.reason : vscode.TextDocumentSaveReason.Manual;
     const baseline = this.baselines.get(key);
     if (!baseline) throw new StudioError('InvalidArgument', vscode.l10n.t('Open the document {0} before saving it.', address.id));
     const text = Buffer.from(content).toString('utf8');
@@ -253,7 +257,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
       note.source = 'CloudBase';
       notes.push(note);
     }
-    this.diagnostics.set(uri, notes);
+    if (notes.length > 0 || this.diagnostics.has(uri)) this.diagnostics.set(uri, notes.length > 0 ? notes : undefined);
   }
 
   /** Open editors learn of changes made elsewhere: a clean one rereads, an edited one is marked. */
