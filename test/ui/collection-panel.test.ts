@@ -380,6 +380,7 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
     const editor = page.locator('cb-collection-panel tr[data-id="doc000005"] td[data-field="age"].editing .cell-editor');
     await editor.waitFor();
     assert.equal((await page.locator('cb-collection-panel .grid-scroll').boundingBox())?.y, gridTop, 'the grid does not move');
+    await page.screenshot({ path: join(root, 'test-output', 'screenshots', 'collection-inline-edit.png') });
     assert.equal(await editor.locator('vscode-single-select.type').evaluate((el) => (el as unknown as { value: string }).value), 'number');
     await editor.locator('vscode-textfield.value input').fill('4x');
     assert.equal(await editor.locator('vscode-button.save').getAttribute('disabled'), '');

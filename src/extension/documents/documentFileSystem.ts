@@ -5,6 +5,7 @@ import type { DocumentJson } from '../../shared/model';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { afterSave } from '../platform/afterSave';
 import { settings } from '../platform/settings';
+import { readableSaveError } from '../platform/errorMessages';
 import type { Prompts } from '../platform/userInput';
 import { overwriteDocument, parseEditedDocument, saveDocument } from './conditionalSave';
 import type { DocumentAddress } from './documentAddress';
@@ -107,6 +108,11 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
     return this.uriFor(address).with({ scheme: READONLY_SCHEME });
   }
 
+  /** A document was written elsewhere in the extension (the grid): an open compare shows it. */
+  refreshStored(address: DocumentAddress): void {
+    this.storedVersions?.refresh(this.storedUriFor(address));
+  }
+
   /** `preserveFocus` when opened from the tree, so the keyboard stays there (Delete, arrows). */
   async open(address: DocumentAddress, options: { preserveFocus: boolean }): Promise<vscode.TextEditor> {
     const uri = this.uriFor(address);
@@ -154,6 +160,14 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    try {
+      await this.write(uri, content);
+    } catch (e) {
+      throw readableSaveError(e);
+    }
+  }
+
+  private async write(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const address = this.address(uri);
     const key = uri.toString();
     // A reason left by a save that never reached here (cancelled, nothing to write) does not count.

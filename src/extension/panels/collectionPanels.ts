@@ -28,6 +28,7 @@ export class CollectionPanels implements vscode.Disposable {
       prompts: s.prompts,
       openDocument: (address) => s.documents.open(address, { preserveFocus: false }),
       storedUriFor: (address) => s.documents.storedUriFor(address),
+      refreshStored: (address) => s.documents.refreshStored(address),
       onChanged: (target) => refreshCollection(s, target),
     };
     this.subscriptions.push(

@@ -11,6 +11,7 @@ import type { EnvironmentRegistry } from '../environments/registry';
 import { environmentOfSegment, environmentSegment, escapeSegment, type NamedEnvironment } from '../documents/documentAddress';
 import { namedEnvironments } from '../documents/documentFileSystem';
 import { afterSave } from '../platform/afterSave';
+import { readableSaveError } from '../platform/errorMessages';
 import type { Prompts } from '../platform/userInput';
 
 export const STORAGE_SCHEME = 'cloudbase-storage';
@@ -89,6 +90,14 @@ export class StorageFileSystem implements vscode.FileSystemProvider, vscode.Disp
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    try {
+      await this.write(uri, content);
+    } catch (e) {
+      throw readableSaveError(e);
+    }
+  }
+
+  private async write(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const address = this.address(uri);
     const key = uri.toString();
     const storage = await this.storage(address);
