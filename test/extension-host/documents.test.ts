@@ -35,6 +35,8 @@ suite('Documents: editing, conflicts and collection commands', () => {
     db = (await api.environments.backend(envKey)).database;
     await db.createCollection(COLLECTION);
     scratch = mkdtempSync(join(tmpdir(), 'cbs-docs-'));
+    // VS Code in the browser auto-saves by default: the tests that are not about auto-save save on purpose only.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
   });
 
   teardown(async () => {
@@ -44,6 +46,7 @@ suite('Documents: editing, conflicts and collection commands', () => {
   });
 
   suiteTeardown(async () => {
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     await db?.deleteCollection(COLLECTION).catch(() => undefined);
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
@@ -150,7 +153,7 @@ suite('Documents: editing, conflicts and collection commands', () => {
       await waitFor('the auto-save of valid JSON', async () => ((await db.getDocument(COLLECTION, id))?.title === 'whole' ? true : undefined));
       await waitFor('the mark cleared', () => (vscode.languages.getDiagnostics(editor.document.uri).some((d) => d.source === 'CloudBase') ? undefined : true));
     } finally {
-      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+      await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
       await files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
     }
   });
@@ -171,7 +174,7 @@ suite('Documents: editing, conflicts and collection commands', () => {
       await vscode.commands.executeCommand('workbench.action.files.save');
       await waitFor('the explicit save', async () => ((await db.getDocument(COLLECTION, id))?.title === 'only on purpose' ? true : undefined));
     } finally {
-      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+      await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
       await files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
       await cloudbase.update('documents.autoSave', undefined, vscode.ConfigurationTarget.Global);
     }

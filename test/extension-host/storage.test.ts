@@ -144,6 +144,9 @@ suite('Storage: the demo project\'s files', () => {
   test('a storage file saved in its editor goes back to storage; a save over another write asks first', async () => {
     const file = join(storageRoot, 'welcome.txt');
     const original = readFileSync(file, 'utf8');
+    // VS Code in the browser auto-saves by default; this test saves on purpose.
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     try {
       await vscode.commands.executeCommand('cloudbase.storage.openFile', await child(await storageNode(), 'welcome.txt'));
       const editor = vscode.window.activeTextEditor;
@@ -167,6 +170,7 @@ suite('Storage: the demo project\'s files', () => {
       await waitFor('the reload', () => (editor.document.getText() === 'from another writer\n' && !editor.document.isDirty ? true : undefined));
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
       await (await api.environments.backend(environment.key)).storage?.upload('welcome.txt', { data: Buffer.from(original) }, { overwrite: true });
     }
   });

@@ -24,6 +24,8 @@ export function documentText(document: DocumentJson): string {
 
 /** How often open editors look whether their document changed in the database. */
 const STORED_CHECK_MS = 2000;
+/** Tencent environments are asked less often: each look is a Cloud API call. */
+const REMOTE_CHECK_MS = 15_000;
 /** How long the reason of a save VS Code announced stays attached to the write that follows. */
 const REASON_TTL_MS = 60_000;
 
@@ -62,6 +64,9 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer?: ReturnType<typeof setInterval>;
   private checking = false;
+  private readonly lastChecked = new Map<string, number>();
+  /** Documents whose save is under way: a look at the stored version then would see our own write. */
+  private readonly writing = new Set<string>();
 
   constructor(
     private readonly registry: EnvironmentRegistry,
@@ -160,10 +165,13 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    this.writing.add(uri.toString());
     try {
       await this.write(uri, content);
     } catch (e) {
       throw readableSaveError(e);
+    } finally {
+      this.writing.delete(uri.toString());
     }
   }
 
@@ -292,13 +300,23 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
       for (const editor of vscode.window.visibleTextEditors) {
         const uri = editor.document.uri;
         const key = uri.toString();
-        const baseline = this.baselines.get(key);
-        if (uri.scheme !== DOCUMENT_SCHEME || seen.has(key) || !baseline) continue;
+        if (uri.scheme !== DOCUMENT_SCHEME || seen.has(key) || !this.baselines.has(key) || this.writing.has(key)) continue;
         seen.add(key);
-        const address = this.address(uri);
+        let address: DocumentAddress;
+        try {
+          address = this.address(uri);
+        } catch {
+          continue;
+        }
+        const remote = this.registry.get(address.envKey)?.account !== undefined;
+        if (remote && Date.now() - (this.lastChecked.get(key) ?? 0) < REMOTE_CHECK_MS) continue;
+        this.lastChecked.set(key, Date.now());
         const backend = await this.registry.backend(address.envKey).catch(() => undefined);
-        const stored = await backend?.database.getDocument(address.collection, address.id).catch(() => null);
-        if (stored === null) continue;
+        if (!backend) continue;
+        const stored = await backend.database.getDocument(address.collection, address.id).catch(() => null);
+        // Compared with the baseline as it is now: a save may have moved it while the read ran.
+        const baseline = this.baselines.get(key);
+        if (stored === null || !baseline || this.writing.has(key)) continue;
         const state = this.unsaved.get(key) ?? {};
         const differs = !isDeepStrictEqual(stored, baseline);
         if (differs && stored && !editor.document.isDirty && state.draft === undefined) this.reload(uri);
