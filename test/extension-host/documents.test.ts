@@ -158,6 +158,28 @@ suite('Documents: editing, conflicts and collection commands', () => {
     }
   });
 
+  test('after an explicit save of incomplete JSON failed, auto-save resumes once the JSON is valid', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSaveDelay', 300, vscode.ConfigurationTarget.Global);
+    await files.update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+    try {
+      const { id, editor } = await insertAndOpen();
+      await replaceText(editor, `{ "_id": "${id}", "title": `);
+      // Auto-save keeps the incomplete edit unwritten; then the user saves on purpose, which fails.
+      await waitFor('the unsaved mark', () => vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === 'CloudBase'));
+      await waitFor('the auto-save', () => (editor.document.isDirty ? undefined : true));
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await waitFor('the failed save', () => (editor.document.isDirty ? true : undefined));
+      await replaceText(editor, JSON.stringify({ _id: id, title: 'resumed' }, null, 2));
+      await waitFor('the resumed auto-save', async () => ((await db.getDocument(COLLECTION, id))?.title === 'resumed' ? true : undefined), 15_000);
+      await waitFor('a clean tab', () => (editor.document.isDirty ? undefined : true));
+    } finally {
+      await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+      await files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('with cloudbase.documents.autoSave "explicitOnly", auto-save writes nothing and File: Save writes', async () => {
     const files = vscode.workspace.getConfiguration('files');
     const cloudbase = vscode.workspace.getConfiguration('cloudbase');

@@ -67,6 +67,8 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   private readonly lastChecked = new Map<string, number>();
   /** Documents whose save is under way: a look at the stored version then would see our own write. */
   private readonly writing = new Set<string>();
+  /** Editors whose explicit save failed on invalid JSON, watched until their JSON is valid again. */
+  private readonly resuming = new Map<string, vscode.Disposable>();
 
   constructor(
     private readonly registry: EnvironmentRegistry,
@@ -99,6 +101,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
 
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const r of [...this.resuming.values()]) r.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.diagnostics.dispose();
     this.changed.dispose();
@@ -193,7 +196,10 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
     try {
       edited = parseEditedDocument(text, address.id);
     } catch (e) {
-      if (!auto) throw e;
+      if (!auto) {
+        this.resumeAutoSave(uri, address);
+        throw e;
+      }
       const at = parseErrorPosition(text, messageOf(e));
       const position = new vscode.Position(at.line, at.character);
       return this.keepDraft(uri, text, new vscode.Range(position, position), vscode.l10n.t('Not saved to the database: {0} Auto-save writes it once it is a valid document.', messageOf(e)), vscode.DiagnosticSeverity.Warning);
@@ -226,6 +232,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
       }
     }
     this.baselines.set(key, written);
+    this.resuming.get(key)?.dispose();
     this.setUnsaved(uri, {});
     this.bump(uri);
     this.storedVersions?.refresh(this.storedUriFor(address));
@@ -256,6 +263,39 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
     const stored = this.storedUriFor(address);
     this.storedVersions?.refresh(stored);
     await vscode.commands.executeCommand('vscode.diff', stored, uri, vscode.l10n.t('{0} (stored) ↔ (yours)', `${address.id}.json`));
+  }
+
+  /**
+   * VS Code stops auto-saving an editor whose save failed, until a save succeeds. After an explicit
+   * save of incomplete JSON failed, this saves the editor once its JSON is valid and it has rested
+   * for the auto-save delay, as auto-save would have (when auto-save is on and writes valid JSON).
+   */
+  private resumeAutoSave(uri: vscode.Uri, address: DocumentAddress): void {
+    const key = uri.toString();
+    const files = vscode.workspace.getConfiguration('files', uri);
+    this.resuming.get(key)?.dispose();
+    if (settings.documentAutoSave() !== 'onValidJson' || files.get<string>('autoSave') !== 'afterDelay') return;
+    const delay = Math.max(0, files.get<number>('autoSaveDelay', 1000));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const changes = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() !== key) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        try {
+          parseEditedDocument(e.document.getText(), address.id);
+        } catch {
+          return;
+        }
+        stop.dispose();
+        if (e.document.isDirty) void e.document.save();
+      }, delay);
+    });
+    const stop = new vscode.Disposable(() => {
+      clearTimeout(timer);
+      changes.dispose();
+      if (this.resuming.get(key) === stop) this.resuming.delete(key);
+    });
+    this.resuming.set(key, stop);
   }
 
   private keepDraft(uri: vscode.Uri, text: string, range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity): void {
@@ -348,6 +388,6 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   }
 
   rename(): void {
-    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('A document\'s _id cannot be changed.'));
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('The _id of a document cannot be changed.'));
   }
 }
