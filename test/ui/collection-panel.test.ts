@@ -32,6 +32,7 @@ const STRINGS: Record<string, string> = {
   conflict: 'This document changed since it was loaded; nothing was saved.',
   fields: '{0} fields',
   items: '{0} items',
+  itemsOne: '1 item',
   selected: '{0} selected',
   invalidSort: 'Sort is { field: 1 or -1, … }',
   queryFailed: 'The query failed; the results shown are from the last query that ran. {0}',
