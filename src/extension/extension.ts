@@ -15,6 +15,7 @@ import { registerExplorerCommands } from './commands/explorerCommands';
 import { EXPLORER_VIEW_ID } from './commandIds';
 import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
+import { StorageFileSystem } from './storage/storageFileSystem';
 import { bundledLocalEnvironment } from './environments/localEnvironment';
 import { bundledTencent } from './environments/tencentModule';
 import type { EnvironmentEntry } from './environments/registry';
@@ -81,9 +82,14 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   // Editable documents on cloudbase:, and their stored versions on cloudbase-readonly: (compare views).
   // A document saved in an editor: an open grid of its collection shows the new version.
   let refreshCollectionPanel = (_target: { envKey: string; collection: string }): void => undefined;
-  const { documents, registration } = DocumentFileSystem.register(registry, prompts, (address) => refreshCollectionPanel(address));
-  const { registration: storedVersions } = ReadonlyDocuments.register(registry);
-  context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration, storedVersions);
+  const { storedVersions, registration: storedRegistration } = ReadonlyDocuments.register(registry);
+  const { documents, registration } = DocumentFileSystem.register(registry, prompts, (address) => refreshCollectionPanel(address), storedVersions);
+  // A storage file saved in an editor: its folder in the tree shows the new size.
+  const { files: storageFiles, registration: storageRegistration } = StorageFileSystem.register(registry, prompts, (address) => {
+    model.storage.invalidate(address.envKey, address.path.replace(/[^/]*$/, ''));
+    tree.refresh();
+  });
+  context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration, storedRegistration, storageRegistration);
 
   const updateState = (): void => {
     void setStudioState(registry.list().length > 0 || accounts.list().length > 0 ? 'ready' : 'noEnvironments');
@@ -105,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     }),
   );
 
-  const services: Services = { registry, model, tree, view, projects, documents, prompts, log, accounts };
+  const services: Services = { registry, model, tree, view, projects, documents, storageFiles, prompts, log, accounts };
   const errors = new ErrorReporter(log);
   const commands = new CommandRegistry(log, errors, context.subscriptions);
   registerAccountCommands(commands, services);

@@ -7,6 +7,7 @@ import type { ExplorerModel } from './explorer/explorerModel';
 import type { ExplorerNode } from './explorer/nodes/explorerNode';
 import type { ExplorerTreeProvider } from './explorer/treeProvider';
 import type { Prompts } from './platform/userInput';
+import type { StorageFileSystem } from './storage/storageFileSystem';
 
 /** What the composition root builds once and hands to every command. */
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   readonly view: vscode.TreeView<ExplorerNode>;
   readonly projects: WorkspaceProjects;
   readonly documents: DocumentFileSystem;
+  /** Storage files opened in editors: a save writes back to storage. */
+  readonly storageFiles: StorageFileSystem;
   readonly prompts: Prompts;
   readonly log: vscode.LogOutputChannel;
   readonly accounts: TencentAccounts;

@@ -35,6 +35,8 @@ suite('Documents: editing, conflicts and collection commands', () => {
     db = (await api.environments.backend(envKey)).database;
     await db.createCollection(COLLECTION);
     scratch = mkdtempSync(join(tmpdir(), 'cbs-docs-'));
+    // VS Code in the browser auto-saves by default: the tests that are not about auto-save save on purpose only.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
   });
 
   teardown(async () => {
@@ -44,6 +46,7 @@ suite('Documents: editing, conflicts and collection commands', () => {
   });
 
   suiteTeardown(async () => {
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     await db?.deleteCollection(COLLECTION).catch(() => undefined);
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
@@ -67,7 +70,10 @@ suite('Documents: editing, conflicts and collection commands', () => {
   test('Insert Document opens the new document as editable JSON; a save writes it', async () => {
     const { id, editor } = await insertAndOpen();
     assert.equal(editor.document.languageId, 'json');
-    assert.equal(editor.document.uri.toString(), vscode.Uri.from({ scheme: 'cloudbase', path: `/${encodeURIComponent(envKey)}/${COLLECTION}/${id}.json` }).toString());
+    // Breadcrumbs and tab titles read the path: the environment's label, not its encoded key.
+    const label = api.environments.get(envKey)?.info.label;
+    assert.equal(editor.document.uri.path, `/${label}/${COLLECTION}/${id}.json`);
+    assert.doesNotMatch(editor.document.uri.toString(), /%3A|local/);
     const edited = { ...(JSON.parse(editor.document.getText()) as object), title: 'oat milk', count: 2 };
     await replaceText(editor, JSON.stringify(edited, null, 2));
     assert.equal(await editor.document.save(), true);
@@ -86,13 +92,15 @@ suite('Documents: editing, conflicts and collection commands', () => {
     assert.equal((await db.getDocument(COLLECTION, id))?.title, 'milk');
   });
 
-  test('two writers: the editor\'s save after another write is refused, keeps the edit, and Overwrite then writes it', async () => {
+  test('two writers: the editor\'s save after another write waits for a choice, writes nothing meanwhile, and Overwrite then writes it', async () => {
     const { id, editor } = await insertAndOpen();
     const input = new ScriptedInput({ pick: ['Overwrite'] });
     let release!: () => void;
     const chosen = new Promise<void>((r) => (release = r));
+    let asked = false;
     const picker = input.pick.bind(input);
     input.pick = async (items, options) => {
+      asked = true;
       await chosen;
       return picker(items, options);
     };
@@ -100,14 +108,111 @@ suite('Documents: editing, conflicts and collection commands', () => {
     await replaceText(editor, JSON.stringify({ _id: id, title: 'from the editor', done: false }, null, 2));
     await db.updateDocuments(COLLECTION, { _id: id }, { $set: { title: 'from another writer' } }, { multi: false });
 
-    assert.equal(await editor.document.save(), false, 'the save is refused');
+    const saving = editor.document.save();
+    await waitFor('the conflict picker', () => (asked ? true : undefined));
     assert.equal(editor.document.isDirty, true);
     assert.match(editor.document.getText(), /from the editor/);
     assert.equal((await db.getDocument(COLLECTION, id))?.title, 'from another writer', 'no lost update');
 
     release();
-    await waitFor('the overwrite', async () => ((await db.getDocument(COLLECTION, id))?.title === 'from the editor' ? true : undefined));
-    await waitFor('a clean editor', () => (editor.document.isDirty ? undefined : true));
+    assert.equal(await saving, true, 'Overwrite completes the same save, with no failed save beside the picker');
+    assert.equal((await db.getDocument(COLLECTION, id))?.title, 'from the editor');
+    assert.equal(editor.document.isDirty, false);
+  });
+
+  test('after Overwrite the compare\'s stored side shows the new stored document', async () => {
+    const { id, editor } = await insertAndOpen();
+    api.useUserInput(new ScriptedInput({ pick: ['Compare', 'Overwrite'] }));
+    await replaceText(editor, JSON.stringify({ _id: id, title: 'mine' }, null, 2));
+    await db.updateDocuments(COLLECTION, { _id: id }, { $set: { title: 'theirs' } }, { multi: false });
+    assert.equal(await editor.document.save(), false, 'Compare leaves the edit unsaved');
+    const stored = await waitFor('the stored side', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cloudbase-readonly' && d.uri.path.endsWith(`${id}.json`)));
+    assert.match(stored.getText(), /"title": "theirs"/);
+    // The next save is checked against what the compare showed: another write there asks again.
+    await db.updateDocuments(COLLECTION, { _id: id }, { $set: { title: 'theirs again' } }, { multi: false });
+    assert.equal(await editor.document.save(), true);
+    assert.equal((await db.getDocument(COLLECTION, id))?.title, 'mine');
+    await waitFor('the refreshed stored side', () => (stored.getText().includes('"title": "mine"') ? true : undefined));
+  });
+
+  test('auto-save writes valid JSON only: an incomplete edit is marked, not written, and the tab does not stay dirty', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSaveDelay', 300, vscode.ConfigurationTarget.Global);
+    await files.update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+    try {
+      const { id, editor } = await insertAndOpen();
+      await replaceText(editor, `{ "_id": "${id}", "title": "half`);
+      const note = await waitFor('the unsaved mark', () => vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === 'CloudBase'));
+      assert.match(note.message, /Not saved to the database/);
+      assert.equal(note.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal((await db.getDocument(COLLECTION, id))?.title, 'milk', 'nothing incomplete reaches the database');
+      await waitFor('a clean tab', () => (editor.document.isDirty ? undefined : true));
+      assert.match(editor.document.getText(), /"title": "half$/, 'the edit stays in the editor');
+
+      await replaceText(editor, JSON.stringify({ _id: id, title: 'whole', done: true }, null, 2));
+      await waitFor('the auto-save of valid JSON', async () => ((await db.getDocument(COLLECTION, id))?.title === 'whole' ? true : undefined));
+      await waitFor('the mark cleared', () => (vscode.languages.getDiagnostics(editor.document.uri).some((d) => d.source === 'CloudBase') ? undefined : true));
+    } finally {
+      await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+      await files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('after an explicit save of incomplete JSON failed, auto-save resumes once the JSON is valid', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSaveDelay', 300, vscode.ConfigurationTarget.Global);
+    await files.update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+    try {
+      const { id, editor } = await insertAndOpen();
+      await replaceText(editor, `{ "_id": "${id}", "title": `);
+      // Auto-save keeps the incomplete edit unwritten; then the user saves on purpose, which fails.
+      await waitFor('the unsaved mark', () => vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === 'CloudBase'));
+      await waitFor('the auto-save', () => (editor.document.isDirty ? undefined : true));
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await waitFor('the failed save', () => (editor.document.isDirty ? true : undefined));
+      await replaceText(editor, JSON.stringify({ _id: id, title: 'resumed' }, null, 2));
+      await waitFor('the resumed auto-save', async () => ((await db.getDocument(COLLECTION, id))?.title === 'resumed' ? true : undefined), 15_000);
+      await waitFor('a clean tab', () => (editor.document.isDirty ? undefined : true));
+    } finally {
+      await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+      await files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('with cloudbase.documents.autoSave "explicitOnly", auto-save writes nothing and File: Save writes', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    const cloudbase = vscode.workspace.getConfiguration('cloudbase');
+    await cloudbase.update('documents.autoSave', 'explicitOnly', vscode.ConfigurationTarget.Global);
+    await files.update('autoSaveDelay', 300, vscode.ConfigurationTarget.Global);
+    await files.update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+    try {
+      const { id, editor } = await insertAndOpen();
+      await replaceText(editor, JSON.stringify({ _id: id, title: 'only on purpose' }, null, 2));
+      await waitFor('the unsaved mark', () => vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === 'CloudBase'));
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal((await db.getDocument(COLLECTION, id))?.title, 'milk');
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await waitFor('the explicit save', async () => ((await db.getDocument(COLLECTION, id))?.title === 'only on purpose' ? true : undefined));
+    } finally {
+      await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+      await files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
+      await cloudbase.update('documents.autoSave', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('an open editor shows that the stored document changed: a clean one rereads, an edited one is marked', async () => {
+    const { id, editor } = await insertAndOpen();
+    await db.updateDocuments(COLLECTION, { _id: id }, { $set: { title: 'changed elsewhere' } }, { multi: false });
+    await waitFor('the clean editor rereading', () => (editor.document.getText().includes('changed elsewhere') ? true : undefined), 15_000);
+    assert.equal(editor.document.isDirty, false);
+
+    await replaceText(editor, JSON.stringify({ _id: id, title: 'my edit' }, null, 2));
+    await db.updateDocuments(COLLECTION, { _id: id }, { $set: { title: 'changed again' } }, { multi: false });
+    const note = await waitFor('the changed mark', () => vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === 'CloudBase'), 15_000);
+    assert.match(note.message, /changed in the database/);
+    assert.match(editor.document.getText(), /my edit/, 'the edit is kept');
   });
 
   test('Reload after a conflict drops the edit and shows the stored document', async () => {
@@ -116,7 +221,8 @@ suite('Documents: editing, conflicts and collection commands', () => {
     await replaceText(editor, JSON.stringify({ _id: id, title: 'mine' }, null, 2));
     await db.deleteDocuments(COLLECTION, { _id: id }, { multi: false });
     await db.insertDocuments(COLLECTION, [{ _id: id, title: 'theirs' }]);
-    assert.equal(await editor.document.save(), false);
+    // The save ends without an error (the choice was made); nothing is written and the editor rereads.
+    await editor.document.save();
     await waitFor('the reload', () => (editor.document.getText().includes('theirs') && !editor.document.isDirty ? true : undefined));
     assert.equal((await db.getDocument(COLLECTION, id))?.title, 'theirs');
   });

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
-import { EXTENSION_ID, ScriptedInput } from './support/scripted';
+import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { treeWalker } from './support/tree';
 
 suite('Storage: the demo project\'s files', () => {
@@ -139,6 +139,40 @@ suite('Storage: the demo project\'s files', () => {
     assert.ok(editor, 'no editor opened');
     assert.equal(editor.document.getText(), readFileSync(join(storageRoot, 'welcome.txt'), 'utf8'));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('a storage file saved in its editor goes back to storage; a save over another write asks first', async () => {
+    const file = join(storageRoot, 'welcome.txt');
+    const original = readFileSync(file, 'utf8');
+    // VS Code in the browser auto-saves by default; this test saves on purpose.
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('cloudbase.storage.openFile', await child(await storageNode(), 'welcome.txt'));
+      const editor = vscode.window.activeTextEditor;
+      assert.ok(editor, 'no editor opened');
+      assert.equal(editor.document.uri.scheme, 'cloudbase-storage');
+      assert.doesNotMatch(editor.document.uri.path, /%|local:/, 'the path reads as the environment and the file');
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'edited in the editor\n')));
+      assert.equal(await editor.document.save(), true);
+      assert.equal(readFileSync(file, 'utf8'), `edited in the editor\n${original}`, 'the save reached storage');
+
+      // Someone else replaces the file: the next save writes nothing until the user chooses.
+      const storage = (await api.environments.backend(environment.key)).storage;
+      assert.ok(storage);
+      await storage.upload('welcome.txt', { data: Buffer.from('from another writer\n') }, { overwrite: true });
+      const input = new ScriptedInput({ pick: ['Reload'] });
+      api.useUserInput(input);
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'second edit\n')));
+      await editor.document.save();
+      assert.match(input.asked.join(' | '), /changed in storage/);
+      assert.equal(readFileSync(file, 'utf8'), 'from another writer\n', 'no lost update');
+      await waitFor('the reload', () => (editor.document.getText() === 'from another writer\n' && !editor.document.isDirty ? true : undefined));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+      await (await api.environments.backend(environment.key)).storage?.upload('welcome.txt', { data: Buffer.from(original) }, { overwrite: true });
+    }
   });
 
   test('deletes a multi-selection after a confirmation that counts the files', async () => {

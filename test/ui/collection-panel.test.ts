@@ -23,7 +23,7 @@ import { CHROMIUM_ARGS, root } from './fixtures/logPageHarness';
 declare const window: { __fromHost(m: unknown): void; __violations: string[] };
 declare const document: {
   addEventListener(type: string, fn: (e: { violatedDirective: string; blockedURI: string }) => void): void;
-  querySelector(s: string): { dataset: Record<string, string>; textContent: string | null } | null;
+  querySelector(s: string): { dataset: Record<string, string>; textContent: string | null; getAttribute(name: string): string | null } | null;
 };
 
 const STRINGS: Record<string, string> = {
@@ -32,7 +32,10 @@ const STRINGS: Record<string, string> = {
   conflict: 'This document changed since it was loaded; nothing was saved.',
   fields: '{0} fields',
   items: '{0} items',
+  itemsOne: '1 item',
   selected: '{0} selected',
+  invalidSort: 'Sort is { field: 1 or -1, … }',
+  queryFailed: 'The query failed; the results shown are from the last query that ran. {0}',
 };
 
 /** Stands in for VS Code: records what the page posts, keeps its state across reloads, relays to Node. */
@@ -230,6 +233,52 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
     assert.equal(await page.locator('cb-collection-panel tbody tr:first-child td[data-field="age"]').textContent(), '77');
   });
 
+  it('reads the MongoDB shell\'s relaxed syntax in the filter', async () => {
+    await openPage();
+    await page.locator('cb-collection-panel vscode-textfield.filter input').fill("{ age: { $gte: 70 }, 'active': true }");
+    assert.equal(await page.locator('cb-collection-panel vscode-textfield.filter').getAttribute('invalid'), null);
+    await page.locator('cb-collection-panel vscode-textfield.filter input').press('Enter');
+    await waitTotal(64);
+    assert.deepEqual(lastQuery().query.filter, { age: { $gte: 70 }, active: true });
+  });
+
+  it('shows a bad query\'s error in a line that is always there, and keeps the last results, marked stale', async () => {
+    await openPage();
+    const gridTop = async (): Promise<number> => (await page.locator('cb-collection-panel .grid-scroll').boundingBox())?.y ?? -1;
+    const top = await gridTop();
+    await page.locator('cb-collection-panel vscode-textfield.sort input').fill('{ age: 2 }');
+    await page.locator('cb-collection-panel .query-message[role="alert"]').waitFor();
+    assert.match((await page.locator('cb-collection-panel .query-message').textContent()) ?? '', /Sort is/);
+    assert.equal(await gridTop(), top, 'an invalid sort does not move the grid');
+    await page.locator('cb-collection-panel vscode-textfield.sort input').fill('{}');
+
+    const before = await firstIds();
+    await page.locator('cb-collection-panel vscode-textfield.filter input').fill('{ age: { $noSuchOperator: 1 } }');
+    await page.locator('cb-collection-panel vscode-button.run').click();
+    await page.locator('cb-collection-panel table.grid.stale').waitFor();
+    assert.deepEqual(await firstIds(), before, 'the last good results stay');
+    assert.match((await page.locator('cb-collection-panel .query-message').textContent()) ?? '', /last query that ran/);
+    assert.equal(await gridTop(), top, 'the error does not move the grid');
+    await page.locator('cb-collection-panel vscode-textfield.filter input').fill('{}');
+    await page.locator('cb-collection-panel vscode-button.run').click();
+    await page.locator('cb-collection-panel table.grid:not(.stale)').waitFor();
+  });
+
+  it('sorts by a column header: a click sorts ascending, again descending, and the keyboard does the same', async () => {
+    await openPage();
+    const age = page.locator('cb-collection-panel table.grid thead th[data-field="age"]');
+    await age.click();
+    await page.waitForFunction(() => document.querySelector('cb-collection-panel th[data-field="age"]')?.getAttribute('aria-sort') === 'ascending');
+    assert.deepEqual(lastQuery().query.sort, [{ field: 'age', direction: 1 }]);
+    assert.equal(await page.locator('cb-collection-panel vscode-textfield.sort').evaluate((el) => (el as unknown as { value: string }).value), '{ age: 1 }');
+    assert.equal(await page.locator('cb-collection-panel tbody tr:first-child td[data-field="age"]').textContent(), '18');
+    await page.locator('cb-collection-panel table.grid thead th[data-field="age"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('cb-collection-panel th[data-field="age"]')?.getAttribute('aria-sort') === 'descending');
+    assert.deepEqual(lastQuery().query.sort, [{ field: 'age', direction: -1 }]);
+    assert.equal(await page.locator('cb-collection-panel tbody tr:first-child td[data-field="age"]').textContent(), '77');
+  });
+
   it('pages forward and back by cursor: the next page asks with the cursor the host gave, previous reuses a kept one', async () => {
     await openPage();
     const page0 = await firstIds();
@@ -326,8 +375,13 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
 
   it('edits one cell with its type: only that field changes', async () => {
     await openPage();
+    const gridTop = (await page.locator('cb-collection-panel .grid-scroll').boundingBox())?.y;
     await page.locator('cb-collection-panel tr[data-id="doc000005"] td[data-field="age"]').dblclick();
-    const editor = page.locator('cb-collection-panel .cell-editor');
+    // The editor is in the cell it edits, inside the grid, not in a bar above it.
+    const editor = page.locator('cb-collection-panel tr[data-id="doc000005"] td[data-field="age"].editing .cell-editor');
+    await editor.waitFor();
+    assert.equal((await page.locator('cb-collection-panel .grid-scroll').boundingBox())?.y, gridTop, 'the grid does not move');
+    await page.screenshot({ path: join(root, 'test-output', 'screenshots', 'collection-inline-edit.png') });
     assert.equal(await editor.locator('vscode-single-select.type').evaluate((el) => (el as unknown as { value: string }).value), 'number');
     await editor.locator('vscode-textfield.value input').fill('4x');
     assert.equal(await editor.locator('vscode-button.save').getAttribute('disabled'), '');

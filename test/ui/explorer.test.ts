@@ -62,16 +62,31 @@ describe('CloudBase explorer (UI)', function () {
     await wb.screenshot('explorer-second-page');
   });
 
-  it('opens a collection\'s panel when its row is clicked, keeping the keyboard in the tree', async function () {
+  it('a click on a collection expands it; its inline button opens the panel, keeping the keyboard in the tree', async function () {
     const row = await wb.reveal('products');
     await row.locator('.label-name').click();
+    await wb.row('products', '[aria-expanded="true"]').waitFor({ timeout: 20_000 });
     const tab = wb.page.locator('.tabs-container .tab', { hasText: /^products · / });
+    assert.equal(await tab.count(), 0, 'a click expands, like any tree node; it opens nothing');
+    await row.hover();
+    await row.locator('.actions [aria-label^="Open Collection"]').click();
     await tab.waitFor({ timeout: 30_000 });
     await wb.page.locator('iframe.webview.ready').first().waitFor({ timeout: 30_000 });
-    await wb.screenshot('explorer-collection-clicked');
-    assert.equal(await wb.row('products', '[aria-expanded="true"]').count(), 0, 'a click opens the panel, the twistie expands');
+    await wb.screenshot('explorer-collection-opened');
     assert.ok(await wb.page.evaluate(() => document.activeElement?.closest('.part.sidebar') != null), 'the tree keeps the focus (Delete, arrows)');
     await wb.runCommand('View: Close All Editors');
     await tab.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('Create Collection says so and shows the new collection, selected, under an expanded Database', async function () {
+    await wb.collapseAll();
+    const name = `ui_${Date.now().toString(36)}`;
+    await wb.runCommand('CloudBase: Create Collection…');
+    await wb.answer(name);
+    const created = wb.row(name, '[aria-selected="true"]');
+    await created.waitFor({ timeout: 30_000 });
+    assert.equal(await wb.row('Database', '[aria-expanded="true"]').count(), 1, 'Database is expanded');
+    await wb.page.locator('.part.statusbar', { hasText: `Created collection "${name}"` }).waitFor({ timeout: 10_000 });
+    await wb.screenshot('explorer-collection-created');
   });
 });

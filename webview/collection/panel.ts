@@ -70,6 +70,11 @@ export class CollectionPanel extends LitElement {
     this.bridge.post({ type: 'ready' });
   }
 
+  /** `key` with a count: the singular form (`<key>One`) for 1, where the page has one. */
+  private count(key: string, n: number): string {
+    return n === 1 && this.strings[`${key}One`] ? this.strings[`${key}One`] : this.t(key, n);
+  }
+
   private t(key: string, ...args: (string | number)[]): string {
     const text = this.strings[key] ?? key;
     return text.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
@@ -116,6 +121,7 @@ export class CollectionPanel extends LitElement {
       }
       case 'queryError':
         if (m.requestId !== this.pendingQuery) return;
+        // The last good results stay, marked stale, with the reason above them.
         this.loading = false;
         this.queryError = m.message;
         this.requestUpdate();
@@ -193,6 +199,14 @@ export class CollectionPanel extends LitElement {
     this.requestUpdate();
   }
 
+  /** The header's sort: ascending, then descending, then none; the query bar shows it and it runs. */
+  private sortBy(field: string): void {
+    const current = this.running?.sort.length === 1 && this.running.sort[0].field === field ? this.running.sort[0].direction : 0;
+    const next = current === 0 ? 1 : current === 1 ? -1 : 0;
+    this.setQuery('sort', next === 0 ? '{}' : `{ ${/^[A-Za-z_$][\w$]*$/.test(field) ? field : JSON.stringify(field)}: ${next} }`);
+    this.run();
+  }
+
   private command(command: PanelCommand): void {
     this.bridge.post(command === 'export' && this.running ? { type: 'command', command, query: this.running } : { type: 'command', command });
   }
@@ -239,6 +253,7 @@ export class CollectionPanel extends LitElement {
 
   private onGridKey(e: KeyboardEvent, columns: string[]): void {
     if (e.target instanceof HTMLInputElement || this.documents.length === 0) return;
+    if (e.target instanceof Element && (e.target.closest('.cell-editor') || e.target.closest('th'))) return;
     const at = { row: Math.min(this.active.row, this.documents.length - 1), col: Math.min(this.active.col, columns.length - 1) };
     const action = gridAction(e, at, this.documents.length, columns.length);
     if (!action) return;
@@ -280,7 +295,7 @@ export class CollectionPanel extends LitElement {
 
   override render(): TemplateResult {
     if (!this.target) return html`<div class="status">${this.t('loading')}</div>`;
-    return html`${this.renderQueryBar()}${this.renderToolbar()}${this.edit ? this.renderEditor(this.edit) : nothing}
+    return html`${this.renderQueryBar()}${this.renderToolbar()}
       <div class="grid-scroll">${this.renderGrid()}</div>
       ${this.renderStatus()}`;
   }
@@ -290,7 +305,7 @@ export class CollectionPanel extends LitElement {
     const sort = parseSort(this.query.sort);
     const projection = parseProjection(this.query.projection);
     const valid = filter.ok && sort.ok && projection.ok;
-    const field = (key: 'filter' | 'sort' | 'projection', label: string, ok: boolean, error: string): TemplateResult => html`
+    const field = (key: 'filter' | 'sort' | 'projection', label: string, ok: boolean): TemplateResult => html`
       <label class="query-field ${key}">
         <span>${label}</span>
         <vscode-textfield
@@ -301,12 +316,11 @@ export class CollectionPanel extends LitElement {
           @input=${(e: Event) => this.setQuery(key, (e.target as HTMLInputElement).value)}
           @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && valid && this.run()}
         ></vscode-textfield>
-        ${ok ? nothing : html`<span class="field-error">${error}</span>`}
       </label>`;
     return html`<div class="query-bar">
-      ${field('filter', this.t('filter'), filter.ok, filter.ok ? '' : this.t('invalidJson', filter.error))}
-      ${field('sort', this.t('sort'), sort.ok, this.t('invalidSort'))}
-      ${field('projection', this.t('projection'), projection.ok, this.t('invalidProjection'))}
+      ${field('filter', this.t('filter'), filter.ok)}
+      ${field('sort', this.t('sort'), sort.ok)}
+      ${field('projection', this.t('projection'), projection.ok)}
       <label class="query-field limit">
         <span>${this.t('limit')}</span>
         <vscode-single-select class="limit" .value=${String(this.query.limit)} @change=${(e: Event) => this.setQuery('limit', (e.target as HTMLSelectElement).value)}>
@@ -314,7 +328,22 @@ export class CollectionPanel extends LitElement {
         </vscode-single-select>
       </label>
       <vscode-button class="run" ?disabled=${!valid} @click=${() => this.run()}>${this.t('run')}</vscode-button>
-    </div>`;
+    </div>
+    ${this.renderQueryMessage(filter, sort.ok, projection.ok)}`;
+  }
+
+  /** One line that is always there, so a message never moves the grid. */
+  private renderQueryMessage(filter: ReturnType<typeof parseObject>, sortOk: boolean, projectionOk: boolean): TemplateResult {
+    const message = !filter.ok
+      ? this.t('invalidJson', filter.error)
+      : !sortOk
+        ? this.t('invalidSort')
+        : !projectionOk
+          ? this.t('invalidProjection')
+          : this.queryError
+            ? this.t('queryFailed', this.queryError)
+            : '';
+    return html`<div class="query-message" role=${message ? 'alert' : nothing} title=${message}>${message}</div>`;
   }
 
   private renderToolbar(): TemplateResult {
@@ -345,8 +374,7 @@ export class CollectionPanel extends LitElement {
       this.edit = { ...edit, ...patch };
       this.requestUpdate();
     };
-    return html`<div class="cell-editor">
-      <span class="title">${this.t('editCell', `${edit.asRead._id} · ${edit.path}`)}</span>
+    return html`<div class="cell-editor" role="dialog" aria-label=${this.t('editCell', `${edit.asRead._id} · ${edit.path}`)} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.cancelEdit()}>
       <vscode-single-select class="type" .value=${edit.type} @change=${(e: Event) => set({ type: (e.target as HTMLSelectElement).value as ValueType })}>
         ${VALUE_TYPES.map((t) => html`<vscode-option value=${t} ?selected=${t === edit.type}>${t}</vscode-option>`)}
       </vscode-single-select>
@@ -361,7 +389,6 @@ export class CollectionPanel extends LitElement {
               @input=${(e: Event) => set({ text: (e.target as HTMLInputElement).value })}
               @keydown=${(e: KeyboardEvent) => {
                 if (e.key === 'Enter') this.saveEdit();
-                if (e.key === 'Escape') this.cancelEdit();
               }}
             ></vscode-textfield>`}
       ${parsed.ok ? nothing : html`<span class="field-error">${this.t('invalidValue', edit.type)}</span>`}
@@ -380,19 +407,35 @@ export class CollectionPanel extends LitElement {
   }
 
   private renderGrid(): TemplateResult {
-    if (this.queryError) return html`<div class="query-error" role="alert">${this.queryError}</div>`;
+    if (this.documents.length === 0 && this.queryError) return html`<div class="empty">${this.t('empty')}</div>`;
     if (this.documents.length === 0) return html`<div class="empty">${this.loading ? this.t('loading') : this.t('empty')}</div>`;
     const columns = columnsOf(this.documents);
     const all = this.documents.every((d) => this.selected.has(d._id));
     const active = { row: Math.min(this.active.row, this.documents.length - 1), col: Math.min(this.active.col, columns.length - 1) };
-    return html`<table class="grid" role="grid" aria-multiselectable="true" aria-label=${this.target?.collection ?? ''} @keydown=${(e: KeyboardEvent) => this.onGridKey(e, columns)}>
+    const sorted = this.running?.sort.length === 1 ? this.running.sort[0] : undefined;
+    return html`<table class=${this.queryError ? 'grid stale' : 'grid'} aria-busy=${this.queryError ? 'true' : 'false'} title=${this.queryError ? this.t('stale') : nothing} role="grid" aria-multiselectable="true" aria-label=${this.target?.collection ?? ''} @keydown=${(e: KeyboardEvent) => this.onGridKey(e, columns)}>
       <thead>
         <tr>
           <th class="select"><input type="checkbox" aria-label="all" .checked=${all} @change=${() => {
             this.selected = all ? new Set() : new Set(this.documents.map((d) => d._id));
             this.requestUpdate();
           }} /></th>
-          ${columns.map((c) => html`<th>${c}</th>`)}
+          ${columns.map((c) => {
+            const direction = sorted?.field === c ? sorted.direction : 0;
+            const sort = (e: Event): void => {
+              e.preventDefault();
+              this.sortBy(c);
+            };
+            return html`<th
+              data-field=${c}
+              class="sortable"
+              tabindex="0"
+              aria-sort=${direction === 1 ? 'ascending' : direction === -1 ? 'descending' : 'none'}
+              title=${this.t('sortBy', c)}
+              @click=${sort}
+              @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && sort(e)}
+            >${c}<span class="sort-mark codicon ${direction === 1 ? 'codicon-arrow-up' : direction === -1 ? 'codicon-arrow-down' : ''}"></span></th>`;
+          })}
         </tr>
       </thead>
       <tbody>
@@ -412,6 +455,12 @@ export class CollectionPanel extends LitElement {
 
   private renderCell(d: DocumentJson, field: string, active: boolean, at: Cell): TemplateResult {
     const value: JsonValue | undefined = d[field];
+    if (this.edit && this.edit.asRead._id === d._id && this.edit.path === field) {
+      // The editor sits in the cell it edits, over the cells beside it; the grid does not move.
+      return html`<td data-field=${field} class="editing" role="gridcell" @click=${(e: Event) => e.stopPropagation()} @dblclick=${(e: Event) => e.stopPropagation()}>
+        <span class="under-edit">${cellText(value)}</span>${this.renderEditor(this.edit)}
+      </td>`;
+    }
     const edit = (e: Event): void => {
       e.stopPropagation();
       this.startEdit(d, field);
@@ -419,7 +468,7 @@ export class CollectionPanel extends LitElement {
     if (value !== null && typeof value === 'object' && typeOf(value) === 'json') {
       const key = `${d._id}\u0000${field}`;
       const open = this.expanded.has(key);
-      const size = Array.isArray(value) ? this.t('items', value.length) : this.t('fields', Object.keys(value).length);
+      const size = Array.isArray(value) ? this.count('items', value.length) : this.count('fields', Object.keys(value).length);
       const toggle = (e: Event): void => {
         e.stopPropagation();
         if (open) this.expanded.delete(key);
@@ -450,7 +499,7 @@ export class CollectionPanel extends LitElement {
       <span class="page">${this.t('pageOf', this.pageIndex + 1)}</span>
       <vscode-toolbar-button class="next" icon="chevron-right" label=${this.t('next')} title=${this.t('next')} ?disabled=${!this.nextCursor || this.loading} @click=${() => this.next()}></vscode-toolbar-button>
       <span class="range">${this.documents.length > 0 ? `${first + 1}–${first + this.documents.length}` : ''}</span>
-      <span class="total">${this.total === undefined ? '' : this.t('total', this.total)}</span>
+      <span class="total">${this.total === undefined ? '' : this.count('total', this.total)}</span>
       <span class="spacer"></span>
       <span class="timing">${this.hostMs === undefined ? '' : this.t('renderTime', Math.round(this.hostMs + (this.renderMs ?? 0)))}</span>
     </div>`;

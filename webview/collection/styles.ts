@@ -10,8 +10,7 @@ export const pageStyles = css`
   }
   .query-bar,
   .toolbar,
-  .status,
-  .cell-editor {
+  .status {
     display: flex;
     align-items: center;
     gap: 6px;
@@ -57,9 +56,59 @@ export const pageStyles = css`
     height: 16px;
     background: var(--vscode-panel-border, #444);
   }
+  /* Always one line high, empty or not, so a message never moves the grid. */
+  .query-message {
+    height: 16px;
+    line-height: 16px;
+    padding: 0 8px 2px;
+    font-size: 11px;
+    color: var(--vscode-errorForeground);
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .grid.stale tbody {
+    opacity: 0.5;
+  }
+  .grid th.sortable {
+    cursor: pointer;
+    user-select: none;
+  }
+  .grid th.sortable:hover {
+    background: var(--vscode-list-hoverBackground);
+  }
+  .grid th:focus {
+    outline: 1px solid var(--vscode-focusBorder);
+    outline-offset: -1px;
+  }
+  .grid th .sort-mark {
+    font-size: 12px;
+    margin-left: 4px;
+    vertical-align: middle;
+  }
+  .grid td.editing {
+    position: relative;
+    overflow: visible;
+  }
+  .grid td.editing .under-edit {
+    visibility: hidden;
+  }
+  /* The cell editor floats over its cell (and the cells after it), inside the grid. */
   .cell-editor {
+    position: absolute;
+    z-index: 3;
+    left: 0;
+    top: 0;
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    flex-wrap: wrap;
+    padding: 2px 4px;
+    min-width: max(100%, 380px);
+    white-space: normal;
     background: var(--vscode-editorWidget-background);
-    border-bottom: 1px solid var(--vscode-panel-border, transparent);
+    border: 1px solid var(--vscode-focusBorder);
+    box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0, 0, 0, 0.36));
   }
   .cell-editor .value {
     flex: 1 1 200px;
@@ -84,6 +133,7 @@ export const pageStyles = css`
   }
   .grid th {
     position: sticky;
+    z-index: 1;
     top: 0;
     background: var(--vscode-editorGroupHeader-tabsBackground, var(--vscode-editor-background));
     text-align: left;

@@ -1,20 +1,22 @@
 /** Reading what the user typed (query, cell values) and showing stored values in cells. */
 import type { JsonObject, JsonValue, SortKey } from '../../src/shared/model';
+import { parseShellValue } from './shellQuery';
 
 export type ValueType = 'string' | 'number' | 'boolean' | 'null' | 'date' | 'json';
 export const VALUE_TYPES: readonly ValueType[] = ['string', 'number', 'boolean', 'null', 'date', 'json'];
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** A query object as typed: JSON, or the MongoDB shell's relaxed form (`{ done: false }`). */
 export function parseObject(text: string): Parsed<JsonObject> {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: true, value: {} };
   try {
-    const value = JSON.parse(trimmed) as unknown;
+    const value = parseShellValue(trimmed);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: 'object' };
     return { ok: true, value: value as JsonObject };
   } catch (e) {
-    return { ok: false, error: (e as Error).message };
+    return { ok: false, error: (e as Error).message.replace(/^JSON5: /, '') };
   }
 }
 

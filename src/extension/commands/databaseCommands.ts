@@ -37,6 +37,8 @@ export function registerDatabaseCommands(commands: CommandRegistry, s: Services)
     s.log.info(`Created collection ${name} in ${envKey}`);
     s.model.invalidateCollections(envKey);
     refreshDatabase(s, envKey);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Created collection "{0}"', name), 5000);
+    await revealCollection(s, envKey, name);
   });
 
   commands.register(CommandId.deleteCollection, async (arg?: unknown) => {
@@ -48,7 +50,7 @@ export function registerDatabaseCommands(commands: CommandRegistry, s: Services)
     await s.prompts.ui.confirm(
       vscode.l10n.t('Delete collection "{0}"?', name),
       vscode.l10n.t('Delete'),
-      vscode.l10n.t('Its {0} documents will be deleted. This cannot be undone.', count),
+      count === 1 ? vscode.l10n.t('Its 1 document will be deleted. This cannot be undone.') : vscode.l10n.t('Its {0} documents will be deleted. This cannot be undone.', count),
     );
     await withViewProgress(() => database.deleteCollection(name));
     s.log.info(`Deleted collection ${name} (${count} documents) in ${envKey}`);
@@ -108,6 +110,16 @@ async function documentTarget(s: Services, arg: unknown): Promise<DocumentAddres
 }
 
 /** Redraws an environment's collection list (counts change) and, if given, one collection. */
+/** Shows a new collection: Database expands and the collection is selected and expanded. */
+async function revealCollection(s: Services, envKey: string, name: string): Promise<void> {
+  const database = s.tree.environmentNode(envKey)?.database;
+  if (!database) return;
+  // Listing the children makes the node of the new collection, so it can be revealed.
+  await database.getChildren();
+  const created = database.collectionNode(name);
+  await Promise.resolve(s.view.reveal(created ?? database, { select: true, focus: false, expand: true })).catch((e: unknown) => s.log.warn(`Could not reveal ${name}: ${String(e)}`));
+}
+
 function refreshDatabase(s: Services, envKey: string, collection?: string): void {
   const database = s.tree.environmentNode(envKey)?.database;
   if (!database) return s.tree.refresh();

@@ -66,7 +66,7 @@ export function registerCollectionCommands(commands: CommandRegistry, s: Service
       return 0;
     }
     await s.prompts.ui.confirm(
-      vscode.l10n.t('Delete {0} documents from "{1}"?', count, target.collection),
+      count === 1 ? vscode.l10n.t('Delete 1 document from "{0}"?', target.collection) : vscode.l10n.t('Delete {0} documents from "{1}"?', count, target.collection),
       vscode.l10n.t('Delete'),
       vscode.l10n.t('Filter: {0}. This cannot be undone.', JSON.stringify(filter)),
     );
@@ -127,12 +127,12 @@ export function registerCollectionCommands(commands: CommandRegistry, s: Service
           format: formatOf(file.fsPath),
           query: typeof query === 'object' && query !== null ? query : undefined,
           signal: controller.signal,
-          onProgress: (n) => progress.report({ message: vscode.l10n.t('{0} documents', n) }),
+          onProgress: (n) => progress.report({ message: n === 1 ? vscode.l10n.t('1 document') : vscode.l10n.t('{0} documents', n) }),
         });
       },
     );
     s.log.info(`Exported ${count} documents from ${target.collection} to ${file.fsPath}`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} documents to {1}.', count, file.fsPath));
+    void vscode.window.showInformationMessage(count === 1 ? vscode.l10n.t('Exported 1 document to {0}.', file.fsPath) : vscode.l10n.t('Exported {0} documents to {1}.', count, file.fsPath));
     return count;
   });
 
@@ -235,7 +235,9 @@ function logImport(s: Services, target: CollectionTarget, file: string, report: 
 async function showImportResult(s: Services, target: CollectionTarget, report: ImportReport): Promise<void> {
   const summary = report.cancelled
     ? vscode.l10n.t('Import into "{0}" cancelled: {1} documents were written, {2} failed.', target.collection, report.written, report.failures.length)
-    : vscode.l10n.t('Imported {0} documents into "{1}"; {2} failed.', report.written, target.collection, report.failures.length);
+    : report.written === 1
+      ? vscode.l10n.t('Imported 1 document into "{0}"; {1} failed.', target.collection, report.failures.length)
+      : vscode.l10n.t('Imported {0} documents into "{1}"; {2} failed.', report.written, target.collection, report.failures.length);
   if (report.failures.length === 0) {
     await vscode.window.showInformationMessage(summary);
     return;

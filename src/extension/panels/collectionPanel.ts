@@ -18,7 +18,6 @@ import {
 import { CommandId } from '../commandIds';
 import { saveField, withValue } from '../documents/conditionalSave';
 import { documentText } from '../documents/documentFileSystem';
-import { READONLY_SCHEME, documentPath } from '../documents/documentAddress';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { userMessage } from '../platform/errorMessages';
 import type { Prompts } from '../platform/userInput';
@@ -31,6 +30,10 @@ export interface CollectionPanelDeps {
   log: vscode.LogOutputChannel;
   prompts: Prompts;
   openDocument(address: { envKey: string; collection: string; id: string }): Promise<unknown>;
+  /** The stored version of a document, for the left side of a compare. */
+  storedUriFor(address: { envKey: string; collection: string; id: string }): vscode.Uri;
+  /** A document was written from the grid: an open compare of it shows the new version. */
+  refreshStored(address: { envKey: string; collection: string; id: string }): void;
   /** Counts in the tree changed. */
   onChanged(target: CollectionPanelTarget): void;
 }
@@ -150,11 +153,15 @@ export class CollectionPanel implements vscode.Disposable {
       if (m.force) {
         await database.updateDocuments(this.target.collection, { _id: m.asRead._id }, { $set: { [m.path]: m.value } }, { multi: false, upsert: false });
         const stored = await database.getDocument(this.target.collection, m.asRead._id);
+        this.deps.refreshStored({ ...this.address(), id: m.asRead._id });
         this.host.post(stored ? { type: 'saved', requestId: m.requestId, document: stored } : { type: 'conflict', requestId: m.requestId });
         return;
       }
       const outcome = await saveField(database, this.target.collection, m.asRead, m.path, m.value);
-      if (outcome.kind === 'saved') this.host.post({ type: 'saved', requestId: m.requestId, document: outcome.document });
+      if (outcome.kind === 'saved') {
+        this.deps.refreshStored({ ...this.address(), id: m.asRead._id });
+        this.host.post({ type: 'saved', requestId: m.requestId, document: outcome.document });
+      }
       else this.host.post({ type: 'conflict', requestId: m.requestId, stored: outcome.stored });
     } catch (e) {
       this.host.post({ type: 'editError', requestId: m.requestId, message: userMessage(e) });
@@ -165,7 +172,7 @@ export class CollectionPanel implements vscode.Disposable {
   private async compareField(asRead: DocumentJson, path: string, value: JsonValue): Promise<void> {
     const edited = withValue(asRead, path, value);
     const yours = await vscode.workspace.openTextDocument({ language: 'json', content: documentText(edited) });
-    const stored = vscode.Uri.from({ scheme: READONLY_SCHEME, path: documentPath({ ...this.address(), id: asRead._id }) });
+    const stored = this.deps.storedUriFor({ ...this.address(), id: asRead._id });
     await vscode.commands.executeCommand('vscode.diff', stored, yours.uri, vscode.l10n.t('{0} (stored) ↔ (yours)', `${asRead._id}.json`));
   }
 

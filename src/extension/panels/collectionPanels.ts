@@ -27,6 +27,8 @@ export class CollectionPanels implements vscode.Disposable {
       log: s.log,
       prompts: s.prompts,
       openDocument: (address) => s.documents.open(address, { preserveFocus: false }),
+      storedUriFor: (address) => s.documents.storedUriFor(address),
+      refreshStored: (address) => s.documents.refreshStored(address),
       onChanged: (target) => refreshCollection(s, target),
     };
     this.subscriptions.push(

@@ -29,6 +29,15 @@ export function userMessage(error: unknown): string {
   return isStudioError(error) && error.requestId ? l10n.t('{0} (request ID: {1})', message, error.requestId) : message;
 }
 
+/**
+ * An error for VS Code to show when a save fails: it prints "Failed to save 'x': Unable to write
+ * file '<uri>' (<name>: <message>)", so the name reads as the product and the message as a sentence.
+ */
+export function readableSaveError(error: unknown): Error {
+  if (error instanceof Error && error.name.includes('FileSystemError')) return error;
+  return Object.assign(new Error(userMessage(error)), { name: 'CloudBase' });
+}
+
 function sentence(error: unknown): string {
   if (!isStudioError(error)) return l10n.t('Unexpected error: {0}', messageOf(error));
   const detail = error.message;

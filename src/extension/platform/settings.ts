@@ -23,6 +23,10 @@ export const settings = {
   timersPaused(): boolean {
     return vscode.workspace.getConfiguration('cloudbase').get<boolean>('local.timersPaused', false);
   },
+  /** What auto-save does with a document opened as JSON: write it once it is valid JSON, or never. */
+  documentAutoSave(): 'onValidJson' | 'explicitOnly' {
+    return vscode.workspace.getConfiguration('cloudbase').get<string>('documents.autoSave') === 'explicitOnly' ? 'explicitOnly' : 'onValidJson';
+  },
   autoStart(): boolean {
     return vscode.workspace.getConfiguration('cloudbase').get<boolean>('local.autoStart', true);
   },

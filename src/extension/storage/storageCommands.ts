@@ -3,7 +3,6 @@
  * new folder, copy the file ID or a temporary URL, open a file, and the tree's Load more / Retry.
  * The work goes through the backend's StorageApi, so every environment kind gets the same UI.
  */
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StorageApi } from '../../cloud/backend';
@@ -119,7 +118,8 @@ export async function uploadInto(s: Services, target: StorageTarget, uris: reado
   );
   s.log.info(`Uploaded ${report.uploaded.length + report.replaced.length} files to ${target.envKey} storage ${target.prefix || '/'} (${report.replaced.length} replaced, ${report.skipped.length} skipped)`);
   refreshFolder(s, target.envKey, target.prefix, target.node);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Uploaded {0} files', report.uploaded.length + report.replaced.length), 4000);
+  const sent = report.uploaded.length + report.replaced.length;
+  vscode.window.setStatusBarMessage(sent === 1 ? vscode.l10n.t('Uploaded 1 file') : vscode.l10n.t('Uploaded {0} files', sent), 4000);
   return report;
 }
 
@@ -178,7 +178,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
     await s.prompts.ui.confirm(
       vscode.l10n.t('Delete {0} from storage?', what),
       vscode.l10n.t('Delete'),
-      vscode.l10n.t('{0} files will be deleted. This cannot be undone.', files.size),
+      files.size === 1 ? vscode.l10n.t('1 file will be deleted. This cannot be undone.') : vscode.l10n.t('{0} files will be deleted. This cannot be undone.', files.size),
     );
     const deleted = await withViewProgress(() => storage.delete(items.map((i) => i.path)));
     s.log.info(`Deleted ${deleted} files from ${envKey} storage`);
@@ -208,7 +208,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
       },
     );
     s.log.info(`Downloaded ${jobs.length} files to ${destination.fsPath}`);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Downloaded {0} files', jobs.length), 4000);
+    vscode.window.setStatusBarMessage(jobs.length === 1 ? vscode.l10n.t('Downloaded 1 file') : vscode.l10n.t('Downloaded {0} files', jobs.length), 4000);
   });
 
   commands.register(CommandId.copyFileId, async (node?: unknown) => {
@@ -234,10 +234,10 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
     if ((info.size ?? 0) > OPEN_CONFIRM_BYTES) {
       await s.prompts.ui.confirm(vscode.l10n.t('"{0}" is {1} MB. Open it anyway?', info.name, ((info.size ?? 0) / 1024 / 1024).toFixed(1)), vscode.l10n.t('Open'));
     }
-    // A copy in the temp folder, per environment: the editor shows text and images as for any file.
-    const env = s.registry.get(item.envKey);
-    const local = join(tmpdir(), 'cloudbase-storage', (env?.info.envId ?? 'env').replace(/[^\w.-]/g, '_'), ...item.path.split('/'));
-    await withViewProgress(() => storage.download(item.path, local));
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(local), { preview: true, preserveFocus: node instanceof StorageFileNode });
+    // Opened on cloudbase-storage:, so a save goes back to storage (checked against what was read).
+    const uri = s.storageFiles.uriFor({ envKey: item.envKey, path: item.path });
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open && !open.isDirty) s.storageFiles.reload(uri);
+    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, preserveFocus: node instanceof StorageFileNode });
   });
 }

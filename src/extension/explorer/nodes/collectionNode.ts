@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { CollectionInfo } from '../../../shared/model';
-import { CommandId } from '../../commandIds';
 import { ContextValue, contextValue } from '../contextValues';
 import type { ExplorerModel } from '../explorerModel';
 import { DocumentNode } from './documentNode';
@@ -28,10 +27,10 @@ export class CollectionNode implements ExplorerNode {
     const item = new vscode.TreeItem(this.info.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = String(this.info.count);
-    item.tooltip = vscode.l10n.t('{0}: {1} documents', this.info.name, this.info.count);
+    item.tooltip = this.info.count === 1 ? vscode.l10n.t('{0}: 1 document', this.info.name) : vscode.l10n.t('{0}: {1} documents', this.info.name, this.info.count);
     item.iconPath = new vscode.ThemeIcon('table');
     item.contextValue = contextValue(ContextValue.collection);
-    item.command = { command: CommandId.openCollection, title: vscode.l10n.t('Open Collection'), arguments: [this] };
+    // A click expands the collection like any tree node; the grid opens from its inline button or menu.
     return item;
   }
 
