@@ -146,6 +146,12 @@ export function reportLeftovers(what) {
   return left.length;
 }
 
+/** Waits up to `ms` for this run's processes to end by themselves (a local environment's detach grace). */
+export async function settleLeftovers(ms) {
+  const end = Date.now() + ms;
+  while (leftoverProcesses().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+}
+
 /** SIGKILLs, by pid, any process of this run still alive; returns what it found. */
 export function killLeftovers() {
   const left = leftoverProcesses();

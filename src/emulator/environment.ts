@@ -13,6 +13,7 @@ import { openDatabase } from './database/index';
 import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from './project';
 import { LocalStorage } from './storage/index';
+import { observeWrites, type WriteListener } from './process/write-events';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -22,6 +23,7 @@ import {
   storageActions,
   storageRoutes,
   type FunctionInvoker,
+  type HttpRoute,
   type HttpServerHandle,
   type ServiceTable,
 } from './server/index';
@@ -48,6 +50,8 @@ export interface LocalEnvironmentOptions {
   /** Told about failures that are defects of the environment (the request still gets an error reply). */
   onError?: (error: unknown) => void;
   functions?: LocalFunctionsOptions;
+  /** More routes on the same server (the editor's endpoint, served by the environment's process). */
+  routes?: HttpRoute[];
 }
 
 export interface LocalEnvironment {
@@ -64,6 +68,8 @@ export interface LocalEnvironment {
   readonly functions: FunctionRuntime;
   /** Files under `<dataDir>/storage`, with signed URLs on this server. */
   readonly storage: LocalStorage;
+  /** Hears every database write, whoever made it (functions, SDK scripts, the editor); returns the unsubscribe. */
+  onWrite(listener: WriteListener): () => void;
   /**
    * Stops every function process, then the server (requests in flight finish first), then flushes
    * and closes the database.
@@ -100,7 +106,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const project = (await detectProject(options.projectRoot, true)) as ProjectInfo;
   const dataDir = dataDirectory(project, options.dataDir);
   const envId = options.envId ?? localEnvId(project);
-  const database = await openDatabase(join(dataDir, 'database'));
+  const observed = observeWrites(await openDatabase(join(dataDir, 'database')));
+  const database = observed.database;
   // Like the runtime, storage URLs need the server's address, known once it listens.
   let serverUrl: string | undefined;
   let storage: LocalStorage;
@@ -132,7 +139,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   try {
     server = await startHttpServer({
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError }), ...storageRoutes(storage)],
+      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError }), ...storageRoutes(storage), ...(options.routes ?? [])],
       onError: options.onError,
     });
   } catch (e) {
@@ -163,6 +170,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     database,
     functions: functionRuntime,
     storage,
+    onWrite: (listener) => observed.subscribe(listener),
     close() {
       // Functions first: an invocation waiting on /admin ends (cancelled) instead of holding the server open.
       closing ??= (async () => {

@@ -1,7 +1,7 @@
 /**
  * Composition root: builds the services, registers views, providers and commands, and nothing
- * else. Activation stays light: the local environment bundle loads when an environment starts,
- * which happens after activate() has returned.
+ * else. Activation stays light: a local environment runs in a process of its own, started (or
+ * attached to) after activate() has returned; the engine never loads into the extension host.
  */
 import * as vscode from 'vscode';
 import { dataDirectory } from '../emulator/project';
@@ -15,7 +15,7 @@ import { registerExplorerCommands } from './commands/explorerCommands';
 import { EXPLORER_VIEW_ID } from './commandIds';
 import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
-import { bundledLocalEnvironment } from './environments/localEnvironment';
+import { processLocalEnvironment } from './environments/localEnvironment';
 import { bundledTencent } from './environments/tencentModule';
 import type { EnvironmentEntry } from './environments/registry';
 import { EnvironmentRegistry } from './environments/registry';
@@ -38,6 +38,8 @@ import { createLog } from './platform/log';
 import { settings } from './platform/settings';
 import { Prompts } from './platform/userInput';
 import type { Services } from './services';
+import { testHooks } from './testHooks';
+import type { TestTransport } from '../cloud/tencent/manager';
 
 let shutdown: (() => Promise<void>) | undefined;
 
@@ -47,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   void setStudioState('loading');
 
   const registry = new EnvironmentRegistry({
-    open: bundledLocalEnvironment(context.extensionPath),
+    open: processLocalEnvironment(context.extensionPath, { log: (line) => log.info(line) }),
     dataDirectory: (project) => dataDirectory(project, settings.dataDirectory(project.root)),
     log,
   });
@@ -129,14 +131,16 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     useUserInput: (input) => prompts.use(input),
     storageDrop,
     logPanels: logPanelsTestApi(logPanels),
-    useTencentTransport: (transport) => accounts.useTransport(transport),
-    useCliLogin: (options) => accounts.useCliLogin(options),
     observeErrors: (observer) => errors.observe(observer),
-    storedState: () => ({
-      global: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
-      workspace: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
-    }),
     logFolder: context.logUri.fsPath,
+    ...testHooks(() => ({
+      useTencentTransport: (transport: TestTransport | undefined) => accounts.useTransport(transport),
+      useCliLogin: (options: { file: string; refreshUrl?: string } | undefined) => accounts.useCliLogin(options),
+      storedState: () => ({
+        global: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+        workspace: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
+      }),
+    })),
   };
 }
 
