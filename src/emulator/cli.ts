@@ -229,6 +229,7 @@ export async function main(argv: string[], extend?: CliExtensionFactory): Promis
         startLocalEnvironment({
           ...environmentOptions,
           port,
+          token: endpoint.token || undefined,
           routes: extension?.routes,
           onError: (e) => process.stderr.write(`cloudbase-emulator: ${messageOf(e)}\n`),
         }),
@@ -244,20 +245,8 @@ export async function main(argv: string[], extend?: CliExtensionFactory): Promis
     return 1;
   }
   const env = environment;
-  extension?.serve(env);
-  if (dataDir) {
-    await rememberPort(env.dataDir, { port: env.port, token: endpoint.token });
-    await writeRunning(env.dataDir, { pid: process.pid, port: env.port, token: endpoint.token, url: env.url, envId: env.envId, manual: !cli.stopWhenDetached, startedAt: Date.now() });
-  }
-  // Nobody attached yet: a window that started it and went away must not leave it running.
-  attachedChanged(0);
-
-  process.stdout.write(`CloudBase local environment ${env.envId} listening on ${env.url}\n`);
-  const functions = await env.functions.list().catch(() => []);
-  const names = functions.length > 0 ? functions.map((f) => f.name).join(', ') : 'none';
-  process.stdout.write(introduction(env, endpoint.token, names));
-
-  return new Promise<number>((resolveExit) => {
+  // Signals are heard from here on, before the first line: a caller may stop it as soon as it read it.
+  const exit = new Promise<number>((resolveExit) => {
     let stopping = false;
     requestStop = (reason: string): void => {
       if (stopping) return;
@@ -279,6 +268,19 @@ export async function main(argv: string[], extend?: CliExtensionFactory): Promis
     process.on('SIGINT', () => requestStop('SIGINT'));
     process.on('SIGTERM', () => requestStop('SIGTERM'));
   });
+  extension?.serve(env);
+  if (dataDir) {
+    await rememberPort(env.dataDir, { port: env.port, token: endpoint.token });
+    await writeRunning(env.dataDir, { pid: process.pid, port: env.port, token: endpoint.token, url: env.url, envId: env.envId, manual: !cli.stopWhenDetached, startedAt: Date.now() });
+  }
+  // Nobody attached yet: a window that started it and went away must not leave it running.
+  attachedChanged(0);
+
+  process.stdout.write(`CloudBase local environment ${env.envId} listening on ${env.url}\n`);
+  const functions = await env.functions.list().catch(() => []);
+  const names = functions.length > 0 ? functions.map((f) => f.name).join(', ') : 'none';
+  process.stdout.write(introduction(env, endpoint.token, names));
+  return exit;
 }
 
 /** Run by the bundle's entry (src/cloud/local/environment-process.ts), which adds the editor's endpoint. */

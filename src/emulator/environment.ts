@@ -50,6 +50,11 @@ export interface LocalEnvironmentOptions {
   /** Told about failures that are defects of the environment (the request still gets an error reply). */
   onError?: (error: unknown) => void;
   functions?: LocalFunctionsOptions;
+  /**
+   * When set, /admin admits only calls that carry it (the SDKs' session token, a Bearer
+   * authorization or the studio header); function processes get it as their session token.
+   */
+  token?: string;
   /** More routes on the same server (the editor's endpoint, served by the environment's process). */
   routes?: HttpRoute[];
 }
@@ -139,7 +144,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   try {
     server = await startHttpServer({
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError }), ...storageRoutes(storage), ...(options.routes ?? [])],
+      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
       onError: options.onError,
     });
   } catch (e) {
@@ -156,6 +161,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     nodePath: functions.nodePath,
     execPath: functions.execPath,
     defaultIdentity: functions.defaultIdentity,
+    sessionToken: options.token,
   });
   const functionRuntime = runtime;
 

@@ -9,6 +9,7 @@ import type { StorageSource } from '../backend';
 import { StudioError, messageOf } from '../../shared/errors';
 import type { JsonObject, JsonValue, LogEntry } from '../../shared/model';
 import type { HttpRoute } from '../../emulator/server/index';
+import { isJsonContentType } from '../../emulator/server/admin-route';
 import type { WriteEvent } from '../../emulator/process/write-events';
 import type { LocalBackend } from './local-backend';
 import { EVENTS_PATH, RPC_PATH, TOKEN_HEADER, type EncodedBytes, type EnvironmentDescription, type RpcReply, type RpcRequest, type StudioEventName } from './studio-protocol';
@@ -168,6 +169,11 @@ export class StudioEndpoint {
 
   private async call(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!this.authorized(request, response)) return;
+    if (!isJsonContentType(request.headers['content-type'])) {
+      request.resume();
+      send(response, 415, { error: { code: 'InvalidArgument', message: 'Calls are application/json.' } });
+      return;
+    }
     const controller = new AbortController();
     // The caller went away before the answer: its call is cancelled (an invocation stops).
     response.on('close', () => {
