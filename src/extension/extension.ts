@@ -31,6 +31,7 @@ import { CollectionPanels, registerCollectionPanelCommand } from './panels/colle
 import { LogPanels, logPanelsTestApi } from './panels/logPanels';
 import { selectionKind } from './explorer/selectionKind';
 import { ExplorerTreeProvider } from './explorer/treeProvider';
+import { DatabaseWriteFollower } from './explorer/databaseWrites';
 import { CommandRegistry } from './platform/commandRegistry';
 import { setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
 import { ErrorReporter } from './platform/errorReporter';
@@ -75,6 +76,9 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const tree = new ExplorerTreeProvider(registry, model, projects.ready, settings.autoStart, accounts);
   // Files dropped on a storage folder are uploaded there; several storage items can be deleted or downloaded at once.
   const storageDrop = new StorageDropController(() => services, new ErrorReporter(log));
+  // Counts and documents follow writes made by functions and scripts, not only by this window.
+  const writes = new DatabaseWriteFollower(registry, model, tree);
+  context.subscriptions.push(writes);
   const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: storageDrop });
   const prompts = new Prompts();
   // Editable documents on cloudbase:, and their stored versions on cloudbase-readonly: (compare views).

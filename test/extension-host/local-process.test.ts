@@ -75,6 +75,23 @@ suite('Local environment process', () => {
     assert.ok((await backend.database.countDocuments('todos')) > 0);
   });
 
+  test('tree counts follow writes that a script makes through /admin', async () => {
+    const token = /TENCENTCLOUD_SESSIONTOKEN=(\S+)/.exec(environment.sdkSetup ?? '')?.[1];
+    assert.ok(token, 'the SDK setup carries the token');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tcb = require('@cloudbase/node-sdk') as typeof import('@cloudbase/node-sdk');
+    const db = tcb.init({ env: environment.info.envId, secretId: 'local', secretKey: token, sessionToken: token, serviceUrl: `${environment.url}/admin` }).database();
+    const countShown = async (): Promise<number> => Number(item(await child(await child(await child(undefined, environment.info.label), 'Database'), 'products')).description);
+    const before = await countShown();
+    const { id } = (await db.collection('products').add({ name: 'added by a script' })) as { id: string };
+    try {
+      await waitFor('the tree to count the new document', async () => ((await countShown()) === before + 1 ? true : undefined), 10_000);
+    } finally {
+      await db.collection('products').doc(id).remove();
+    }
+    await waitFor('the tree to count the removal', async () => ((await countShown()) === before ? true : undefined), 10_000);
+  });
+
   test('the test hooks exist because the harness asked for them', () => {
     assert.equal(process.env.CLOUDBASE_STUDIO_TEST_HOOKS, '1');
     assert.equal(typeof api.useTencentTransport, 'function');
