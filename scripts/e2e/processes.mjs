@@ -34,6 +34,8 @@ export async function releaseAll() {
       console.error(`could not stop ${r.name}: ${e instanceof Error ? e.message : e}`);
     }
   }
+  // A local environment stops cleanly on SIGTERM; only what still runs after that is killed.
+  await settleLeftovers(10_000);
   killLeftovers();
 }
 
@@ -146,8 +148,20 @@ export function reportLeftovers(what) {
   return left.length;
 }
 
-/** Waits up to `ms` for this run's processes to end by themselves (a local environment's detach grace). */
+/**
+ * After a tier: a window's local environment outlives its window by a grace (so a reload finds
+ * it); the tier's windows are gone for good, so it is asked to stop (SIGTERM, it flushes its
+ * database), then this waits up to `ms` for this run's processes to end.
+ */
 export async function settleLeftovers(ms) {
+  for (const { pid, cmd } of leftoverProcesses()) {
+    if (!/emulator-cli\.js/.test(cmd)) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
   const end = Date.now() + ms;
   while (leftoverProcesses().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
 }

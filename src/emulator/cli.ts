@@ -28,7 +28,7 @@ Options:
   --env ID        the environment id to report (default: local-<folder name>)
   --quiet         do not print the functions' logs
   --stop-when-detached
-                  stop a few seconds after the last editor window detached
+                  stop 30 seconds after the last editor window detached
                   (how an editor starts it; without it only Ctrl+C stops it)
   -h, --help      show this help
 
@@ -44,7 +44,7 @@ export const EXIT_USAGE = 2;
 export const EXIT_ALREADY_RUNNING = 3;
 
 /** How long a window-started environment waits for a window to (re)attach before it stops. */
-export const DEFAULT_DETACH_GRACE_MS = 10_000;
+export const DEFAULT_DETACH_GRACE_MS = 30_000;
 
 interface CliOptions {
   projectRoot: string;
