@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installSignalHandlers, killLeftovers, reportLeftovers, startGroup, stopping } from './e2e/processes.mjs';
+import { installSignalHandlers, killLeftovers, reportLeftovers, settleLeftovers, startGroup, stopping } from './e2e/processes.mjs';
 import { ensureDependencies } from './lib/setup.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -114,6 +114,8 @@ for (const name of names) {
     r = { passed: 0, failed: 1, error: e instanceof Error ? e.message : String(e) };
   }
   if (stopping()) await halted();
+  // A window's local environment stops by itself a few seconds after its last window went away.
+  await settleLeftovers(15_000);
   const left = reportLeftovers(`${name} tier`);
   if (left > 0) {
     killLeftovers();

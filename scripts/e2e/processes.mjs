@@ -34,6 +34,8 @@ export async function releaseAll() {
       console.error(`could not stop ${r.name}: ${e instanceof Error ? e.message : e}`);
     }
   }
+  // A local environment stops cleanly on SIGTERM; only what still runs after that is killed.
+  await settleLeftovers(10_000);
   killLeftovers();
 }
 
@@ -144,6 +146,24 @@ export function reportLeftovers(what) {
   console.error(`${what}: ${left.length} process(es) still running after the end:`);
   for (const p of left) console.error(`  ${p.pid} ${p.cmd.slice(0, 160)}`);
   return left.length;
+}
+
+/**
+ * After a tier: a window's local environment outlives its window by a grace (so a reload finds
+ * it); the tier's windows are gone for good, so it is asked to stop (SIGTERM, it flushes its
+ * database), then this waits up to `ms` for this run's processes to end.
+ */
+export async function settleLeftovers(ms) {
+  for (const { pid, cmd } of leftoverProcesses()) {
+    if (!/emulator-cli\.js/.test(cmd)) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  const end = Date.now() + ms;
+  while (leftoverProcesses().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
 }
 
 /** SIGKILLs, by pid, any process of this run still alive; returns what it found. */

@@ -28,7 +28,9 @@ export async function openSession({ name, vsix, smokeTestDriver = false, env = {
     const demo = await ensureDemoProject(join(projectParent.dir, 'cloudbase-demo'));
     const profile = createProfile(tmp.dir, { isolateHome: true });
     if (vsix) await installVsix(tools, profile, vsix);
-    const server = await startCodeServer(tools, profile, { port: await freePort(), folder: demo.path, smokeTestDriver, env: typeof env === 'function' ? env(tmp.dir) : env, onLine });
+    // The tests reach the extension's test hooks; a user's VS Code never has them (see src/extension/testHooks.ts).
+    const sessionEnv = { CLOUDBASE_STUDIO_TEST_HOOKS: '1', ...(typeof env === 'function' ? env(tmp.dir) : env) };
+    const server = await startCodeServer(tools, profile, { port: await freePort(), folder: demo.path, smokeTestDriver, env: sessionEnv, onLine });
     releases.push(server.stop);
     return { tools, dir: tmp.dir, workspace: demo.path, seeded: demo.counts, profile, server, release };
   } catch (e) {

@@ -17,6 +17,7 @@ import { httpAccessHandler } from './server/http-access';
 import { WebFunctions } from './server/web-functions';
 import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
+import { observeWrites, type WriteListener } from './process/write-events';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -27,6 +28,7 @@ import {
   storageActions,
   storageRoutes,
   type FunctionInvoker,
+  type HttpRoute,
   type HttpServerHandle,
   type ServiceTable,
 } from './server/index';
@@ -63,6 +65,13 @@ export interface LocalEnvironmentOptions {
   onError?: (error: unknown) => void;
   functions?: LocalFunctionsOptions;
   timers?: LocalTimersOptions;
+  /**
+   * When set, /admin admits only calls that carry it (the SDKs' session token, a Bearer
+   * authorization or the studio header); function processes get it as their session token.
+   */
+  token?: string;
+  /** More routes on the same server (the editor's endpoint, served by the environment's process). */
+  routes?: HttpRoute[];
 }
 
 export interface LocalEnvironment {
@@ -81,6 +90,8 @@ export interface LocalEnvironment {
   readonly storage: LocalStorage;
   /** The functions' timer triggers, fired on schedule; follows edits to their settings. */
   readonly timers: TimerScheduler;
+  /** Hears every database write, whoever made it (functions, SDK scripts, the editor); returns the unsubscribe. */
+  onWrite(listener: WriteListener): () => void;
   /**
    * Stops every function process, then the server (requests in flight finish first), then flushes
    * and closes the database.
@@ -117,7 +128,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const project = (await detectProject(options.projectRoot, true)) as ProjectInfo;
   const dataDir = dataDirectory(project, options.dataDir);
   const envId = options.envId ?? localEnvId(project);
-  const database = await openDatabase(join(dataDir, 'database'));
+  const observed = observeWrites(await openDatabase(join(dataDir, 'database')));
+  const database = observed.database;
   // Like the runtime, storage URLs need the server's address, known once it listens.
   let serverUrl: string | undefined;
   let storage: LocalStorage;
@@ -154,7 +166,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   try {
     server = await startHttpServer({
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError }), ...storageRoutes(storage)],
+      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
       fallback: httpAccessHandler({
         projectRoot: project.root,
         envId,
@@ -178,6 +190,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     nodePath: functions.nodePath,
     execPath: functions.execPath,
     defaultIdentity: functions.defaultIdentity,
+    sessionToken: options.token,
   });
   const functionRuntime = runtime;
   const timers = new TimerScheduler({
@@ -206,6 +219,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     functions: functionRuntime,
     storage,
     timers,
+    onWrite: (listener) => observed.subscribe(listener),
     close() {
       // Functions first: an invocation waiting on /admin ends (cancelled) instead of holding the server open.
       closing ??= (async () => {

@@ -22,20 +22,23 @@ export interface CloudBaseStudioApi {
   /** The open log panels and the messages they exchange with their pages. */
   readonly logPanels: LogPanelsTestApi;
   /**
-   * Tests only: sends every Tencent Cloud request of the signed-in accounts to another address
+   * Test hooks below (marked "harness only") exist only when the test harness started VS Code with
+   * CLOUDBASE_STUDIO_TEST_HOOKS=1; in a user's VS Code they are absent.
+   *
+   * Harness only: sends every Tencent Cloud request of the signed-in accounts to another address
    * (a local fake of the Cloud API); undefined restores Tencent Cloud. It carries no credentials:
    * keys still come from sign-in. Clients built before are rebuilt on their next use.
    */
-  useTencentTransport(transport: TestTransport | undefined): Promise<void>;
+  useTencentTransport?(transport: TestTransport | undefined): Promise<void>;
   /**
-   * Tests only: reads the CloudBase CLI login from `file` instead of ~/.config/.cloudbase/auth.json
+   * Harness only: reads the CloudBase CLI login from `file` instead of ~/.config/.cloudbase/auth.json
    * and renews it at `refreshUrl`; undefined restores the defaults. Carries no credentials.
    */
-  useCliLogin(options: { file: string; refreshUrl?: string } | undefined): void;
+  useCliLogin?(options: { file: string; refreshUrl?: string } | undefined): void;
   /** Tests only: sees each error message shown to the user, with its actions. */
   observeErrors(observer: (shown: ShownError) => void): { dispose(): void };
-  /** Tests only: what the extension keeps in globalState and workspaceState (searched for secrets). */
-  storedState(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
+  /** Harness only: what the extension keeps in globalState and workspaceState (searched for secrets). */
+  storedState?(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
   /** The extension's log folder; the output channel's file sits beside it. */
   readonly logFolder: string;
 }

@@ -6,6 +6,8 @@ export const CommandId = {
   refresh: 'cloudbase.refresh',
   startLocalEnvironment: 'cloudbase.startLocalEnvironment',
   stopLocalEnvironment: 'cloudbase.stopLocalEnvironment',
+  restartLocalEnvironment: 'cloudbase.restartLocalEnvironment',
+  copySdkSetup: 'cloudbase.copySdkSetup',
   signIn: 'cloudbase.signIn',
   signOut: 'cloudbase.signOut',
   createCollection: 'cloudbase.createCollection',

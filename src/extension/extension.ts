@@ -1,7 +1,7 @@
 /**
  * Composition root: builds the services, registers views, providers and commands, and nothing
- * else. Activation stays light: the local environment bundle loads when an environment starts,
- * which happens after activate() has returned.
+ * else. Activation stays light: a local environment runs in a process of its own, started (or
+ * attached to) after activate() has returned; the engine never loads into the extension host.
  */
 import * as vscode from 'vscode';
 import { dataDirectory } from '../emulator/project';
@@ -16,7 +16,7 @@ import { EXPLORER_VIEW_ID } from './commandIds';
 import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
 import { StorageFileSystem } from './storage/storageFileSystem';
-import { bundledLocalEnvironment } from './environments/localEnvironment';
+import { processLocalEnvironment } from './environments/localEnvironment';
 import { bundledTencent } from './environments/tencentModule';
 import type { EnvironmentEntry } from './environments/registry';
 import { EnvironmentRegistry } from './environments/registry';
@@ -34,6 +34,7 @@ import { CollectionPanels, registerCollectionPanelCommand } from './panels/colle
 import { LogPanels, logPanelsTestApi } from './panels/logPanels';
 import { selectionKind } from './explorer/selectionKind';
 import { ExplorerTreeProvider } from './explorer/treeProvider';
+import { DatabaseWriteFollower } from './explorer/databaseWrites';
 import { CommandRegistry } from './platform/commandRegistry';
 import { setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
 import { ErrorReporter } from './platform/errorReporter';
@@ -41,6 +42,8 @@ import { createLog } from './platform/log';
 import { settings } from './platform/settings';
 import { Prompts } from './platform/userInput';
 import type { Services } from './services';
+import { testHooks } from './testHooks';
+import type { TestTransport } from '../cloud/tencent/manager';
 
 let shutdown: (() => Promise<void>) | undefined;
 
@@ -50,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   void setStudioState('loading');
 
   const registry = new EnvironmentRegistry({
-    open: bundledLocalEnvironment(context.extensionPath),
+    open: processLocalEnvironment(context.extensionPath, { log: (line) => log.info(line) }),
     dataDirectory: (project) => dataDirectory(project, settings.dataDirectory(project.root)),
     timersPaused: settings.timersPaused,
     log,
@@ -77,6 +80,9 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const tree = new ExplorerTreeProvider(registry, model, projects.ready, settings.autoStart, accounts);
   // Files dropped on a storage folder are uploaded there; several storage items can be deleted or downloaded at once.
   const storageDrop = new StorageDropController(() => services, new ErrorReporter(log));
+  // Counts and documents follow writes made by functions and scripts, not only by this window.
+  const writes = new DatabaseWriteFollower(registry, model, tree);
+  context.subscriptions.push(writes);
   const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: storageDrop });
   const prompts = new Prompts();
   // Editable documents on cloudbase:, and their stored versions on cloudbase-readonly: (compare views).
@@ -140,14 +146,16 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     useUserInput: (input) => prompts.use(input),
     storageDrop,
     logPanels: logPanelsTestApi(logPanels),
-    useTencentTransport: (transport) => accounts.useTransport(transport),
-    useCliLogin: (options) => accounts.useCliLogin(options),
     observeErrors: (observer) => errors.observe(observer),
-    storedState: () => ({
-      global: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
-      workspace: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
-    }),
     logFolder: context.logUri.fsPath,
+    ...testHooks(() => ({
+      useTencentTransport: (transport: TestTransport | undefined) => accounts.useTransport(transport),
+      useCliLogin: (options: { file: string; refreshUrl?: string } | undefined) => accounts.useCliLogin(options),
+      storedState: () => ({
+        global: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+        workspace: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
+      }),
+    })),
   };
 }
 

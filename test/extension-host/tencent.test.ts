@@ -312,7 +312,7 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     const file = join(dataDir, 'auth.json');
     const stale = { tmpSecretId: 'AKIDstaleTmpId', tmpSecretKey: 'staleTmpKey', tmpToken: 'staleToken', tmpExpired: Date.now() - 1000 };
     writeFileSync(file, JSON.stringify({ credential: { ...stale, expired: Date.now() + 86400_000, refreshToken: 'refresh-1', hash: 'machine' } }));
-    api.useCliLogin({ file, refreshUrl: server.url });
+    api.useCliLogin!({ file, refreshUrl: server.url });
     try {
       api.useUserInput(new ScriptedInput({ pick: ['Use the CloudBase CLI login'] }));
       const account = await vscode.commands.executeCommand<{ label: string; source: string }>('cloudbase.signIn');
@@ -327,7 +327,7 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
       await vscode.commands.executeCommand('cloudbase.signOut', node);
       assert.ok(!(await children(undefined)).map(labelOf).includes(account.label));
     } finally {
-      api.useCliLogin(undefined);
+      api.useCliLogin!(undefined);
       await server.close();
     }
   });
@@ -358,7 +358,7 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     });
     for (const f of logs) assert.ok(!f.text.includes(SECRET_KEY), `the SecretKey is in ${f.path}`);
 
-    const state = JSON.stringify(api.storedState());
+    const state = JSON.stringify(api.storedState!());
     assert.ok(state.includes(ACCOUNT_LABEL), 'the account list is in the stored state');
     assert.ok(!state.includes(SECRET_KEY) && !state.includes(SECRET_ID), 'no key in globalState or workspaceState');
 
@@ -374,6 +374,6 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     await vscode.commands.executeCommand('cloudbase.signOut', await accountNode());
     assert.deepEqual((await children(undefined)).map(labelOf).filter((l) => l.startsWith('AKID')), []);
     assert.equal(api.environments.list().some((e) => e.info.envId === ENV_ID), false);
-    assert.ok(!JSON.stringify(api.storedState()).includes(ACCOUNT_LABEL));
+    assert.ok(!JSON.stringify(api.storedState!()).includes(ACCOUNT_LABEL));
   });
 });

@@ -11,6 +11,10 @@ export class FakeLocalEnvironments {
   readonly backends = new Map<string, FakeBackend>();
   readonly opened: LocalEnvironmentOptions[] = [];
   readonly closed: string[] = [];
+  readonly detached: string[] = [];
+  /** Environments get detach() (a process shared with other windows) when set. */
+  detachable = false;
+  private readonly exitListeners = new Map<string, ((error: StudioError) => void)[]>();
   private readonly failures: unknown[] = [];
   /** Resolve these to let a pending open finish (when `holdOpens` is set). */
   private readonly held: (() => void)[] = [];
@@ -19,6 +23,13 @@ export class FakeLocalEnvironments {
   /** The next open fails with `error`. */
   failNextOpen(error: unknown = new StudioError('EnvironmentLocked', 'The data folder is locked by another process.')): void {
     this.failures.push(error);
+  }
+
+  /** The environment of `projectRoot` goes away on its own, as a killed process would. */
+  crash(projectRoot: string): void {
+    const listeners = this.exitListeners.get(projectRoot) ?? [];
+    this.exitListeners.delete(projectRoot);
+    for (const listener of listeners) listener(new StudioError('EnvironmentNotFound', 'The local environment process stopped unexpectedly.'));
   }
 
   releaseOpens(): void {
@@ -49,7 +60,17 @@ export class FakeLocalEnvironments {
         this.closed.push(options.projectRoot);
         await backend.dispose();
       },
+      onExit: (listener) => {
+        const list = this.exitListeners.get(options.projectRoot) ?? [];
+        list.push(listener);
+        this.exitListeners.set(options.projectRoot, list);
+      },
     };
+    if (this.detachable) {
+      environment.detach = async () => {
+        this.detached.push(options.projectRoot);
+      };
+    }
     return environment;
   };
 }

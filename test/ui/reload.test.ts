@@ -5,8 +5,38 @@
  * Screenshots: test-output/screenshots/reload-*.png.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { Workbench } from './support/workbench';
+
+interface Running {
+  pid: number;
+  url: string;
+  token: string;
+  envId: string;
+}
+
+/** What the demo's environment process wrote into its data folder (see src/emulator/process/discovery.ts). */
+async function runningEnvironment(): Promise<Running> {
+  const file = join(process.env.CLOUDBASE_UI_WORKSPACE ?? '', '.cloudbase', 'local', 'running.json');
+  const end = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as Running;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** The SDK as a user's script in a terminal uses it, with the pasted setup's token. */
+function sdk(running: Running) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tcb = require('@cloudbase/node-sdk') as typeof import('@cloudbase/node-sdk');
+  return tcb.init({ env: running.envId, secretId: 'local', secretKey: running.token, sessionToken: running.token, serviceUrl: `${running.url}/admin` });
+}
 
 const LOG_FILTER = 'signed in';
 const QUERY = '{"_id": "user-03"}';
@@ -58,6 +88,15 @@ describe('Panels across a page reload (UI)', function () {
     assert.equal(await grid.locator('cb-collection-panel tr[data-id]').count(), 1);
     await wb.screenshot('reload-before');
 
+    // What a user copied before the reload: the address, a temporary URL, a function's logs.
+    const before = await runningEnvironment();
+    const app = sdk(before);
+    const { fileList } = await app.getTempFileURL({ fileList: [`cloud://${before.envId}.7463-${before.envId}/welcome.txt`] });
+    const temporaryUrl = fileList[0].tempFileURL;
+    assert.ok(temporaryUrl.startsWith(before.url), temporaryUrl);
+    const invoked = await app.callFunction({ name: 'login', data: {} });
+    const requestId = invoked.requestId as string;
+
     // The workbench writes its state (open editors, panel state) as it shuts down: reload through
     // it, as F5 in a browser tab would not give it the time to finish writing.
     const started = Date.now();
@@ -82,5 +121,21 @@ describe('Panels across a page reload (UI)', function () {
     assert.equal(await valueOf(revivedLogs, 'cb-log-panel vscode-textfield.filter'), LOG_FILTER);
     await revivedLogs.locator('cb-log-panel .statusbar .status.live').waitFor({ timeout: 30_000 });
     await wb.screenshot('reload-log-panel');
+
+    // The environment did not restart: same process, same port; the copied URL still works and
+    // the function's log history is still there.
+    const after = await runningEnvironment();
+    assert.equal(after.url, before.url, 'the port is kept');
+    assert.equal(after.pid, before.pid, 'the new window attached to the running process');
+    const download = await fetch(temporaryUrl);
+    assert.equal(download.status, 200);
+    assert.match(await download.text(), /\S/);
+    const history = await fetch(`${after.url}/studio/rpc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cloudbase-studio-token': after.token },
+      body: JSON.stringify({ method: 'logs.query', params: [{ requestId }] }),
+    });
+    const reply = (await history.json()) as { result?: { requestId: string }[] };
+    assert.ok((reply.result ?? []).length > 0, `the logs of ${requestId} survive the reload: ${JSON.stringify(reply)}`);
   });
 });

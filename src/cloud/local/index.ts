@@ -1,6 +1,7 @@
 /**
- * Entry of the lazily loaded bundle dist/local-environment.js: the extension opens a project's
- * local environment through here, and seeding scripts reach the engine directly.
+ * Entry of the bundle dist/local-environment.js: the local environment in-process, for seeding
+ * scripts (the demo), benchmarks and tests. The extension never loads it: it reaches a project's
+ * environment in its own process (attach.ts over dist/emulator-cli.js).
  */
 import { resolve } from 'node:path';
 import type { CloudBackend } from '../backend';

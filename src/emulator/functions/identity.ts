@@ -81,6 +81,8 @@ export interface ProcessEnvOptions {
   functionName: string;
   region: string;
   adminUrl: string;
+  /** The environment's token: the SDKs send their session token with every /admin call. */
+  sessionToken?: string;
   envVariables: Record<string, string>;
   nodePath: readonly string[];
 }
@@ -111,6 +113,7 @@ export function processEnv(o: ProcessEnvOptions): Record<string, string> {
     TCB_ENV: o.envId,
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: o.adminUrl }),
   });
+  if (o.sessionToken !== undefined) env.TENCENTCLOUD_SESSIONTOKEN = o.sessionToken;
   if (o.nodePath.length > 0) env.NODE_PATH = o.nodePath.join(process.platform === 'win32' ? ';' : ':');
   // Inside the editor process.execPath is Electron; this makes it behave as plain Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';

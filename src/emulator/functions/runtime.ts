@@ -35,6 +35,8 @@ export interface FunctionRuntimeOptions {
   execPath?: string;
   /** TENCENTCLOUD_REGION seen by functions. Default ap-shanghai. */
   region?: string;
+  /** The environment's token, handed to the SDKs as their session token so /admin admits their calls. */
+  sessionToken?: string;
   /** Warm processes per function before invocations queue. Default 10. */
   maxInstancesPerFunction?: number;
   /** Idle processes are stopped after this long. Default 10 minutes. */
@@ -346,6 +348,7 @@ export class FunctionRuntime {
       functionName: def.name,
       region: this.options.region ?? 'ap-shanghai',
       adminUrl: this.options.adminUrl,
+      sessionToken: this.options.sessionToken,
       envVariables: def.envVariables,
       nodePath: this.nodePath,
     });

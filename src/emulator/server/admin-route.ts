@@ -1,8 +1,14 @@
 /**
  * `POST /admin` (with or without `?env=…&seqId=…`): reads the JSON body and answers with the
- * dispatcher's reply. Signatures are not checked: a local environment has no keys to check them with.
+ * dispatcher's reply. Only `application/json` is read (what node-sdk and wx-server-sdk send; a
+ * web page cannot send it across origins without a preflight this server never grants), and the
+ * SDKs' multipart `wx.*` platform calls (only those actions), which still need the token and a
+ * same-origin (or absent) Origin like every call. With a
+ * token, a call must carry it: as the SDKs' `sessionToken` (TENCENTCLOUD_SESSIONTOKEN, or
+ * `init({ sessionToken })`), as `Authorization: Bearer <token>` (node-sdk's `accessKey`), or in
+ * the studio header. Signatures are not checked: the token is the secret, not the keys.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { StudioError } from '../../shared/errors';
 import type { AdminReply, ServiceTable } from './protocol';
@@ -22,7 +28,39 @@ export interface AdminRouteOptions {
   maxBodyBytes?: number;
   /** Hears about failures that are defects of the environment, not of the request. */
   onError?: (error: unknown) => void;
+  /** Required of every call when set. */
+  token?: string;
 }
+
+export const STUDIO_TOKEN_HEADER = 'x-cloudbase-studio-token';
+
+/** `application/json`, with parameters (charset) or not. */
+export function isJsonContentType(value: string | undefined): boolean {
+  return value !== undefined && /^application\/json\s*(;|$)/i.test(value.trim());
+}
+
+function isMultipart(value: string | undefined): boolean {
+  return value !== undefined && /^multipart\/form-data\s*;/i.test(value.trim());
+}
+
+function sameSecret(expected: Buffer, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const actual = Buffer.from(given, 'utf8');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** Whether the call carries the environment's token in one of the places the SDKs can put it. */
+function carriesToken(expected: Buffer, request: IncomingMessage, body: unknown): boolean {
+  if (sameSecret(expected, request.headers[STUDIO_TOKEN_HEADER])) return true;
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string' && /^Bearer /i.test(authorization) && sameSecret(expected, authorization.slice(7).trim())) return true;
+  const sessionToken = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).sessionToken : undefined;
+  return sameSecret(expected, sessionToken);
+}
+
+const TOKEN_MISSING =
+  'This local environment admits only calls that carry its token. Set TENCENTCLOUD_SESSIONTOKEN (or init({ sessionToken })) to the token ' +
+  'printed by cloudbase-emulator or copied with "CloudBase: Copy SDK Setup"; functions it runs have it already.';
 
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -55,8 +93,10 @@ function parseBody(text: string): unknown {
  * fields (`action`, `apiName`, …) make the request, so they reach their service like any other.
  */
 async function readRequest(request: IncomingMessage, limit: number): Promise<unknown> {
-  if (/^multipart\/form-data/i.test(request.headers['content-type'] ?? '')) {
+  if (isMultipart(request.headers['content-type'])) {
     const form = await readFormUpload(request, limit);
+    // Only the platform calls come this way; a form cannot name any other action.
+    if (!/^wx\./.test(String(form.fields.action ?? ''))) throw new StudioError('InvalidArgument', 'Only wx.* calls may be sent as multipart/form-data; /admin takes application/json.');
     return { ...form.fields };
   }
   return parseBody(await readBody(request, limit));
@@ -67,6 +107,7 @@ const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
 export function adminRoute(options: AdminRouteOptions): HttpRoute {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const token = options.token === undefined ? undefined : Buffer.from(options.token, 'utf8');
   return {
     method: 'POST',
     path: ADMIN_PATH,
@@ -74,8 +115,17 @@ export function adminRoute(options: AdminRouteOptions): HttpRoute {
       const requestId = randomUUID();
       let reply: AdminReply;
       let tooLarge = false;
+      if (!isJsonContentType(request.headers['content-type']) && !isMultipart(request.headers['content-type'])) {
+        request.resume();
+        sendJson(response, 415, { requestId, code: 'INVALID_PARAM', message: '/admin takes only application/json.' }, { connection: 'close' });
+        return;
+      }
       try {
         const body = await readRequest(request, limit);
+        if (token && !carriesToken(token, request, body)) {
+          sendJson(response, 401, { requestId, code: 'PERMISSION_DENIED', message: TOKEN_MISSING });
+          return;
+        }
         reply = await dispatchAdmin(options.services, body, { requestId, now: new Date(), envId: options.envId, headers: request.headers }, options.onError);
       } catch (e) {
         tooLarge = e instanceof StudioError && e.code === 'DocumentTooLarge';

@@ -1,9 +1,13 @@
 /**
- * The local environment's HTTP server: 127.0.0.1 only, a small route table (/admin now; signed
- * file URLs later), and a close() that lets requests in flight finish so their writes are durable.
+ * The local environment's HTTP server: 127.0.0.1 only, a small route table, and a close() that
+ * lets requests in flight finish so their writes are durable. Loopback is not a boundary against
+ * the browser on the same machine, so every request must also name this server in `Host` (a DNS
+ * rebinding page names its own domain) and carry no `Origin` but this server's own (a page of
+ * another site sends its origin). Half-open sockets cannot pile up: headers must arrive within
+ * a few seconds, and past a cap the oldest connection with nothing in flight makes room.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { StudioError, messageOf } from '../../shared/errors';
 
 export const LOCAL_HOST = '127.0.0.1';
@@ -23,6 +27,29 @@ export interface HttpServerOptions {
   fallback?: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
   /** Told about failures that could not be answered (the server itself keeps running). */
   onError?: (error: unknown) => void;
+  /** Open connections beyond this drop the oldest idle or half-open one. Default 512. */
+  maxConnections?: number;
+  /** Time a client has to send its request headers. Default 5 s. */
+  headersTimeoutMs?: number;
+}
+
+const DEFAULT_MAX_CONNECTIONS = 512;
+const DEFAULT_HEADERS_TIMEOUT_MS = 5_000;
+
+/** Who may talk to the server on `port`: these Host values, and no Origin or one of these. */
+export function loopbackNames(port: number): { hosts: Set<string>; origins: Set<string> } {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  return { hosts: new Set(hosts), origins: new Set(hosts.map((h) => `http://${h}`)) };
+}
+
+/** Why a request is refused before any route sees it, or undefined when it may go on. */
+export function refusal(request: IncomingMessage, port: number): string | undefined {
+  const { hosts, origins } = loopbackNames(port);
+  const host = (request.headers.host ?? '').toLowerCase();
+  if (!hosts.has(host)) return `Host "${request.headers.host ?? ''}" is not this local environment (127.0.0.1:${port} or localhost:${port}).`;
+  const origin = request.headers.origin;
+  if (origin !== undefined && !origins.has(origin.toLowerCase())) return `Requests from ${origin} are not accepted.`;
+  return undefined;
 }
 
 export interface HttpServerHandle {
@@ -45,8 +72,21 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
   const inFlight = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
+  let port = options.port;
+  // Oldest first (insertion order); a socket is busy from its request until the answer is sent.
+  const sockets = new Set<Socket>();
+  const busy = new Set<Socket>();
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
-  const server = createServer((request, response) => {
+  const server = createServer({ headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout: 300_000, connectionsCheckingInterval: 1_000 }, (request, response) => {
+    busy.add(request.socket);
+    response.on('close', () => busy.delete(request.socket));
+    const refused = refusal(request, port);
+    if (refused) {
+      request.resume();
+      sendJson(response, 403, { code: 'PERMISSION_DENIED', message: refused }, { connection: 'close' });
+      return;
+    }
     if (closing) {
       // A kept-alive connection may still deliver a request after close() began.
       request.resume();
@@ -81,6 +121,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      busy.delete(socket);
+    });
+    if (sockets.size <= maxConnections) return;
+    // Full: the oldest connection with nothing in flight (half-open, or idle between requests) goes.
+    for (const old of sockets) {
+      if (old !== socket && !busy.has(old)) {
+        old.destroy();
+        return;
+      }
+    }
+    socket.destroy();
+  });
+  server.keepAliveTimeout = 5_000;
   // A client that misbehaves at the socket level must not take the server down.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     // Clients that hang up (ECONNRESET, EPIPE) are routine, not failures worth reporting.
@@ -105,7 +162,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   server.on('error', (e) => options.onError?.(e));
 
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${LOCAL_HOST}:${port}`,
     port,

@@ -10,6 +10,7 @@ import { pickEnvironment } from './pickers';
 
 /** Start and stop local environments. */
 export function registerEnvironmentCommands(commands: CommandRegistry, s: Services): void {
+  registerEnvironmentProcessCommands(commands, s);
   commands.register(CommandId.startLocalEnvironment, async (node?: EnvironmentNode) => {
     const entry = node instanceof EnvironmentNode ? node.entry : await chooseProject(s);
     await withViewProgress(() => s.registry.start(entry.key));
@@ -29,6 +30,39 @@ export function registerEnvironmentCommands(commands: CommandRegistry, s: Servic
     const { key } = entry;
     await withViewProgress(() => s.registry.stop(key));
     vscode.window.setStatusBarMessage(vscode.l10n.t('Local environment {0} stopped.', entry.info.label), 5000);
+  });
+}
+
+/** Restart (after a crash, or to start over) and the SDK set-up of a running local environment. */
+export function registerEnvironmentProcessCommands(commands: CommandRegistry, s: Services): void {
+  const local = (e: EnvironmentEntry): boolean => e.info.kind === 'local';
+  commands.register(CommandId.restartLocalEnvironment, async (node?: EnvironmentNode) => {
+    const entry = node instanceof EnvironmentNode ? node.entry : await pickEnvironment(s, local);
+    const { key } = entry;
+    await withViewProgress(async () => {
+      await s.registry.stop(key);
+      await s.registry.start(key);
+    });
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Local environment {0} is running.', entry.info.label), 5000);
+  });
+
+  commands.register(CommandId.copySdkSetup, async (node?: EnvironmentNode) => {
+    const running = (e: EnvironmentEntry): boolean => local(e) && e.state === 'running';
+    let entry = node instanceof EnvironmentNode ? node.entry : undefined;
+    if (!entry) {
+      if (!s.registry.list().some(running)) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No local environment is running.'));
+        return;
+      }
+      entry = await pickEnvironment(s, running);
+    }
+    const setup = s.registry.get(entry.key)?.sdkSetup;
+    if (!setup) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Start the local environment first: its SDK setup names its address.'));
+      return;
+    }
+    await vscode.env.clipboard.writeText(setup + '\n');
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the SDK setup of {0}: paste it into a terminal before running SDK code.', entry.info.label), 5000);
   });
 }
 

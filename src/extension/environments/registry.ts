@@ -50,6 +50,12 @@ export interface EnvironmentEntry {
   readonly error?: unknown;
   /** The running environment's HTTP endpoint. */
   readonly url?: string;
+  /** Local environments: the process serving it. */
+  readonly pid?: number;
+  /** Local environments: shell lines that point SDK code run from a terminal at it. */
+  readonly sdkSetup?: string;
+  /** The environment went away without being stopped (state `failed`): the tree offers Restart. */
+  readonly crashed?: boolean;
 }
 
 export type RegistryChange =
@@ -79,6 +85,9 @@ class Entry implements EnvironmentEntry {
   state: EnvironmentState = 'idle';
   error?: unknown;
   url?: string;
+  pid?: number;
+  sdkSetup?: string;
+  crashed?: boolean;
   info: EnvironmentInfo;
   handle?: LocalEnvironment;
   cloud?: CloudHandle;
@@ -211,10 +220,13 @@ export class EnvironmentRegistry {
     await this.stopEntry(this.require(key));
   }
 
-  /** Closes every running environment (extension shutdown): each close flushes its database. */
+  /**
+   * Extension shutdown: lets go of every local environment (its process stops by itself once no
+   * window is attached, after a grace that outlasts a reload) and closes the Tencent clients.
+   */
   async dispose(): Promise<void> {
     const all = [...this.entries.values()];
-    await Promise.all(all.map((e) => this.stopEntry(e).catch((err: unknown) => this.log.error(`Stopping ${e.info.label} failed: ${messageOf(err)}`))));
+    await Promise.all(all.map((e) => this.stopEntry(e, { detach: true }).catch((err: unknown) => this.log.error(`Stopping ${e.info.label} failed: ${messageOf(err)}`))));
   }
 
   private require(key: string): Entry {
@@ -251,7 +263,11 @@ export class EnvironmentRegistry {
       }
       entry.handle = handle;
       entry.url = handle.url;
+      entry.pid = handle.pid;
+      entry.sdkSetup = handle.sdkSetup;
+      entry.crashed = false;
       entry.info = { ...entry.info, envId: handle.envId };
+      handle.onExit?.((error) => this.lost(entry, handle, error));
       this.log.info(`Local environment ${entry.info.label} (${handle.envId}) runs at ${handle.url} after ${Date.now() - started} ms`);
       this.setState(entry, 'running');
       return handle.backend;
@@ -317,7 +333,21 @@ export class EnvironmentRegistry {
     }
   }
 
-  private async stopEntry(entry: Entry): Promise<void> {
+  /** The process went away on its own (a crash, a kill, a Stop from another window). */
+  private lost(entry: Entry, handle: LocalEnvironment, error: unknown): void {
+    if (entry.handle !== handle) return;
+    entry.handle = undefined;
+    entry.url = undefined;
+    entry.pid = undefined;
+    entry.sdkSetup = undefined;
+    entry.crashed = true;
+    entry.error = error;
+    this.log.error(`Local environment ${entry.info.label}: ${messageOf(error)}`);
+    void handle.backend.dispose().catch(() => undefined);
+    this.setState(entry, 'failed');
+  }
+
+  private async stopEntry(entry: Entry, options: { detach?: boolean } = {}): Promise<void> {
     while (entry.transition) await entry.transition.catch(() => undefined);
     if (entry.openCloud) {
       const cloud = entry.cloud;
@@ -333,14 +363,16 @@ export class EnvironmentRegistry {
       return;
     }
     this.setState(entry, 'stopping');
-    const closing = handle.close();
+    entry.handle = undefined;
+    const closing = options.detach && handle.detach ? handle.detach() : handle.close();
     entry.transition = closing;
     try {
       await closing;
       this.log.info(`Local environment ${entry.info.label} stopped`);
     } finally {
-      entry.handle = undefined;
       entry.url = undefined;
+      entry.pid = undefined;
+      entry.sdkSetup = undefined;
       entry.transition = undefined;
       this.setState(entry, 'stopped');
     }

@@ -13,6 +13,8 @@ export const ContextValue = {
   running: 'cloudbase.running',
   /** Idle, stopped or failed: something Start can act on. */
   startable: 'cloudbase.startable',
+  /** A local environment whose process went away without being stopped: Restart applies. */
+  crashed: 'cloudbase.crashed',
   database: 'cloudbase.database',
   collection: 'cloudbase.collection',
   document: 'cloudbase.document',

@@ -22,12 +22,12 @@ export async function startFakeCloud(
   const fake = await startFakeTencentCloud({ dataDir, ...options });
   // Test only: Cloud API requests go to the fake; the keys still come from Sign In.
   // COS requests go to the fake as a plain-HTTP proxy.
-  await api.useTencentTransport({ rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url), cosProxy: fake.url });
+  await api.useTencentTransport!({ rewriteUrl: (url) => url.replace(/^https:\/\/[^/]+/, fake.url), cosProxy: fake.url });
   return {
     fake,
     dataDir,
     close: async () => {
-      await api.useTencentTransport(undefined);
+      await api.useTencentTransport!(undefined);
       await fake.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -138,4 +138,28 @@ describe('EnvironmentRegistry', () => {
     await registry.dispose();
     assert.deepEqual([...fakes.closed].sort(), ['/ws/a', '/ws/b']);
   });
+
+  it('dispose only detaches environments another window may share', async () => {
+    fakes.detachable = true;
+    const a = registry.addLocal(project('/ws/a'), { explicit: false });
+    await registry.start(a.key);
+    await registry.dispose();
+    assert.deepEqual(fakes.detached, ['/ws/a']);
+    assert.deepEqual(fakes.closed, []);
+  });
+
+  it('an environment that went away on its own is failed and crashed, and starts again when asked', async () => {
+    const a = registry.addLocal(project('/ws/a'), { explicit: false });
+    await registry.start(a.key);
+    assert.equal(a.state, 'running');
+    fakes.crash('/ws/a');
+    assert.equal(a.state, 'failed');
+    assert.equal(a.crashed, true);
+    assert.ok(isStudioError(a.error, 'EnvironmentNotFound'));
+    assert.equal(a.url, undefined);
+    await registry.start(a.key);
+    assert.equal(a.state, 'running');
+    assert.equal(a.crashed, false);
+    assert.equal(fakes.opened.length, 2);
+  });
 });

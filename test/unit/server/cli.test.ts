@@ -59,8 +59,20 @@ async function stop(running: Running, signal: NodeJS.Signals): Promise<number | 
   return code;
 }
 
-function db(url: string, envId: string) {
-  return tcb.init({ env: envId, secretId: 'AKIDlocal', secretKey: 'local-secret', serviceUrl: `${url}/admin` }).database();
+/** The environment's token, from the SDK setup the command prints after its first line. */
+async function tokenOf(r: Running): Promise<string> {
+  await waitForLine(r, /TENCENTCLOUD_SESSIONTOKEN=/);
+  const line = r.output.find((l) => /TENCENTCLOUD_SESSIONTOKEN=/.test(l))!;
+  return /TENCENTCLOUD_SESSIONTOKEN=(\S+)/.exec(line)![1];
+}
+
+async function app(r: Running) {
+  const token = await tokenOf(r);
+  return tcb.init({ env: r.envId, secretId: 'local', secretKey: token, sessionToken: token, serviceUrl: `${r.url}/admin` });
+}
+
+async function db(r: Running) {
+  return (await app(r)).database();
 }
 
 describe('cloudbase-emulator command', function () {
@@ -102,7 +114,7 @@ describe('cloudbase-emulator command', function () {
     const first = await startCli(['--project', project.root]);
     running.push(first);
     assert.match(first.envId, /^local-cbs-cli-/);
-    const d = db(first.url, first.envId);
+    const d = await db(first);
     await d.createCollection('notes');
     const { ids } = await d.collection('notes').add([{ text: 'one' }, { text: 'two', at: new Date('2025-02-03T04:05:06Z') }]);
     assert.equal(ids?.length, 2);
@@ -112,13 +124,44 @@ describe('cloudbase-emulator command', function () {
     const second = await startCli(['--project', project.root, '--port', '0']);
     running.push(second);
     assert.equal(second.envId, first.envId);
-    const notes = await db(second.url, second.envId).collection('notes').orderBy('text', 'asc').get();
+    const notes = await (await db(second)).collection('notes').orderBy('text', 'asc').get();
     assert.deepEqual(
       notes.data.map((n: Record<string, unknown>) => n.text),
       ['one', 'two'],
     );
     assert.deepEqual(notes.data[1].at, new Date('2025-02-03T04:05:06Z'));
+    assert.equal(await tokenOf(second), await tokenOf(first), 'the token lasts across restarts');
+
+    // While it runs, a second start for the same project says where it runs and exits with 3.
+    const twice = spawnSync(process.execPath, [bin, '--project', project.root], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(twice.status, 3, twice.stderr);
+    assert.match(twice.stderr, new RegExp(`already runs at ${second.url.replace(/[.:/]/g, '\\$&')}`));
     assert.equal(await stop(second, 'SIGINT'), 0);
+
+    // Without --port it comes back on the port it had last.
+    const third = await startCli(['--project', project.root]);
+    running.push(third);
+    assert.equal(third.url, second.url);
+    assert.equal(await stop(third, 'SIGTERM'), 0);
+  });
+
+  it('prints an SDK setup that works as pasted into a shell', async function () {
+    const r = await startCli(['--project', project.root]);
+    running.push(r);
+    await tokenOf(r);
+    const exports = r.output.filter((l) => /^\s+export /.test(l)).map((l) => l.trim());
+    assert.equal(exports.length, 3, r.output.join('\n'));
+    const script = "const tcb = require('@cloudbase/node-sdk'); tcb.init({ env: process.env.TCB_ENV }).database().createCollection('pasted').then(() => console.log('ok'), (e) => { console.error(e.message); process.exit(1); });";
+    const res = spawnSync('/bin/sh', ['-c', `${exports.join('\n')}\nexec "${process.execPath}" -e "$SCRIPT"`], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, SCRIPT: script },
+      timeout: 30_000,
+    });
+    assert.equal(res.status, 0, res.stderr + res.stdout);
+    const check = await (await db(r)).collection('pasted').count();
+    assert.equal(check.total, 0);
+    assert.equal(await stop(r, 'SIGTERM'), 0);
   });
 
   it('runs the project\'s functions for callFunction and prints their logs', async function () {
@@ -128,8 +171,7 @@ describe('cloudbase-emulator command', function () {
     const r = await startCli(['--project', project.root]);
     running.push(r);
     await waitForLine(r, /functions \(.*cloudfunctions\/?\): hello$/);
-    const app = tcb.init({ env: r.envId, secretId: 'AKIDlocal', secretKey: 'local-secret', serviceUrl: `${r.url}/admin` });
-    const res = await app.callFunction({ name: 'hello', data: { who: 'cli' } });
+    const res = await (await app(r)).callFunction({ name: 'hello', data: { who: 'cli' } });
     assert.deepEqual(res.result, { hi: 'cli' });
     await waitForLine(r, /\[hello\] hello from cli$/);
     await waitForLine(r, /\[hello\] END RequestId: /);
@@ -144,7 +186,7 @@ describe('cloudbase-emulator command', function () {
     running.push(r);
     assert.equal(r.url, `http://127.0.0.1:${port}`);
     assert.equal(r.envId, 'my-env');
-    await db(r.url, r.envId).createCollection('here');
+    await (await db(r)).createCollection('here');
     assert.equal(await stop(r, 'SIGTERM'), 0);
     assert.ok(existsSync(join(dataDir, 'database')));
   });

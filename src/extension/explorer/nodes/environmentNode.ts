@@ -93,18 +93,22 @@ export class EnvironmentNode implements ExplorerNode {
     item.id = this.id;
     item.description = vscode.l10n.t('Local');
     item.iconPath = ICONS[entry.state];
+    const crashed = entry.state === 'failed' && entry.crashed === true;
+    if (crashed) item.description = vscode.l10n.t('Local · stopped unexpectedly');
     const lines = [
-      `${entry.info.label} · ${stateLabel(entry.state)}`,
+      `${entry.info.label} · ${crashed ? vscode.l10n.t('Stopped unexpectedly') : stateLabel(entry.state)}`,
       vscode.l10n.t('Folder: {0}', entry.project?.root ?? ''),
       vscode.l10n.t('Environment ID: {0}', entry.info.envId),
     ];
     if (entry.url) lines.push(vscode.l10n.t('Address: {0}', entry.url));
+    if (entry.pid !== undefined) lines.push(vscode.l10n.t('Process: {0}', String(entry.pid)));
     item.tooltip = lines.join('\n');
     const running = entry.state === 'running' || entry.state === 'starting';
     item.contextValue = contextValue(
       ContextValue.environment,
       ContextValue.localEnvironment,
       running ? ContextValue.running : ContextValue.startable,
+      ...(crashed ? [ContextValue.crashed] : []),
     );
     return item;
   }
