@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../src/emulator/environment';
+import { newToken } from '../../../src/emulator/process/discovery';
 import { makeProject, repoRoot, type TestProject } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -62,7 +63,8 @@ describe('functions on wx-server-sdk 1.x, 2.x and 4.x reach the local environmen
     }
     mkdirSync(join(project.root, 'cloudfunctions', 'echo'), { recursive: true });
     writeFileSync(join(project.root, 'cloudfunctions', 'echo', 'index.js'), 'exports.main = async (event) => ({ echoed: event.from });\n');
-    env = await startLocalEnvironment({ projectRoot: project.root, envId: 'local-gen', functions: { nodePath: [join(repoRoot, 'node_modules')] } });
+    // With a token, as every environment a window or the command line starts: each SDK must carry it.
+    env = await startLocalEnvironment({ projectRoot: project.root, envId: 'local-gen', token: newToken(), functions: { nodePath: [join(repoRoot, 'node_modules')] } });
     await env.database.createCollection('orders');
   });
   after(async function () {

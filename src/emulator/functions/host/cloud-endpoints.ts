@@ -20,18 +20,27 @@ function isCloudHost(host: string | null | undefined): boolean {
   return CLOUD_ADMIN_HOSTS.includes(host.replace(/:\d+$/, '').toLowerCase());
 }
 
+/** Options whose Host header (set by clients such as `request`) names the local server, which refuses any other. */
+function withLocalHost<T extends RequestOptions | undefined>(options: T, target: URL): T {
+  if (!options || typeof options !== 'object' || !options.headers || Array.isArray(options.headers)) return options;
+  const headers = Object.fromEntries(Object.entries(options.headers).filter(([name]) => name.toLowerCase() !== 'host'));
+  return { ...options, headers: { ...headers, host: target.host } };
+}
+
 /** The same request aimed at the local server; anything else is left exactly as it was. */
 export function redirectArgs(args: RequestArgs, target: URL): RequestArgs {
-  const [first, ...rest] = args;
+  const [first, second, ...rest] = args;
   if (typeof first === 'string' || first instanceof URL) {
     const url = new URL(first.toString());
     if (!isCloudHost(url.hostname)) return args;
     url.protocol = target.protocol;
     url.host = target.host;
-    return [url, ...rest] as RequestArgs;
+    const options = typeof second === 'object' ? withLocalHost(second, target) : second;
+    return [url, options, ...rest].slice(0, args.length) as RequestArgs;
   }
   if (first && typeof first === 'object' && isCloudHost(first.hostname ?? first.host)) {
-    return [{ ...first, hostname: target.hostname, host: target.hostname, port: target.port, protocol: target.protocol }, ...rest] as RequestArgs;
+    const options = withLocalHost({ ...first, hostname: target.hostname, host: target.hostname, port: target.port, protocol: target.protocol }, target);
+    return [options, second, ...rest].slice(0, args.length) as RequestArgs;
   }
   return args;
 }
