@@ -23,6 +23,7 @@ export const CommandId = {
   setPermission: 'cloudbase.setPermission',
   invokeFunction: 'cloudbase.invokeFunction',
   invokeFunctionAgain: 'cloudbase.invokeFunctionAgain',
+  editFunctionEvents: 'cloudbase.editFunctionEvents',
   debugFunction: 'cloudbase.debugFunction',
   newFunction: 'cloudbase.newFunction',
   installFunctionDependencies: 'cloudbase.installFunctionDependencies',

@@ -32,7 +32,7 @@ import { LogPanels, logPanelsTestApi } from './panels/logPanels';
 import { selectionKind } from './explorer/selectionKind';
 import { ExplorerTreeProvider } from './explorer/treeProvider';
 import { CommandRegistry } from './platform/commandRegistry';
-import { setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
+import { setCloudEnvironments, setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
 import { ErrorReporter } from './platform/errorReporter';
 import { createLog } from './platform/log';
 import { settings } from './platform/settings';
@@ -85,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const updateState = (): void => {
     void setStudioState(registry.list().length > 0 || accounts.list().length > 0 ? 'ready' : 'noEnvironments');
     void setSignedIn(accounts.list().length > 0);
+    void setCloudEnvironments(registry.list().some((e) => e.info.kind !== 'local'));
   };
   void projects.ready.then(() => {
     updateState();

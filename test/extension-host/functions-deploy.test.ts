@@ -90,7 +90,27 @@ suite('Deploy Function to the local environment', () => {
     assert.equal(await invoke(b), `${b}-v4`);
   });
 
-  test('Compare with Deployed refuses the local environment, which has no separate deployed copy', async () => {
+  test('an unchanged redeploy to the local environment says it is unchanged, not reloaded', async () => {
+    const [a] = PROBES as [string, string];
+    write(a, 'v5');
+    const first = await deploy(vscode.Uri.file(folder(a)));
+    assert.deepEqual(first?.map((r) => r.action), ['reloaded']);
+    const second = await deploy(vscode.Uri.file(folder(a)));
+    assert.deepEqual(second?.map((r) => r.action), ['unchanged']);
+    assert.equal(await invoke(a), `${a}-v5`);
+  });
+
+  test('Compare with Deployed is not offered on the local environment\'s functions, and refuses its folders', async () => {
+    const functionsNode = await child(await child(undefined, environment.info.label), 'Functions');
+    const node = await waitFor('the probe in the tree', async () => (await children(functionsNode)).find((n) => labelOf(n) === PROBES[0]));
+    const contextValue = api.explorer.getTreeItem(node).contextValue ?? '';
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const compareMenus = manifest.contributes.menus['view/item/context']!.filter((m) => m.command === 'cloudbase.compareWithDeployed');
+    assert.ok(compareMenus.length > 0);
+    for (const menu of compareMenus) {
+      const patterns = [...(menu.when ?? '').matchAll(/viewItem =~ \/((?:\\\/|[^/])+)\//g)].map((m) => new RegExp(m[1]!));
+      assert.ok(!patterns.every((p) => p.test(contextValue)), `Compare with Deployed is offered on ${contextValue}`);
+    }
     const result = await vscode.commands.executeCommand('cloudbase.compareWithDeployed', vscode.Uri.file(folder(PROBES[0]!)));
     assert.equal(result, undefined, 'the command wrapper reported the refusal');
   });

@@ -276,7 +276,7 @@ suite('Deploy Function to a Tencent environment (fake Tencent Cloud)', () => {
     const error = await waitFor('the error message', () => shown.slice(before).find((e) => e.what === 'cloudbase.deployFunction'));
     assert.match(error.message, /^Sign-in failed or expired: .*AuthFailure\.TokenFailure/);
     assert.match(error.message, REQUEST_ID);
-    assert.deepEqual(error.actions, ['Sign In Again', 'Show Logs']);
+    assert.deepEqual(error.actions, ['Sign In Again', 'Show Extension Log']);
     assert.deepEqual(writesSince(mark), []);
   });
 

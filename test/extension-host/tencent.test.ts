@@ -299,7 +299,7 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     const error = await waitFor('the error message', () => shown.slice(before).find((e) => e.what === 'cloudbase.signIn'));
     assert.match(error.message, /^Sign-in failed or expired: Tencent Cloud refused the credentials/);
     assert.match(error.message, /request ID: [0-9a-f-]{36}/);
-    assert.deepEqual(error.actions, ['Sign In Again', 'Show Logs']);
+    assert.deepEqual(error.actions, ['Sign In Again', 'Show Extension Log']);
     assert.ok(!error.message.includes(wrongKey));
     assert.deepEqual((await children(undefined)).map(labelOf).filter((l) => l.startsWith('AKID')), [ACCOUNT_LABEL], 'no account for the wrong key');
   });

@@ -75,7 +75,7 @@ describe('Log panel in the workbench (UI)', function () {
   });
 
   it('opens from the Command Palette for one function and shows its invocation after coming back', async function () {
-    await palette('CloudBase: Tail Logs');
+    await palette('CloudBase: Tail Function Logs');
     // One environment is taken without asking; then the function.
     await wb.answer('login');
     const toolbar = page().locator('cb-log-panel .toolbar');

@@ -104,6 +104,15 @@ export class ExplorerModel {
     return this.logged(list.children(), { envKey, functions: true });
   }
 
+  /**
+   * Whether the environment keeps a deployed copy of its functions apart from the folders (a cloud
+   * environment does; a local one runs the folders themselves), so Compare with Deployed applies.
+   */
+  async keepsDeployedCode(envKey: string): Promise<boolean> {
+    const functions = (await this.backend(envKey)).functions;
+    return functions?.getDeployedCode !== undefined;
+  }
+
   /** Just the function list of an environment (a function was added, removed or edited). */
   invalidateFunctions(envKey: string): void {
     const key = listKey({ envKey, functions: true });
