@@ -41,6 +41,8 @@ export const CommandId = {
   openStorageFile: 'cloudbase.storage.openFile',
   loadMoreStorage: 'cloudbase.storage.loadMore',
   showLogs: 'cloudbase.showLogs',
+  environmentActions: 'cloudbase.environmentActions',
+  openWalkthrough: 'cloudbase.openWalkthrough',
   loadMore: 'cloudbase.loadMore',
   retry: 'cloudbase.retry',
 } as const;

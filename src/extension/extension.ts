@@ -12,6 +12,7 @@ import type { CloudBaseStudioApi } from './api';
 import { registerDatabaseCommands } from './commands/databaseCommands';
 import { registerEnvironmentCommands } from './commands/environmentCommands';
 import { registerExplorerCommands } from './commands/explorerCommands';
+import { registerWalkthroughCommand } from './commands/walkthroughCommands';
 import { EXPLORER_VIEW_ID } from './commandIds';
 import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
@@ -24,6 +25,7 @@ import { ExplorerModel } from './explorer/explorerModel';
 import { registerCollectionCommands } from './database/collectionCommands';
 import { registerDeployCommands } from './functions/deployCommands';
 import { registerFunctionCommands } from './functions/functionCommands';
+import { registerEnvironmentStatus } from './statusBar/environmentStatus';
 import { registerStorageCommands } from './storage/storageCommands';
 import { StorageDropController } from './storage/storageDrop';
 import { registerLogCommands } from './logs/logCommands';
@@ -34,6 +36,7 @@ import { ExplorerTreeProvider } from './explorer/treeProvider';
 import { CommandRegistry } from './platform/commandRegistry';
 import { setCloudEnvironments, setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
 import { ErrorReporter } from './platform/errorReporter';
+import { DialogFolders } from './platform/dialogFolders';
 import { createLog } from './platform/log';
 import { settings } from './platform/settings';
 import { Prompts } from './platform/userInput';
@@ -103,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     }),
   );
 
-  const services: Services = { registry, model, tree, view, projects, documents, prompts, log, accounts };
+  const services: Services = { registry, model, tree, view, projects, documents, prompts, dialogs: new DialogFolders(context.workspaceState), log, accounts };
   const errors = new ErrorReporter(log);
   const commands = new CommandRegistry(log, errors, context.subscriptions);
   registerAccountCommands(commands, services);
@@ -122,6 +125,8 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const logPanels = new LogPanels({ registry, extensionUri: context.extensionUri, log, prompts });
   context.subscriptions.push(logPanels);
   registerLogCommands(commands, services, logPanels);
+  const environmentStatus = registerEnvironmentStatus(commands, services, context.subscriptions);
+  registerWalkthroughCommand(commands, context.extension.id);
 
   return {
     explorer: tree,
@@ -138,6 +143,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
       workspace: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
     }),
     logFolder: context.logUri.fsPath,
+    environmentStatus: () => environmentStatus.view(),
   };
 }
 

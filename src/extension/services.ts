@@ -6,6 +6,7 @@ import type { WorkspaceProjects } from './environments/workspaceProjects';
 import type { ExplorerModel } from './explorer/explorerModel';
 import type { ExplorerNode } from './explorer/nodes/explorerNode';
 import type { ExplorerTreeProvider } from './explorer/treeProvider';
+import type { DialogFolders } from './platform/dialogFolders';
 import type { Prompts } from './platform/userInput';
 
 /** What the composition root builds once and hands to every command. */
@@ -17,6 +18,8 @@ export interface Services {
   readonly projects: WorkspaceProjects;
   readonly documents: DocumentFileSystem;
   readonly prompts: Prompts;
+  /** Where file dialogs open (the last folder per purpose, else the workspace folder). */
+  readonly dialogs: DialogFolders;
   readonly log: vscode.LogOutputChannel;
   readonly accounts: TencentAccounts;
 }
