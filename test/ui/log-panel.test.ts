@@ -198,7 +198,8 @@ describe('log panel page (Chromium, fake host)', function () {
 
     // The end of a long line, which the row cuts off, still matches; the row says there is more.
     await filter.fill('tail-marker');
-    await p.page.waitForFunction(() => document.querySelectorAll('cb-log-panel .row:not([hidden])').length === 1);
+    await p.page.waitForFunction(() => document.querySelector('cb-log-panel .row:not([hidden]) .msg')?.textContent?.startsWith('payload') === true);
+    assert.equal(await p.rows().count(), 1);
     const row = p.rows().first();
     assert.ok(await row.locator('.msg').evaluate((el) => el.classList.contains('more')), 'a long line is marked');
     assert.match((await row.locator('.msg').getAttribute('title')) ?? '', /show the whole entry/);
