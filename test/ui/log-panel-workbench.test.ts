@@ -106,6 +106,8 @@ describe('Log panel in the workbench (UI)', function () {
     await waitForPrompt(/event/i);
     await wb.answer('default');
     await wb.page.locator('.tabs-container .tab', { hasText: 'default.json' }).waitFor({ timeout: 20_000 });
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Logs: login' }).click();
+    await page().locator('cb-log-panel .row.end').last().waitFor({ timeout: 30_000 });
   });
 
   it('filters by a clicked request ID and groups the invocation', async function () {
