@@ -28,6 +28,16 @@ function shape(value: unknown): unknown {
 }
 
 describe('conventions in the manifest', () => {
+  it('every dependency with an install script is reviewed in allowScripts, so npm ci and npm start print no warning about it', () => {
+    const lock = readJson<{ packages: Record<string, { hasInstallScript?: boolean }> }>('package-lock.json');
+    const reviewed = readJson<{ allowScripts?: Record<string, boolean> }>('package.json').allowScripts ?? {};
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, p]) => path !== '' && p.hasInstallScript)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    assert.ok(withScripts.length > 0);
+    assert.deepEqual(withScripts.filter((name) => typeof reviewed[name] !== 'boolean'), []);
+  });
+
   it('the Getting Started walkthrough has steps whose media exist in English and Chinese', () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
     assert.ok(walkthrough && walkthrough.steps.length >= 4);
