@@ -105,12 +105,13 @@ export class ExplorerModel {
   }
 
   /**
-   * Whether the environment keeps a deployed copy of its functions apart from the folders (a cloud
-   * environment does; a local one runs the folders themselves), so Compare with Deployed applies.
+   * Whether the environment keeps a deployed copy of its functions apart from the folders, so
+   * Compare with Deployed applies: a cloud environment does; a local one runs the folders
+   * themselves. Read from the registry, without asking (or starting) the backend.
    */
-  async keepsDeployedCode(envKey: string): Promise<boolean> {
-    const functions = (await this.backend(envKey)).functions;
-    return functions?.getDeployedCode !== undefined;
+  keepsDeployedCode(envKey: string): boolean {
+    const entry = this.registry.get(envKey);
+    return entry !== undefined && entry.info.kind !== 'local';
   }
 
   /** Just the function list of an environment (a function was added, removed or edited). */

@@ -34,7 +34,7 @@ export class FunctionsNode implements ExplorerNode {
 
   async getChildren(): Promise<ExplorerNode[]> {
     const children = await this.model.functions(this.envKey);
-    const deployedCopy = await this.model.keepsDeployedCode(this.envKey).catch(() => false);
+    const deployedCopy = this.model.keepsDeployedCode(this.envKey);
     const shown = new Set<string>();
     const nodes = listNodes(
       this,
