@@ -90,9 +90,42 @@ if (args.has('--tests')) {
   configs.push(testBuild());
 }
 
+/**
+ * In watch mode each round of rebuilds is framed by "[watch] build started" and "[watch] build
+ * finished" (printed once all bundles are idle again), with each problem on two lines (`✘ [ERROR]
+ * text`, then `    file:line:column:`): the "watch: esbuild" task's problem matcher in
+ * .vscode/tasks.json reads them into the Problems view, and F5 waits for the first round.
+ */
+let building = 0;
+let problems = 0;
+function watchReporter() {
+  const print = (kind, messages) => {
+    for (const m of messages) {
+      console.log(`${kind === 'error' ? '✘ [ERROR]' : '▲ [WARNING]'} ${m.text}`);
+      if (m.location) console.log(`    ${m.location.file}:${m.location.line}:${m.location.column + 1}:`);
+    }
+  };
+  return {
+    name: 'watch-reporter',
+    setup(build) {
+      build.onStart(() => {
+        if (building++ === 0) {
+          problems = 0;
+          console.log('[watch] build started');
+        }
+      });
+      build.onEnd((result) => {
+        print('error', result.errors);
+        print('warning', result.warnings);
+        problems += result.errors.length;
+        if (--building === 0) console.log(`[watch] build finished with ${problems} errors, watching for changes…`);
+      });
+    },
+  };
+}
+
 if (watch) {
-  for (const c of configs) await (await esbuild.context(c)).watch();
-  console.log('[watch] build finished, watching for changes…');
+  for (const c of configs) await (await esbuild.context({ ...c, logLevel: 'silent', plugins: [...(c.plugins ?? []), watchReporter()] })).watch();
 } else {
   const started = Date.now();
   await Promise.all(configs.map((c) => esbuild.build(c)));

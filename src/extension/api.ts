@@ -4,6 +4,7 @@ import type { ExplorerTreeProvider } from './explorer/treeProvider';
 import type { LogPanelsTestApi } from './panels/logPanels';
 import type { ShownError } from './platform/errorReporter';
 import type { UserInput } from './platform/userInput';
+import type { EnvironmentStatusView } from './statusBar/environmentStatus';
 import type { StorageDropController } from './storage/storageDrop';
 
 /**
@@ -41,4 +42,6 @@ export interface CloudBaseStudioApi {
   storedState?(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
   /** The extension's log folder; the output channel's file sits beside it. */
   readonly logFolder: string;
+  /** What the current environment's status bar item shows. */
+  environmentStatus(): EnvironmentStatusView;
 }

@@ -25,6 +25,7 @@ export const CommandId = {
   setPermission: 'cloudbase.setPermission',
   invokeFunction: 'cloudbase.invokeFunction',
   invokeFunctionAgain: 'cloudbase.invokeFunctionAgain',
+  editFunctionEvents: 'cloudbase.editFunctionEvents',
   debugFunction: 'cloudbase.debugFunction',
   newFunction: 'cloudbase.newFunction',
   installFunctionDependencies: 'cloudbase.installFunctionDependencies',
@@ -45,6 +46,8 @@ export const CommandId = {
   openStorageFile: 'cloudbase.storage.openFile',
   loadMoreStorage: 'cloudbase.storage.loadMore',
   showLogs: 'cloudbase.showLogs',
+  environmentActions: 'cloudbase.environmentActions',
+  openWalkthrough: 'cloudbase.openWalkthrough',
   loadMore: 'cloudbase.loadMore',
   retry: 'cloudbase.retry',
 } as const;

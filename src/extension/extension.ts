@@ -12,6 +12,7 @@ import type { CloudBaseStudioApi } from './api';
 import { registerDatabaseCommands } from './commands/databaseCommands';
 import { registerEnvironmentCommands } from './commands/environmentCommands';
 import { registerExplorerCommands } from './commands/explorerCommands';
+import { registerWalkthroughCommand } from './commands/walkthroughCommands';
 import { EXPLORER_VIEW_ID } from './commandIds';
 import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
@@ -27,6 +28,7 @@ import { registerDeployCommands } from './functions/deployCommands';
 import { registerFunctionCommands } from './functions/functionCommands';
 import { registerTriggerCommands } from './functions/triggerCommands';
 import { registerHttpAccessCommands } from './functions/httpAccessCommands';
+import { registerEnvironmentStatus } from './statusBar/environmentStatus';
 import { registerStorageCommands } from './storage/storageCommands';
 import { StorageDropController } from './storage/storageDrop';
 import { registerLogCommands } from './logs/logCommands';
@@ -36,8 +38,9 @@ import { selectionKind } from './explorer/selectionKind';
 import { ExplorerTreeProvider } from './explorer/treeProvider';
 import { DatabaseWriteFollower } from './explorer/databaseWrites';
 import { CommandRegistry } from './platform/commandRegistry';
-import { setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
+import { setCloudEnvironments, setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
 import { ErrorReporter } from './platform/errorReporter';
+import { DialogFolders } from './platform/dialogFolders';
 import { createLog } from './platform/log';
 import { settings } from './platform/settings';
 import { Prompts } from './platform/userInput';
@@ -100,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const updateState = (): void => {
     void setStudioState(registry.list().length > 0 || accounts.list().length > 0 ? 'ready' : 'noEnvironments');
     void setSignedIn(accounts.list().length > 0);
+    void setCloudEnvironments(registry.list().some((e) => e.info.kind !== 'local'));
   };
   void projects.ready.then(() => {
     updateState();
@@ -117,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     }),
   );
 
-  const services: Services = { registry, model, tree, view, projects, documents, storageFiles, prompts, log, accounts };
+  const services: Services = { registry, model, tree, view, projects, documents, storageFiles, prompts, dialogs: new DialogFolders(context.workspaceState), log, accounts };
   const errors = new ErrorReporter(log);
   const commands = new CommandRegistry(log, errors, context.subscriptions);
   registerAccountCommands(commands, services);
@@ -138,6 +142,8 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const logPanels = new LogPanels({ registry, extensionUri: context.extensionUri, log, prompts });
   context.subscriptions.push(logPanels);
   registerLogCommands(commands, services, logPanels);
+  const environmentStatus = registerEnvironmentStatus(commands, services, context.subscriptions);
+  registerWalkthroughCommand(commands, context.extension.id);
 
   return {
     explorer: tree,
@@ -148,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     logPanels: logPanelsTestApi(logPanels),
     observeErrors: (observer) => errors.observe(observer),
     logFolder: context.logUri.fsPath,
+    environmentStatus: () => environmentStatus.view(),
     ...testHooks(() => ({
       useTencentTransport: (transport: TestTransport | undefined) => accounts.useTransport(transport),
       useCliLogin: (options: { file: string; refreshUrl?: string } | undefined) => accounts.useCliLogin(options),

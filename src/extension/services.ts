@@ -6,6 +6,7 @@ import type { WorkspaceProjects } from './environments/workspaceProjects';
 import type { ExplorerModel } from './explorer/explorerModel';
 import type { ExplorerNode } from './explorer/nodes/explorerNode';
 import type { ExplorerTreeProvider } from './explorer/treeProvider';
+import type { DialogFolders } from './platform/dialogFolders';
 import type { Prompts } from './platform/userInput';
 import type { StorageFileSystem } from './storage/storageFileSystem';
 
@@ -20,6 +21,8 @@ export interface Services {
   /** Storage files opened in editors: a save writes back to storage. */
   readonly storageFiles: StorageFileSystem;
   readonly prompts: Prompts;
+  /** Where file dialogs open (the last folder per purpose, else the workspace folder). */
+  readonly dialogs: DialogFolders;
   readonly log: vscode.LogOutputChannel;
   readonly accounts: TencentAccounts;
 }

@@ -24,6 +24,8 @@ suite('Deploy Function to the local environment', () => {
   let api: CloudBaseStudioApi;
   let environment: EnvironmentEntry;
   let root: string;
+  /** A local function node's context value (Compare with Deployed must not match it). */
+  let localContextValue: string | undefined;
   const { labelOf, children, child } = treeWalker(() => api);
   const folder = (name: string): string => join(root, 'cloudfunctions', name);
   const write = (name: string, version: string): void => {
@@ -84,13 +86,32 @@ suite('Deploy Function to the local environment', () => {
     const [, b] = PROBES as [string, string];
     const functionsNode = await child(await child(undefined, environment.info.label), 'Functions');
     const node = await waitFor('the probe in the tree', async () => (await children(functionsNode)).find((n) => labelOf(n) === b));
+    localContextValue = api.explorer.getTreeItem(node).contextValue ?? '';
     write(b, 'v4');
     const reports = await deploy(node);
     assert.deepEqual(reports?.map((r) => r.action), ['reloaded']);
     assert.equal(await invoke(b), `${b}-v4`);
   });
 
-  test('Compare with Deployed refuses the local environment, which has no separate deployed copy', async () => {
+  test('an unchanged redeploy to the local environment says it is unchanged, not reloaded', async () => {
+    const [a] = PROBES as [string, string];
+    write(a, 'v5');
+    const first = await deploy(vscode.Uri.file(folder(a)));
+    assert.deepEqual(first?.map((r) => r.action), ['reloaded']);
+    const second = await deploy(vscode.Uri.file(folder(a)));
+    assert.deepEqual(second?.map((r) => r.action), ['unchanged']);
+    assert.equal(await invoke(a), `${a}-v5`);
+  });
+
+  test('Compare with Deployed is not offered on the local environment\'s functions, and refuses its folders', async () => {
+    // The node's context value was taken in the test above; here the menus it has to miss.
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const compareMenus = manifest.contributes.menus['view/item/context']!.filter((m) => m.command === 'cloudbase.compareWithDeployed');
+    assert.ok(compareMenus.length > 0 && localContextValue !== undefined);
+    for (const menu of compareMenus) {
+      const patterns = [...(menu.when ?? '').matchAll(/viewItem =~ \/((?:\\\/|[^/])+)\//g)].map((m) => new RegExp(m[1]!));
+      assert.ok(!patterns.every((p) => p.test(localContextValue!)), `Compare with Deployed is offered on ${localContextValue!}`);
+    }
     const result = await vscode.commands.executeCommand('cloudbase.compareWithDeployed', vscode.Uri.file(folder(PROBES[0]!)));
     assert.equal(result, undefined, 'the command wrapper reported the refusal');
   });

@@ -87,36 +87,47 @@ suite('Functions: the demo project\'s cloud functions', () => {
     assert.ok(calledLogs.some((e) => e.kind === 'end'), 'the called function has its own logs');
   });
 
-  test('from the palette: choose a function and a saved event, run it from the editor, then Invoke Again', async () => {
+  test('from the palette: choose a function and a saved event and it runs; the demo\'s list event shows the default caller\'s to-dos; then Invoke Again', async () => {
     const script = new ScriptedInput({ pick: ['todos', 'list'] });
     api.useUserInput(script);
-    assert.equal(await invoke(), undefined, 'choosing opens the event to edit');
-    assert.deepEqual(script.asked, ['pick: Choose a cloud function', 'pick: Choose an event for todos']);
-    const editor = await waitFor('the event in an editor', () => {
-      const active = vscode.window.activeTextEditor;
-      return active?.document.uri.fsPath === eventUri('todos', 'list').fsPath ? active : undefined;
-    });
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
-    assert.ok(
-      lenses.some((l) => l.command?.command === 'cloudbase.invokeFunction' && /Invoke todos/.test(l.command.title)),
-      `CodeLenses: ${lenses.map((l) => l.command?.title).join(', ')}`,
-    );
-    assert.ok(lenses.some((l) => l.command?.command === 'cloudbase.debugFunction'));
-
     const first = await invoke();
-    assert.ok(first && !first.error, first?.error?.message);
-    assert.ok(Array.isArray((first.result as Json).items));
+    assert.deepEqual(script.asked, ['pick: Choose a cloud function', 'pick: Invoke todos with which event?']);
+    assert.ok(first && !first.error, first?.error?.message ?? 'Invoke Function… ran nothing');
+    const { items, total } = first.result as Json;
+    assert.ok(total >= 15, `the seeded to-dos of the default caller: ${String(total)}`);
+    assert.equal(items.length, 10, 'the list event asks for a page of 10');
+    assert.ok(items.every((t: Json) => t._openid === 'oLocal00000000000000000user1'));
     const again = await vscode.commands.executeCommand<InvokeResult | undefined>('cloudbase.invokeFunctionAgain');
     assert.ok(again && !again.error);
     assert.notEqual(again.requestId, first.requestId);
     assert.deepEqual(again.result, first.result);
+
+    // The last event run comes first the next time.
+    const next = new ScriptedInput({ pick: ['todos', /./] });
+    api.useUserInput(next);
+    await invoke();
+    assert.deepEqual(next.offered[1]!.map((i) => i.label), ['list', 'add']);
   });
 
-  test('from the tree: Invoke Function… on a function opens its saved event, edited text runs and is saved', async () => {
+  test('from the tree: Invoke Function… on a function runs the picked event; Edit Test Events… opens it, and edited text runs and is saved', async () => {
     const login = await child(await functionsNode(), 'login');
     api.useUserInput(new ScriptedInput({ pick: ['default'] }));
-    await invoke(login);
+    const ran = await invoke(login);
+    assert.ok(ran && !ran.error, ran?.error?.message ?? 'Invoke Function… ran nothing');
+    assert.equal((ran.result as Json).env, environment.info.envId);
+
+    const script = new ScriptedInput({ pick: ['default'] });
+    api.useUserInput(script);
+    const opened = await vscode.commands.executeCommand<vscode.Uri>('cloudbase.editFunctionEvents', login);
+    assert.equal(opened?.fsPath, eventUri('login', 'default').fsPath);
+    assert.deepEqual(script.asked, ['pick: Choose an event for login']);
     const editor = await waitFor('login\'s event', () => (vscode.window.activeTextEditor?.document.uri.fsPath === eventUri('login', 'default').fsPath ? vscode.window.activeTextEditor : undefined));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    assert.ok(
+      lenses.some((l) => l.command?.command === 'cloudbase.invokeFunction' && /Invoke login/.test(l.command.title)),
+      `CodeLenses: ${lenses.map((l) => l.command?.title).join(', ')}`,
+    );
+    assert.ok(lenses.some((l) => l.command?.command === 'cloudbase.debugFunction'));
     const original = editor.document.getText();
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), '{ "from": "the tree" }\n'));
     const result = await invoke(editor.document.uri);
@@ -179,18 +190,25 @@ suite('Functions: the demo project\'s cloud functions', () => {
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, join(folder, 'index.js'));
     await waitFor('e2eCrud in the tree', async () => ((await functionNames()).includes('e2eCrud') ? true : undefined));
 
-    // Its first Invoke creates the default event; this one adds a to-do.
-    await invoke({ envKey: environment.key, name: 'e2eCrud', folder });
-    const uri = eventUri('e2eCrud', 'default');
-    const editor = await waitFor('the new event', () => (vscode.window.activeTextEditor?.document.uri.fsPath === uri.fsPath ? vscode.window.activeTextEditor : undefined));
-    assert.equal(editor.document.getText(), '{}\n');
-    const payload = JSON.stringify({ action: 'add', collection: 'todos', data: { title: 'from a new function' } });
-    await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), payload));
-    const result = await invoke(uri);
-    assert.ok(result && !result.error, result?.error?.message);
+    // It comes with saved events: the first one runs as it is, and add writes into its own collection.
+    api.useUserInput(new ScriptedInput({ pick: ['list'] }));
+    const listed = await invoke({ envKey: environment.key, name: 'e2eCrud', folder });
+    assert.ok(listed && !listed.error, listed?.error?.message ?? 'Invoke Function… ran nothing');
+    assert.deepEqual(listed.result, []);
+    writeFileSync(eventUri('e2eCrud', 'empty').fsPath, '{}\n');
+    const empty = await invoke(eventUri('e2eCrud', 'empty'));
+    assert.ok(empty && !empty.error, empty?.error?.message);
+    assert.deepEqual(empty.result, [], 'an event without an action lists');
+
     const backend = await api.environments.backend(environment.key);
-    const stored = await backend.database.getDocument('todos', (result.result as Json)._id);
-    assert.equal(stored?.title, 'from a new function');
+    const todosBefore = (await backend.database.listCollections({ limit: 100 })).items.find((c) => c.name === 'todos')?.count;
+    const added = await invoke(eventUri('e2eCrud', 'add'));
+    assert.ok(added && !added.error, added?.error?.message);
+    const stored = await backend.database.getDocument('e2eCrud', (added.result as Json)._id);
+    assert.equal(stored?.title, 'My first document');
+    assert.equal((await backend.database.listCollections({ limit: 100 })).items.find((c) => c.name === 'todos')?.count, todosBefore, 'nothing went into todos');
+    const again = await invoke(eventUri('e2eCrud', 'list'));
+    assert.equal((again?.result as Json[]).length, 1);
   });
 
   test('missing dependencies: a coded error, then Install Dependencies runs npm install and the invocation again', async () => {

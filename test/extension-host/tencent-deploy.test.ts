@@ -44,7 +44,7 @@ suite('Deploy Function to a Tencent environment (fake Tencent Cloud)', () => {
   let uri: vscode.Uri;
   const shown: ShownError[] = [];
   let observer: { dispose(): void } | undefined;
-  const { labelOf, children, child } = treeWalker(() => api);
+  const { item, labelOf, children, child } = treeWalker(() => api);
 
   const write = (version: string): void => writeFileSync(join(folder, 'index.js'), `exports.main = async () => ({ version: '${version}' });\n`);
   const writeRc = (rc: Record<string, unknown>): void => writeFileSync(join(root, 'cloudbaserc.json'), JSON.stringify(rc, null, 2));
@@ -127,7 +127,9 @@ suite('Deploy Function to a Tencent environment (fake Tencent Cloud)', () => {
     script({});
     const functionsNode = await child(await child(await child(undefined, ACCOUNT_LABEL), environment.info.label), 'Functions');
     const mark = fake.requests.length;
-    const fromTree = await deploy(await child(functionsNode, NAME));
+    const node = await child(functionsNode, NAME);
+    assert.match(item(node).contextValue ?? '', /\bcloudbase\.deployedCopy\b/, 'Compare with Deployed is offered on a cloud environment\'s function');
+    const fromTree = await deploy(node);
     assert.deepEqual(fromTree?.map((r) => [r.name, r.action]), [[NAME, 'unchanged']]);
 
     const palette = script({ pick: [environment.info.label, NAME] });
@@ -276,7 +278,7 @@ suite('Deploy Function to a Tencent environment (fake Tencent Cloud)', () => {
     const error = await waitFor('the error message', () => shown.slice(before).find((e) => e.what === 'cloudbase.deployFunction'));
     assert.match(error.message, /^Sign-in failed or expired: .*AuthFailure\.TokenFailure/);
     assert.match(error.message, REQUEST_ID);
-    assert.deepEqual(error.actions, ['Sign In Again', 'Show Logs']);
+    assert.deepEqual(error.actions, ['Sign In Again', 'Show Extension Log']);
     assert.deepEqual(writesSince(mark), []);
   });
 

@@ -75,7 +75,7 @@ describe('Log panel in the workbench (UI)', function () {
   });
 
   it('opens from the Command Palette for one function and shows its invocation after coming back', async function () {
-    await palette('CloudBase: Tail Logs');
+    await palette('CloudBase: Tail Function Logs');
     // One environment is taken without asking; then the function.
     await wb.answer('login');
     const toolbar = page().locator('cb-log-panel .toolbar');
@@ -83,14 +83,12 @@ describe('Log panel in the workbench (UI)', function () {
     await page().locator('cb-log-panel .statusbar .status.live').waitFor({ timeout: 30_000 });
     await wb.screenshot('log-panel-workbench-empty');
 
-    // Run login from its saved event: Invoke Function… opens the event, a second time runs it.
+    // Run login with its saved event: Invoke Function… asks for the function and the event, and runs it.
     await palette('CloudBase: Invoke Function…');
     await waitForPrompt(/function/i);
     await wb.answer('login');
     await waitForPrompt(/event/i);
     await wb.answer('default');
-    await wb.page.locator('.tabs-container .tab', { hasText: 'default.json' }).waitFor({ timeout: 20_000 });
-    await palette('CloudBase: Invoke Function…');
     await wb.page.waitForTimeout(1500);
 
     await wb.page.locator('.tabs-container .tab', { hasText: 'Logs: login' }).click();
@@ -100,6 +98,16 @@ describe('Log panel in the workbench (UI)', function () {
     assert.equal(await end.locator('.fn').textContent(), 'login');
     assert.ok((await page().locator('cb-log-panel .row').count()) < 100, 'only visible rows are in the DOM');
     await wb.screenshot('log-panel-workbench');
+
+    // Edit Test Events… opens the event in an editor (the next test hides the panel behind it).
+    await palette('CloudBase: Edit Test Events…');
+    await waitForPrompt(/function/i);
+    await wb.answer('login');
+    await waitForPrompt(/event/i);
+    await wb.answer('default');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'default.json' }).waitFor({ timeout: 20_000 });
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Logs: login' }).click();
+    await page().locator('cb-log-panel .row.end').last().waitFor({ timeout: 30_000 });
   });
 
   it('filters by a clicked request ID and groups the invocation', async function () {

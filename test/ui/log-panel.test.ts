@@ -171,6 +171,46 @@ describe('log panel page (Chromium, fake host)', function () {
     assert.equal(await p.rows().count(), 7);
   });
 
+  it('the filter matches what the rows show (formatted time, END summaries); a long line is marked and opens whole', async () => {
+    await p.init();
+    const long = `payload ${'x'.repeat(3000)} tail-marker`;
+    await p.append([
+      ...invocation('cccccccc-0000-0000-0000-000000000003', 'login', 1_763_900_000_000, 1, ['short line', long]),
+      ...invocation('dddddddd-0000-0000-0000-000000000004', 'todos', 1_763_900_005_000, 10, ['other line'], {
+        result: '{"items":[]}',
+        message: 'END RequestId: dddd Duration: 12 ms Memory: 256 MB MemUsage: 41.5 MB',
+      }),
+    ]);
+    await p.frames();
+    const filter = p.page.locator('vscode-textfield.filter input');
+    const shownTime = (await p.rows().filter({ hasText: 'other line' }).locator('.time').textContent()) ?? '';
+    assert.match(shownTime, /^\d\d:\d\d:\d\d\.\d{3}$/);
+
+    // "END · 12 ms" is only in the rows as shown, never in a raw message.
+    await filter.fill('END · 12 ms');
+    await p.page.waitForFunction(() => document.querySelectorAll('cb-log-panel .row:not([hidden])').length === 2);
+    assert.deepEqual(await p.rowTexts(), ['END · 12 ms · 41.5 MB', 'END · 12 ms · 41.5 MB · Result: {"items":[]}']);
+
+    // The time as the row shows it.
+    await filter.fill(shownTime);
+    await p.page.waitForFunction(() => document.querySelectorAll('cb-log-panel .row:not([hidden])').length === 1);
+    assert.deepEqual(await p.rowTexts(), ['other line']);
+
+    // The end of a long line, which the row cuts off, still matches; the row says there is more.
+    await filter.fill('tail-marker');
+    await p.page.waitForFunction(() => document.querySelector('cb-log-panel .row:not([hidden]) .msg')?.textContent?.startsWith('payload') === true);
+    assert.equal(await p.rows().count(), 1);
+    const row = p.rows().first();
+    assert.ok(await row.locator('.msg').evaluate((el) => el.classList.contains('more')), 'a long line is marked');
+    assert.match((await row.locator('.msg').getAttribute('title')) ?? '', /show the whole entry/);
+    await row.dblclick();
+    await p.page.locator('cb-log-panel .details pre').waitFor();
+    assert.equal(await p.page.locator('cb-log-panel .details pre').textContent(), long);
+    await filter.fill('');
+    await p.page.waitForFunction(() => document.querySelectorAll('cb-log-panel .row:not([hidden])').length === 7);
+    assert.ok(!(await p.rows().filter({ hasText: 'short line' }).locator('.msg').evaluate((el) => el.classList.contains('more'))), 'a short line is not');
+  });
+
   it('follows the newest entry until the user scrolls up, and returns to it on request', async () => {
     await p.init();
     await p.generate(2000);

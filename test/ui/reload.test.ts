@@ -68,7 +68,7 @@ describe('Panels across a page reload (UI)', function () {
   });
 
   it('brings back the log panel and the collection panel with their filters', async function () {
-    await wb.runCommand('CloudBase: Tail Logs');
+    await wb.runCommand('CloudBase: Tail Function Logs');
     await wb.answer('login');
     const logs = webview();
     await logs.locator('cb-log-panel .toolbar').waitFor({ timeout: 30_000 });

@@ -16,7 +16,11 @@ export interface CompiledFilter {
   readonly error?: string;
 }
 
-export function compileFilter(filter: LogFilter): CompiledFilter {
+/**
+ * `shown`: an entry's text as the panel shows it (time, level, function, request ID, the message
+ * as displayed, then the whole message); without it the raw fields are searched.
+ */
+export function compileFilter(filter: LogFilter, shown?: (e: LogEntry) => string): CompiledFilter {
   const levels = new Set<LogLevel>(filter.levels);
   const allLevels = ALL_LEVELS.every((l) => levels.has(l));
   const requestId = filter.requestId;
@@ -42,7 +46,7 @@ export function compileFilter(filter: LogFilter): CompiledFilter {
     test: (e) =>
       (allLevels || levels.has(e.level)) &&
       (requestId === undefined || e.requestId === requestId) &&
-      (matchText === undefined || matchText(e.message) || matchText(e.functionName) || matchText(e.requestId)),
+      (matchText === undefined || (shown ? matchText(shown(e)) : matchText(e.message) || matchText(e.functionName) || matchText(e.requestId))),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Text the page shows or copies; formatters are created once per locale. */
 import type { LogEntry } from '../../src/shared/model';
+import type { LogPanelStrings, PanelLogEntry } from '../../src/shared/protocol/logPanel';
 
 /** `{0}`, `{1}`… replaced by the values, as vscode.l10n.t does on the host. */
 export function fill(template: string, ...values: (string | number)[]): string {
@@ -63,4 +64,39 @@ export function entryAsText(e: LogEntry): string {
 /** Request IDs are UUIDs: the first block tells them apart on screen. */
 export function shortRequestId(id: string): string {
   return id.length > 13 ? id.slice(0, 8) : id;
+}
+
+/** Messages longer than this get the "more" mark: the row cuts them, the details show them whole. */
+export const LONG_MESSAGE = 160;
+
+/** True when the row cannot show the whole entry: more lines, a long line, or a result. */
+export function hasMore(e: PanelLogEntry): boolean {
+  return e.message.includes('\n') || e.message.length > LONG_MESSAGE || (e.kind !== 'end' && e.result !== undefined);
+}
+
+/** An end line: duration, memory, then the result or the error. */
+export function endSummary(e: PanelLogEntry, t: Pick<LogPanelStrings, 'duration' | 'memory' | 'result'>): string {
+  const parts: string[] = ['END'];
+  if (e.durationMs !== undefined) parts.push(fill(t.duration, e.durationMs));
+  if (e.memoryMB !== undefined) parts.push(fill(t.memory, e.memoryMB));
+  const error = / Error: (.*)$/s.exec(firstLine(e.message))?.[1];
+  if (error !== undefined) parts.push(error);
+  else if (e.result !== undefined) parts.push(fill(t.result, firstLine(e.result)));
+  return parts.length === 1 ? firstLine(e.message) : parts.join(' · ');
+}
+
+/** What the row's message cell shows. */
+export function shownMessage(e: PanelLogEntry, t: Pick<LogPanelStrings, 'duration' | 'memory' | 'result'>): string {
+  return e.kind === 'end' ? endSummary(e, t) : firstLine(e.message);
+}
+
+/**
+ * Everything a row shows, as the filter reads it: time, level, function, request ID and message as
+ * displayed, then the whole message and result (what the details show), so a filter finds what
+ * the user sees.
+ */
+export function displayedText(e: PanelLogEntry, t: Pick<LogPanelStrings, 'duration' | 'memory' | 'result'>, fmt: Pick<Formatters, 'time'>): string {
+  const parts = [fmt.time(e.time), e.level.toUpperCase(), e.functionName, e.requestId, shownMessage(e, t), e.message];
+  if (e.result !== undefined) parts.push(fill(t.result, e.result));
+  return parts.join('\n');
 }

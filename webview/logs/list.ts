@@ -6,7 +6,7 @@
  * Enter/Space on a group to fold it, Enter on an entry for its details, Ctrl+C, Ctrl+A.
  */
 import type { PanelLogEntry, LogPanelStrings } from '../../src/shared/protocol/logPanel';
-import { fill, firstLine, shortRequestId, type Formatters } from './format';
+import { fill, hasMore, shortRequestId, shownMessage, type Formatters } from './format';
 import type { Group, Row, RowModel } from './store';
 
 export const ROW_HEIGHT = 22;
@@ -248,10 +248,11 @@ export class VirtualList {
     el.req.title = `${e.requestId}\n${t.filterByRequest}`;
     el.req.dataset.requestId = e.requestId;
     el.req.className = 'req link';
-    const text = e.kind === 'end' ? endSummary(e, t) : firstLine(e.message);
-    el.msg.textContent = text;
-    el.msg.className = e.message.includes('\n') ? 'msg more' : 'msg';
-    el.msg.title = e.message.length > 200 ? `${e.message.slice(0, 2000)}…` : e.message;
+    el.msg.textContent = shownMessage(e, t);
+    // A row shows one line of it: the mark says more is there, and how to see it whole.
+    const more = hasMore(e);
+    el.msg.className = more ? 'msg more' : 'msg';
+    el.msg.title = more ? `${e.message.length > 1000 ? `${e.message.slice(0, 1000)}…` : e.message}\n\n${t.showWholeEntry}` : e.message;
   }
 
   private fillGroup(el: RowElement, g: Group, fmt: Formatters, t: LogPanelStrings): void {
@@ -424,15 +425,4 @@ export class VirtualList {
     if (key === undefined) return -1;
     return typeof key === 'number' ? this.model.rowOf(key) : this.model.rowOfGroup(key);
   }
-}
-
-/** An end line: duration, memory, then the result or the error. */
-function endSummary(e: PanelLogEntry, t: LogPanelStrings): string {
-  const parts: string[] = ['END'];
-  if (e.durationMs !== undefined) parts.push(fill(t.duration, e.durationMs));
-  if (e.memoryMB !== undefined) parts.push(fill(t.memory, e.memoryMB));
-  const error = / Error: (.*)$/s.exec(firstLine(e.message))?.[1];
-  if (error !== undefined) parts.push(error);
-  else if (e.result !== undefined) parts.push(fill(t.result, firstLine(e.result)));
-  return parts.length === 1 ? firstLine(e.message) : parts.join(' · ');
 }

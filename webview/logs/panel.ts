@@ -19,7 +19,7 @@ import type {
 } from '../../src/shared/protocol/logPanel';
 import { HostBridge } from '../shared/host';
 import { ALL_LEVELS, defaultFilter, sameFilter } from './filter';
-import { entryAsText, fill, formatters, type Formatters } from './format';
+import { displayedText, entryAsText, fill, formatters, type Formatters } from './format';
 import { VirtualList, type RowKey } from './list';
 import { EntryStore, type RowModel } from './store';
 
@@ -130,6 +130,13 @@ export class LogPanel extends LitElement {
         this.target = m.target;
         this.strings = m.strings;
         this.fmt = formatters(m.locale);
+        {
+          const strings = m.strings;
+          const fmt = this.fmt;
+          // The filter searches what the rows show (formatted time, END summaries), not only raw fields.
+          this.store.setShownText((e) => displayedText(e, strings, fmt));
+          this.store.setFilter(this.filter);
+        }
         this.store.setCapacity(m.maxEntries);
         this.classList.toggle('single-function', m.target.functionName !== undefined);
         // From now on the serializer can reopen this panel after a reload.

@@ -48,7 +48,14 @@ export class EntryStore {
   /** Bumped on every change, so views know when to rebuild. */
   version = 0;
 
+  /** The text the panel shows for an entry, which the filter searches (set once the page has its strings). */
+  private shownText?: (e: PanelLogEntry) => string;
+
   constructor(private cap: number) {}
+
+  setShownText(shown: (e: PanelLogEntry) => string): void {
+    this.shownText = shown;
+  }
 
   get size(): number {
     return this.items.length - this.head;
@@ -129,7 +136,7 @@ export class EntryStore {
   }
 
   setFilter(filter: LogFilter): CompiledFilter {
-    this.compiled = compileFilter(filter);
+    this.compiled = compileFilter(filter, this.shownText as ((e: unknown) => string) | undefined);
     this.rebuildVisible();
     return this.compiled;
   }

@@ -48,33 +48,67 @@ exports.main = async (event, context) => {
 };
 `;
 
-const DATABASE = `const cloud = require('wx-server-sdk');
+/** The function's own collection: its name, so a new function never writes into another one's data. */
+function databaseSource(name: string): string {
+  return `const cloud = require('wx-server-sdk');
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 const db = cloud.database();
 
-// event: { action: 'add' | 'get' | 'list' | 'update' | 'remove', collection?, id?, data?, limit? }
+// This function's own collection; event.collection picks another one.
+const COLLECTION = '${name}';
+
+// As in the cloud, a collection must exist before documents are added to it.
+const missingCollection = (e) => e && (e.errCode === -502005 || /COLLECTION_NOT_EXIST/.test(String(e.errMsg || e.message)));
+
+async function addCreating(collection, name, data) {
+  try {
+    return await collection.add({ data });
+  } catch (e) {
+    if (!missingCollection(e)) throw e;
+    await db.createCollection(name);
+    return collection.add({ data });
+  }
+}
+
+// event: { action?: 'list' (the default) | 'add' | 'get' | 'update' | 'remove', collection?, id?, data?, limit? }
 exports.main = async (event) => {
   const { OPENID } = cloud.getWXContext();
-  const collection = db.collection(event.collection || 'todos');
-  switch (event.action) {
+  const name = event.collection || COLLECTION;
+  const collection = db.collection(name);
+  switch (event.action || 'list') {
     case 'add': {
-      const { _id } = await collection.add({ data: { ...event.data, _openid: OPENID, createdAt: db.serverDate() } });
+      const { _id } = await addCreating(collection, name, { ...event.data, _openid: OPENID, createdAt: db.serverDate() });
       return { _id };
     }
     case 'get':
       return (await collection.doc(event.id).get()).data;
     case 'list':
-      return (await collection.where({ _openid: OPENID }).limit(event.limit || 20).get()).data;
+      try {
+        return (await collection.where({ _openid: OPENID }).limit(event.limit || 20).get()).data;
+      } catch (e) {
+        if (missingCollection(e)) return [];
+        throw e;
+      }
     case 'update':
       return (await collection.doc(event.id).update({ data: event.data })).stats;
     case 'remove':
       return (await collection.doc(event.id).remove()).stats;
     default:
-      throw new Error(\`Unknown action: \${event.action}\`);
+      throw new Error(\`Unknown action: \${event.action}. Known: list, add, get, update, remove\`);
   }
 };
 `;
+}
+
+/** Saved test events the template comes with, so its first Invoke shows what it does. */
+function databaseEvents(): Record<string, string> {
+  const event = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+  return {
+    '.events/list.json': event({ action: 'list' }),
+    '.events/add.json': event({ action: 'add', data: { title: 'My first document' } }),
+  };
+}
 
 const ROUTER = `const cloud = require('wx-server-sdk');
 
@@ -146,7 +180,7 @@ function files(name: string, template: FunctionTemplate): Record<string, string>
     case 'blank':
       return { 'index.js': BLANK, 'package.json': packageJson(name, 'Cloud function'), 'config.json': CONFIG_JSON };
     case 'database':
-      return { 'index.js': DATABASE, 'package.json': packageJson(name, 'Database CRUD cloud function'), 'config.json': CONFIG_JSON };
+      return { 'index.js': databaseSource(name), 'package.json': packageJson(name, 'Database CRUD cloud function'), 'config.json': CONFIG_JSON, ...databaseEvents() };
     case 'router':
       return {
         'index.js': ROUTER,

@@ -11,7 +11,7 @@ import type { CommandRegistry } from '../platform/commandRegistry';
 import { withViewProgress } from '../platform/progress';
 import type { Services } from '../services';
 
-/** Refresh, Load more, Retry and Show Logs: the explorer's own commands. */
+/** Refresh, Load more, Retry and Show Extension Log: the explorer's own commands. */
 export function registerExplorerCommands(commands: CommandRegistry, s: Services): void {
   commands.register(CommandId.refresh, async (node?: ExplorerNode) => {
     if (node instanceof EnvironmentNode) {

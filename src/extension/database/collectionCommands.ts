@@ -82,8 +82,11 @@ export function registerCollectionCommands(commands: CommandRegistry, s: Service
     const ui = s.prompts.ui.pickFile ? s.prompts.ui : windowInput;
     const file = await ui.pickFile!({
       title: vscode.l10n.t('Import into "{0}"', target.collection),
+      // Not the active editor's folder: the dialog opens where the last import came from, else the workspace.
+      defaultUri: s.dialogs.defaultUri('import'),
       filters: { [vscode.l10n.t('Documents')]: ['jsonl', 'ndjson', 'json', 'csv'] },
     });
+    await s.dialogs.remember('import', file);
     const insert = { label: vscode.l10n.t('Insert'), detail: vscode.l10n.t('Add every record as a new document; an existing _id fails that record'), mode: 'insert' as ImportMode };
     const upsert = { label: vscode.l10n.t('Upsert'), detail: vscode.l10n.t('Records with an _id replace that document or create it'), mode: 'upsert' as ImportMode };
     const { mode } = await s.prompts.ui.pick([insert, upsert], { title: vscode.l10n.t('Import mode'), ignoreFocusOut: true });

@@ -21,6 +21,8 @@ export const ContextValue = {
   /** The Functions area of an environment. */
   functions: 'cloudbase.functions',
   function: 'cloudbase.function',
+  /** A function whose environment keeps deployed code apart from the folder: Compare with Deployed applies. */
+  deployedCopy: 'cloudbase.deployedCopy',
   /** A function whose package.json dependencies are not installed. */
   dependenciesMissing: 'cloudbase.dependenciesMissing',
   /** A valid timer trigger under a local function (Run Trigger Now applies). */

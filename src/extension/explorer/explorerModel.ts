@@ -104,6 +104,16 @@ export class ExplorerModel {
     return this.logged(list.children(), { envKey, functions: true });
   }
 
+  /**
+   * Whether the environment keeps a deployed copy of its functions apart from the folders, so
+   * Compare with Deployed applies: a cloud environment does; a local one runs the folders
+   * themselves. Read from the registry, without asking (or starting) the backend.
+   */
+  keepsDeployedCode(envKey: string): boolean {
+    const entry = this.registry.get(envKey);
+    return entry !== undefined && entry.info.kind !== 'local';
+  }
+
   /** Just the function list of an environment (a function was added, removed or edited). */
   invalidateFunctions(envKey: string): void {
     const key = listKey({ envKey, functions: true });

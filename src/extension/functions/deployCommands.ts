@@ -91,7 +91,8 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
     if (node) s.tree.refresh(node);
   };
 
-  async function deployOne(job: DeployJob, report: (message: string) => void, signal: AbortSignal): Promise<DeployReport> {
+  /** `named`: several deploys share one notification, so each stage says which function it is about. */
+  async function deployOne(job: DeployJob, report: (message: string) => void, signal: AbortSignal, named: boolean): Promise<DeployReport> {
     const { ref, target } = job;
     const backend = await s.registry.backend(target.key);
     if (!backend.functions?.deploy) throw new StudioError('NotSupported', `${target.info.label} cannot deploy functions.`);
@@ -99,12 +100,14 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
     s.log.info(`Deploying ${ref.name} from ${ref.folder} to ${target.info.label}`);
     // Once the code is on its way a cancel only stops our waiting: a request sent cannot be taken back.
     let sent = false;
-    const result = await deployFunction(backend.functions, source, {
-      previous: state.record(target.key, ref.folder),
+    const previous = state.record(target.key, ref.folder);
+    const deployed = await deployFunction(backend.functions, source, {
+      previous,
       signal,
       onStage: (stage) => {
         sent ||= SENT_STAGES.has(stage);
-        report(`${ref.name}: ${stageText(stage)}`);
+        // A single deploy's notification title already names the function.
+        report(named ? vscode.l10n.t('{0}: {1}', ref.name, stageText(stage)) : stageText(stage));
       },
       onPacked: async (pkg) => {
         const large = pkg.warnings.find((w) => w.code === 'LargePackage');
@@ -127,6 +130,9 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
       }
       throw e;
     });
+    // The local environment reloads on every deploy; the package it last got again is no change to speak of.
+    const result: DeployReport =
+      deployed.action === 'reloaded' && previous?.contentHash === deployed.record.contentHash ? { ...deployed, action: 'unchanged' } : deployed;
     await state.setRecord(target.key, ref.folder, result.record);
     s.log.info(`Deployed ${ref.name} to ${target.info.label}: ${result.action}, ${result.status}, ${result.elapsedMs} ms${result.requestId ? ` (request ${result.requestId})` : ''}`);
     return result;
@@ -148,7 +154,7 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort());
       try {
-        return await mapLimited(jobs, PARALLEL_DEPLOYS, (job) => deployOne(job, (message) => progress.report({ message }), controller.signal));
+        return await mapLimited(jobs, PARALLEL_DEPLOYS, (job) => deployOne(job, (message) => progress.report({ message }), controller.signal, jobs.length > 1));
       } finally {
         cancel.dispose();
       }
@@ -178,7 +184,7 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
 
   commands.register(CommandId.compareWithDeployed, async (arg?: unknown): Promise<DeployedComparison | undefined> => {
     const [ref] = await deploySources(s, arg, undefined);
-    const target = await deployTarget(s, state, ref!);
+    const target = await deployTarget(s, state, ref!, { deployedCopy: true });
     const comparison = await compareWithDeployed(s, ref!, target);
     compareFolders.push(dirname(comparison.deployedFolder));
     return comparison;

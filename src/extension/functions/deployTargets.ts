@@ -70,9 +70,12 @@ interface TargetChoice extends vscode.QuickPickItem {
   entry: EnvironmentEntry;
 }
 
-/** The environment a project deploys to. */
-export async function deployTarget(s: Services, state: DeployState, ref: DeploySourceRef): Promise<EnvironmentEntry> {
-  const all = s.registry.list();
+/**
+ * The environment a project deploys to. `deployedCopy`: only environments that keep deployed code
+ * apart from the folder (cloud ones), for Compare with Deployed.
+ */
+export async function deployTarget(s: Services, state: DeployState, ref: DeploySourceRef, options: { deployedCopy?: boolean } = {}): Promise<EnvironmentEntry> {
+  const all = s.registry.list().filter((e) => !options.deployedCopy || e.info.kind !== 'local');
   if (ref.fromEnvKey) {
     const from = s.registry.get(ref.fromEnvKey);
     if (from && from.info.kind !== 'local') return from;
@@ -83,7 +86,10 @@ export async function deployTarget(s: Services, state: DeployState, ref: DeployS
   if (named) return named;
   // A project's own local environment, and every cloud environment; other projects' local ones run other folders.
   const candidates = all.filter((e) => e.info.kind !== 'local' || (e.project !== undefined && resolve(e.project.root) === resolve(ref.project.root)));
-  if (candidates.length === 0) throw new StudioError('EnvironmentNotFound', 'No environment to deploy to.');
+  if (candidates.length === 0) {
+    if (options.deployedCopy) throw new StudioError('NotSupported', 'The local environment runs the function folders themselves, so there is no deployed copy to compare with: sign in to Tencent CloudBase to compare with a cloud environment.');
+    throw new StudioError('EnvironmentNotFound', 'No environment to deploy to.');
+  }
   // A named environment that is not reachable (not signed in) is never silently swapped for another.
   const unreachable = cloudEnvId !== undefined;
   if (candidates.length === 1 && !unreachable) return candidates[0]!;

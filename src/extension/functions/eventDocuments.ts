@@ -62,7 +62,22 @@ export class EventDocuments implements vscode.Disposable, vscode.CodeLensProvide
     ];
   }
 
-  /** Asks which saved event to use, or creates one (the first one without asking), and opens it. */
+  /**
+   * The event to run: the saved one the user picks (the last one run first), or, for a function
+   * with none yet, its default event, created without asking. Nothing is opened.
+   */
+  async chooseToRun(target: FunctionTarget, lastRun?: string): Promise<EventTarget> {
+    const events = await listEvents(target.folder);
+    if (events.length === 0) return this.targetOf(target, await createEvent(target.folder, DEFAULT_EVENT_NAME, NEW_EVENT_TEXT));
+    const ordered = [...events].sort((a, b) => Number(b.name === lastRun) - Number(a.name === lastRun));
+    const chosen = await this.s.prompts.ui.pick<EventChoice>(
+      ordered.map((e) => ({ label: e.name, description: e.name === lastRun ? vscode.l10n.t('last run') : undefined, file: e.file })),
+      { title: vscode.l10n.t('Invoke {0} with which event?', target.name), placeHolder: vscode.l10n.t('Saved event (Edit Test Events… changes them)') },
+    );
+    return this.targetOf(target, chosen.file!);
+  }
+
+  /** Asks which saved event to edit, or creates one (the first one without asking), and opens it. */
   async choose(target: FunctionTarget): Promise<EventTarget> {
     const events = await listEvents(target.folder);
     let file: string;
@@ -76,10 +91,13 @@ export class EventDocuments implements vscode.Disposable, vscode.CodeLensProvide
       });
       file = chosen.file ?? (await createEvent(target.folder, await this.askName(target, await freeEventName(target.folder)), NEW_EVENT_TEXT));
     }
+    await this.open(vscode.Uri.file(file));
+    return this.targetOf(target, file);
+  }
+
+  private targetOf(target: FunctionTarget, file: string): EventTarget {
     const uri = vscode.Uri.file(file);
-    await this.open(uri);
-    const event = eventTarget(this.s, uri);
-    return event ?? { ...target, eventName: file, uri };
+    return eventTarget(this.s, uri) ?? { ...target, eventName: file, uri };
   }
 
   async open(uri: vscode.Uri): Promise<vscode.TextEditor> {

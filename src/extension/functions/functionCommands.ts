@@ -50,14 +50,22 @@ export function registerFunctionCommands(commands: CommandRegistry, s: Services,
   };
 
   // From an event file (CodeLens, editor title, or the palette with one open) it runs that event;
-  // from a function it asks for a saved event and opens it to edit and run.
+  // from a function (tree, inline button, palette) it runs the saved event the user picks.
   commands.register(CommandId.invokeFunction, async (arg?: unknown): Promise<InvokeResult | undefined> => {
     if (arg instanceof vscode.Uri) return runner.run(eventOf(arg));
     const given = givenTarget(s, arg);
     const active = given ? undefined : activeEventTarget(s);
     if (active) return runner.run(active);
-    await events.choose(given ?? (await pickFunction(s)));
-    return undefined;
+    const target = given ?? (await pickFunction(s));
+    const last = runner.lastRun;
+    const lastName = last && last.envKey === target.envKey && last.name === target.name ? last.eventName : undefined;
+    return runner.run(await events.chooseToRun(target, lastName));
+  });
+
+  // Opens a saved event (or a new one) to edit; the CodeLens on it runs it.
+  commands.register(CommandId.editFunctionEvents, async (arg?: unknown): Promise<vscode.Uri> => {
+    const target = givenTarget(s, arg) ?? (await pickFunction(s));
+    return (await events.choose(target)).uri;
   });
 
   commands.register(CommandId.invokeFunctionAgain, async (): Promise<InvokeResult | undefined> => {

@@ -64,6 +64,7 @@ export function logPanelStrings(): LogPanelStrings {
     copied: vscode.l10n.t('Copied {0} entries'),
     details: vscode.l10n.t('Entry details'),
     closeDetails: vscode.l10n.t('Close Details'),
+    showWholeEntry: vscode.l10n.t('Double-click or press Enter to show the whole entry.'),
     allFunctions: vscode.l10n.t('All functions'),
   };
 }

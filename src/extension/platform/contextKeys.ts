@@ -18,3 +18,8 @@ export function setExplorerSelection(selection: ExplorerSelection): Thenable<unk
 export function setSignedIn(signedIn: boolean): Thenable<unknown> {
   return vscode.commands.executeCommand('setContext', 'cloudbase.signedIn', signedIn);
 }
+
+/** `cloudbase.cloudEnvironments`: a cloud environment is listed, so Compare with Deployed has something to compare with. */
+export function setCloudEnvironments(present: boolean): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', 'cloudbase.cloudEnvironments', present);
+}

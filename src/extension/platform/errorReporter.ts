@@ -31,7 +31,7 @@ export class ErrorReporter {
     }
     this.log.error(`${context.what} failed: ${logDescription(error)}`);
     const retry = vscode.l10n.t('Retry');
-    const showLogs = vscode.l10n.t('Show Logs');
+    const showLogs = vscode.l10n.t('Show Extension Log');
     const signIn = vscode.l10n.t('Sign In Again');
     const actions = needsSignIn(error) ? [signIn, showLogs] : context.retry ? [retry, showLogs] : [showLogs];
     const message = userMessage(error);

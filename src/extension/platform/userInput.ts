@@ -14,6 +14,8 @@ export interface UserInput {
   pickFolder(options: vscode.OpenDialogOptions): Promise<vscode.Uri>;
   /** Absent in older scripts: callers fall back to the window's dialogs. */
   pickFile?(options: vscode.OpenDialogOptions): Promise<vscode.Uri>;
+  /** Several files at once (Upload Files…). */
+  pickFiles?(options: vscode.OpenDialogOptions): Promise<vscode.Uri[]>;
   pickSaveFile?(options: vscode.SaveDialogOptions): Promise<vscode.Uri>;
 }
 
@@ -47,6 +49,11 @@ export const windowInput: UserInput = {
     const chosen = await vscode.window.showOpenDialog({ ...options, canSelectFolders: false, canSelectFiles: true, canSelectMany: false });
     if (!chosen || chosen.length === 0) throw dismissed();
     return chosen[0];
+  },
+  async pickFiles(options) {
+    const chosen = await vscode.window.showOpenDialog({ ...options, canSelectFolders: false, canSelectFiles: true, canSelectMany: true });
+    if (!chosen || chosen.length === 0) throw dismissed();
+    return chosen;
   },
   async pickSaveFile(options) {
     const chosen = await vscode.window.showSaveDialog(options);

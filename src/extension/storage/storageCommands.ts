@@ -14,7 +14,9 @@ import { EnvironmentNode } from '../explorer/nodes/environmentNode';
 import type { ExplorerNode } from '../explorer/nodes/explorerNode';
 import { StorageAreaNode, StorageFileNode, StorageFolderNode, StoragePagingNode, type StorageLocation } from '../explorer/nodes/storageNodes';
 import type { CommandRegistry } from '../platform/commandRegistry';
+import type { DialogPurpose } from '../platform/dialogFolders';
 import { abortSignalOf, withViewProgress } from '../platform/progress';
+import { windowInput } from '../platform/userInput';
 import type { Services } from '../services';
 import { planUploads, runUploads, type ConflictAnswer, type UploadReport } from './uploads';
 
@@ -28,13 +30,45 @@ async function storageOf(s: Services, envKey: string): Promise<StorageApi> {
   return withViewProgress(() => s.model.storage.storage(envKey));
 }
 
-/** The folder a command uploads into or creates in: the node's, a file's parent, or the root of a chosen environment. */
+/**
+ * The folder a command uploads into or creates in: the node's, a file's parent, or, from the
+ * palette, a chosen environment's folder the user picks (the root or one of its folders).
+ */
 async function folderTarget(s: Services, node: unknown): Promise<StorageTarget> {
   if (node instanceof StorageAreaNode || node instanceof StorageFolderNode) return { envKey: node.envKey, prefix: node.prefix, node };
   if (node instanceof StorageFileNode) return { envKey: node.envKey, prefix: node.parent.prefix, node: node.parent };
   if (node instanceof EnvironmentNode) return { envKey: node.envKey, prefix: '', node: node.storage };
   const env = await pickEnvironment(s);
-  return { envKey: env.key, prefix: '' };
+  return { envKey: env.key, prefix: await pickStorageFolder(s, env.key) };
+}
+
+/** A storage folder of the environment: the root, one of its folders, or a path typed in. */
+async function pickStorageFolder(s: Services, envKey: string): Promise<string> {
+  type Choice = vscode.QuickPickItem & { prefix?: string };
+  const storage = await storageOf(s, envKey);
+  const folders = (await withViewProgress(() => storage.list('', { limit: 200 }))).items.filter((e) => e.kind === 'folder');
+  const typed: Choice = { label: `$(edit) ${vscode.l10n.t('Another folder…')}`, alwaysShow: true };
+  const chosen = await s.prompts.ui.pick<Choice>(
+    [{ label: '/', description: vscode.l10n.t('The storage root'), prefix: '' }, ...folders.map((f) => ({ label: f.path, prefix: f.path })), typed],
+    { title: vscode.l10n.t('Upload into which storage folder?'), placeHolder: vscode.l10n.t('Storage folder') },
+  );
+  if (chosen.prefix !== undefined) return chosen.prefix;
+  const path = await s.prompts.ui.input({
+    title: vscode.l10n.t('Upload into which storage folder?'),
+    prompt: vscode.l10n.t('Path of the folder in storage (created if it does not exist)'),
+    placeHolder: 'avatars/2026/',
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim().replace(/^\/+|\/+$/g, '') === '' ? vscode.l10n.t('Enter a path.') : undefined),
+  });
+  return `${path.trim().replace(/^\/+|\/+$/g, '')}/`;
+}
+
+/** Opens a file dialog where this kind of dialog was last used (else the workspace folder) and remembers the choice. */
+async function pickLocal<T extends vscode.Uri | vscode.Uri[]>(s: Services, purpose: DialogPurpose, ask: (defaultUri: vscode.Uri | undefined) => Promise<T>): Promise<T> {
+  const chosen = await ask(s.dialogs.defaultUri(purpose));
+  const first: vscode.Uri | undefined = Array.isArray(chosen) ? chosen[0] : (chosen as vscode.Uri);
+  if (first) await s.dialogs.remember(purpose, first);
+  return chosen;
 }
 
 /** The files and folders a command acts on: the multi-selection, the clicked node, or a typed path. */
@@ -136,16 +170,14 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
   // A second argument of URIs (tests, other extensions) skips the dialog.
   commands.register(CommandId.uploadFiles, async (node?: unknown, uris?: unknown) => {
     const target = await folderTarget(s, node);
-    const chosen = isUriList(uris)
-      ? uris
-      : await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: false, canSelectMany: true, openLabel: vscode.l10n.t('Upload') });
-    if (!chosen || chosen.length === 0) return;
+    const ui = s.prompts.ui.pickFiles ? s.prompts.ui : windowInput;
+    const chosen = isUriList(uris) ? uris : await pickLocal(s, 'upload', (defaultUri) => ui.pickFiles!({ defaultUri, openLabel: vscode.l10n.t('Upload') }));
     await uploadInto(s, target, chosen);
   });
 
   commands.register(CommandId.uploadFolder, async (node?: unknown, uris?: unknown) => {
     const target = await folderTarget(s, node);
-    const chosen = isUriList(uris) ? uris : [await s.prompts.ui.pickFolder({ openLabel: vscode.l10n.t('Upload') })];
+    const chosen = isUriList(uris) ? uris : [await pickLocal(s, 'upload', (defaultUri) => s.prompts.ui.pickFolder({ defaultUri, openLabel: vscode.l10n.t('Upload') }))];
     await uploadInto(s, target, chosen);
   });
 
@@ -189,7 +221,9 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
 
   commands.register(CommandId.downloadStorage, async (node?: unknown, selected?: unknown) => {
     const items = await itemTargets(s, node, selected, false);
-    const destination = await s.prompts.ui.pickFolder({ openLabel: vscode.l10n.t('Download Here'), title: vscode.l10n.t('Download to…') });
+    const destination = await pickLocal(s, 'download', (defaultUri) =>
+      s.prompts.ui.pickFolder({ defaultUri, openLabel: vscode.l10n.t('Download Here'), title: vscode.l10n.t('Download to…') }),
+    );
     const storage = await storageOf(s, items[0].envKey);
     const jobs: { path: string; local: string }[] = [];
     for (const item of items) {

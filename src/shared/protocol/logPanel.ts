@@ -134,6 +134,8 @@ export interface LogPanelStrings {
   copied: string;
   details: string;
   closeDetails: string;
+  /** The hint on a row that shows only part of its entry. */
+  showWholeEntry: string;
   allFunctions: string;
 }
 

@@ -14,6 +14,7 @@ export interface Answers {
   decline?: number;
   folder?: vscode.Uri;
   file?: vscode.Uri;
+  files?: vscode.Uri[];
   saveFile?: vscode.Uri;
 }
 
@@ -22,6 +23,8 @@ export class ScriptedInput implements UserInput {
   readonly asked: string[] = [];
   /** What each quick pick offered, in order. */
   readonly offered: vscode.QuickPickItem[][] = [];
+  /** Each file dialog opened, with the folder it would open in. */
+  readonly dialogs: { kind: string; defaultUri?: vscode.Uri }[] = [];
   constructor(private readonly answers: Answers) {}
 
   async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T> {
@@ -61,17 +64,21 @@ export class ScriptedInput implements UserInput {
     throw new Error(`unexpected confirmation: ${message}`);
   }
 
-  async pickFolder(): Promise<vscode.Uri> {
-    return this.dialog('folder', this.answers.folder);
+  async pickFolder(options: vscode.OpenDialogOptions): Promise<vscode.Uri> {
+    return this.dialog('folder', options, this.answers.folder);
   }
-  async pickFile(): Promise<vscode.Uri> {
-    return this.dialog('file', this.answers.file);
+  async pickFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri> {
+    return this.dialog('file', options, this.answers.file);
   }
-  async pickSaveFile(): Promise<vscode.Uri> {
-    return this.dialog('save', this.answers.saveFile);
+  async pickFiles(options: vscode.OpenDialogOptions): Promise<vscode.Uri[]> {
+    return this.dialog('files', options, this.answers.files);
+  }
+  async pickSaveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri> {
+    return this.dialog('save', options, this.answers.saveFile);
   }
 
-  private dialog(kind: string, answer: vscode.Uri | undefined): vscode.Uri {
+  private dialog<T>(kind: string, options: { defaultUri?: vscode.Uri } | undefined, answer: T | undefined): T {
+    this.dialogs.push({ kind, defaultUri: options?.defaultUri });
     if (!answer) throw new Error(`unexpected ${kind} dialog`);
     return answer;
   }

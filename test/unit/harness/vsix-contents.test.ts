@@ -1,5 +1,5 @@
 /**
- * .vscodeignore: the VSIX ships only what runs (bundles, manifest, translations, media, readme),
+ * .vscodeignore: the VSIX ships only what runs (bundles, manifest, translations, media, JSON schemas, readme),
  * never sources, tests, maps, node_modules, the e2e cache or the demo. Asks vsce itself.
  */
 import * as assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..', '..');
-const allowed = [/^dist\/[^/]+\.js$/, /^dist\/webview\/.+\.(js|css|woff2|svg|png)$/, /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\//, /^media\//, /^README\.md$/, /^LICENSE(\.md)?$/, /^CHANGELOG\.md$/];
+const allowed = [/^dist\/[^/]+\.js$/, /^dist\/webview\/.+\.(js|css|woff2|svg|png)$/, /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\//, /^media\//, /^schemas\/[\w.-]+\.schema(\.[\w-]+)?\.json$/, /^README\.md$/, /^LICENSE(\.md)?$/, /^CHANGELOG\.md$/];
 
 describe('e2e harness: VSIX contents', function () {
   this.timeout(120_000);
@@ -19,6 +19,8 @@ describe('e2e harness: VSIX contents', function () {
     assert.ok(files.includes('package.json'));
     // The lazily loaded bundles ship beside the extension (built by the unit tier's compile step).
     for (const bundle of ['dist/extension.js', 'dist/emulator-cli.js', 'dist/function-host.js', 'dist/local-environment.js', 'dist/tencent.js']) assert.ok(files.includes(bundle), `${bundle} is not in the VSIX`);
+    // package.json's jsonValidation points at them.
+    for (const schema of ['schemas/cloudbaserc.schema.json', 'schemas/function-config.schema.zh-cn.json']) assert.ok(files.includes(schema), `${schema} is not in the VSIX`);
     assert.deepEqual(files.filter((f) => !allowed.some((a) => a.test(f))), []);
   });
 });

@@ -14,6 +14,8 @@ export class FunctionNode implements ExplorerNode {
     readonly envKey: string,
     /** Refreshed with each listing, so settings edited on disk show. */
     public info: FunctionInfo,
+    /** The environment keeps deployed code apart from the folder (see ContextValue.deployedCopy). */
+    public deployedCopy = false,
   ) {
     this.id = `${parent.id}/${info.name}`;
   }
@@ -44,6 +46,7 @@ export class FunctionNode implements ExplorerNode {
     });
     if (badTrigger) item.tooltip += triggers.filter((t) => t.error).map((t) => `\n⚠ ${t.error!.message}`).join('');
     const tokens: ContextToken[] = [ContextValue.function];
+    if (this.deployedCopy) tokens.push(ContextValue.deployedCopy);
     if (info.status === 'DependenciesMissing') tokens.push(ContextValue.dependenciesMissing);
     item.contextValue = contextValue(...tokens);
     const file = handlerFile(info);

@@ -34,6 +34,7 @@ export class FunctionsNode implements ExplorerNode {
 
   async getChildren(): Promise<ExplorerNode[]> {
     const children = await this.model.functions(this.envKey);
+    const deployedCopy = this.model.keepsDeployedCode(this.envKey);
     const shown = new Set<string>();
     const nodes = listNodes(
       this,
@@ -44,9 +45,10 @@ export class FunctionsNode implements ExplorerNode {
         const known = this.nodes.get(info.name);
         if (known) {
           known.info = info;
+          known.deployedCopy = deployedCopy;
           return known;
         }
-        const node = new FunctionNode(this, this.envKey, info);
+        const node = new FunctionNode(this, this.envKey, info, deployedCopy);
         this.nodes.set(info.name, node);
         return node;
       },
