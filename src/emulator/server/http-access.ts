@@ -175,17 +175,22 @@ export function httpAccessHandler(options: HttpAccessOptions): (request: Incomin
       sendJson(response, 500, { code: 'HTTP_ACCESS_ROUTE_INVALID', message: route.error });
       return true;
     }
-    const web = options.web;
-    if (web && isWebFunction(join(web.functionRoot, route.functionName))) {
-      await web.functions.handle(route.functionName, request, response, url);
-      return true;
-    }
-    const body = await readBody(request);
-    if (!body) {
-      sendJson(response, 413, { code: 'HTTP_BODY_TOO_LARGE', message: `The request body is over ${MAX_HTTP_BODY_BYTES / 1024 / 1024} MB, the cloud's limit for HTTP access.` });
+    const tooLarge = (): true => {
+      if (!response.headersSent) sendJson(response, 413, { code: 'HTTP_BODY_TOO_LARGE', message: `The request body is over ${MAX_HTTP_BODY_BYTES / 1024 / 1024} MB, the cloud's limit for HTTP access.` });
       logLine(route.functionName, '', 'warn', `HTTP access ${request.method} ${url.pathname}: refused a request body over 6 MB (413).`);
       return true;
+    };
+    const web = options.web;
+    if (web && isWebFunction(join(web.functionRoot, route.functionName))) {
+      if (Number(request.headers['content-length'] ?? 0) > MAX_HTTP_BODY_BYTES) {
+        request.resume();
+        return tooLarge();
+      }
+      const within = await web.functions.handle(route.functionName, request, response, url, MAX_HTTP_BODY_BYTES);
+      return within ? true : tooLarge();
     }
+    const body = await readBody(request);
+    if (!body) return tooLarge();
     const event = integrationEvent(request, url, route, body, options.envId, randomUUID());
     let outcome: InvokeOutcome;
     try {

@@ -134,8 +134,11 @@ export class WebFunctions {
     return running;
   }
 
-  /** Proxies one request to the function's own server; failures answer 502. */
-  async handle(name: string, request_: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  /**
+   * Proxies one request to the function's own server; failures answer 502. Resolves false when the
+   * body ran past `limitBytes` (sent without a length): the request is cut and the caller answers.
+   */
+  async handle(name: string, request_: IncomingMessage, response: ServerResponse, url: URL, limitBytes = Infinity): Promise<boolean> {
     const folder = join(this.options.functionRoot, name);
     let running: Running;
     try {
@@ -145,8 +148,10 @@ export class WebFunctions {
       const message = `HTTP function ${name}: ${(e as Error).message}.`;
       this.line(name, 'error', message);
       sendJson(response, 502, { code: 'FUNCTIONS_EXECUTE_FAIL', message });
-      return;
+      return true;
     }
+    let received = 0;
+    let cut = false;
     await new Promise<void>((resolve) => {
       const upstream = request(
         { host: '127.0.0.1', port: running.port, method: request_.method, path: url.pathname + url.search, headers: { ...request_.headers, host: `127.0.0.1:${running.port}` } },
@@ -158,12 +163,23 @@ export class WebFunctions {
         },
       );
       upstream.on('error', (e) => {
+        if (cut) return resolve();
         if (!response.headersSent) sendJson(response, 502, { code: 'FUNCTIONS_EXECUTE_FAIL', message: `HTTP function ${name}: ${e.message}` });
         else response.destroy();
         resolve();
       });
+      request_.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received <= limitBytes || cut) return;
+        cut = true;
+        request_.unpipe(upstream);
+        request_.resume();
+        upstream.destroy();
+        resolve();
+      });
       request_.pipe(upstream);
     });
+    return !cut;
   }
 
   dispose(): void {

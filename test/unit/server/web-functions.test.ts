@@ -72,6 +72,25 @@ describe('HTTP functions (scf_bootstrap) behind HTTP access routes', function ()
     assert.ok(env!.functions.logs.query({ functionName: 'web' }).some((e) => e.message === 'listening v1'));
   });
 
+  it('refuses a body over 6 MB with 413, with a length or streamed without one, and keeps serving', async () => {
+    const big = Buffer.alloc(6 * 1024 * 1024 + 1, 1);
+    const sized = await fetch(`${env!.url}/web/echo`, { method: 'POST', body: big });
+    assert.equal(sized.status, 413);
+    const streamed = await fetch(`${env!.url}/web/echo`, {
+      method: 'POST',
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 7; i++) controller.enqueue(new Uint8Array(1024 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(streamed.status, 413);
+    const after = await fetch(`${env!.url}/web/items`);
+    assert.equal(after.status, 200);
+  });
+
   it('passes binary bodies both ways', async () => {
     const bytes = Buffer.from([0, 255, 1, 254, 13, 10, 128]);
     const res = await fetch(`${env!.url}/web/echo`, { method: 'POST', body: bytes });
