@@ -77,7 +77,9 @@ describe('Panels across a page reload (UI)', function () {
 
     await wb.expand('cloudbase-demo');
     await wb.expand('Database');
-    await (await wb.reveal('users')).locator('.label-name').click();
+    const users = await wb.reveal('users');
+    await users.hover();
+    await users.locator('.actions [aria-label^="Open Collection"]').click();
     await tab(/^users · /).waitFor({ timeout: 30_000 });
     const grid = webview();
     const filter = grid.locator('cb-collection-panel vscode-textfield.filter');
