@@ -19,14 +19,8 @@ export function registerEnvironmentCommands(commands: CommandRegistry, s: Servic
 
   commands.register(CommandId.stopLocalEnvironment, async (node?: EnvironmentNode) => {
     const running = (e: EnvironmentEntry): boolean => e.info.kind === 'local' && (e.state === 'running' || e.state === 'starting');
-    let entry = node instanceof EnvironmentNode ? node.entry : undefined;
-    if (!entry) {
-      if (!s.registry.list().some(running)) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No local environment is running.'));
-        return;
-      }
-      entry = await pickEnvironment(s, running);
-    }
+    const entry = await runningTarget(s, node, running);
+    if (!entry) return;
     const { key } = entry;
     await withViewProgress(() => s.registry.stop(key));
     vscode.window.setStatusBarMessage(vscode.l10n.t('Local environment {0} stopped.', entry.info.label), 5000);
@@ -48,14 +42,8 @@ export function registerEnvironmentProcessCommands(commands: CommandRegistry, s:
 
   commands.register(CommandId.copySdkSetup, async (node?: EnvironmentNode) => {
     const running = (e: EnvironmentEntry): boolean => local(e) && e.state === 'running';
-    let entry = node instanceof EnvironmentNode ? node.entry : undefined;
-    if (!entry) {
-      if (!s.registry.list().some(running)) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No local environment is running.'));
-        return;
-      }
-      entry = await pickEnvironment(s, running);
-    }
+    const entry = await runningTarget(s, node, running);
+    if (!entry) return;
     const setup = s.registry.get(entry.key)?.sdkSetup;
     if (!setup) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Start the local environment first: its SDK setup names its address.'));
@@ -103,4 +91,14 @@ async function chooseProject(s: Services): Promise<EnvironmentEntry> {
     folder = resolve(uri.fsPath);
   }
   return s.registry.findByRoot(folder) ?? s.projects.addExplicit(folder);
+}
+
+/** The tree node's environment, else one picked among those `running` accepts; undefined (and said) when none runs. */
+async function runningTarget(s: Services, node: unknown, running: (e: EnvironmentEntry) => boolean): Promise<EnvironmentEntry | undefined> {
+  if (node instanceof EnvironmentNode) return node.entry;
+  if (!s.registry.list().some(running)) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No local environment is running.'));
+    return undefined;
+  }
+  return pickEnvironment(s, running);
 }
