@@ -30,6 +30,8 @@ function bundles() {
     // Tencent CloudBase (@cloudbase/manager-node and its dependencies): loaded on first use. The
     // S3 client is an optional dependency of unzipper that manager-node never reaches.
     { ...nodeBundle, entryPoints: { tencent: 'src/cloud/tencent/index.ts' }, outdir: 'dist', external: ['@aws-sdk/client-s3'] },
+    // Data across environments (copies, anonymisation with its fake-data library): loaded on first copy.
+    { ...nodeBundle, entryPoints: { transfer: 'src/cloud/transfer/index.ts' }, outdir: 'dist' },
     // `cloudbase-emulator` command line, also the process a window starts for a project's local environment.
     { ...nodeBundle, entryPoints: { 'emulator-cli': 'src/cloud/local/environment-process.ts' }, outdir: 'dist' },
     // The process each local cloud function runs in (forked by the function runtime).

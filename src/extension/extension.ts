@@ -30,6 +30,7 @@ import { registerTriggerCommands } from './functions/triggerCommands';
 import { registerHttpAccessCommands } from './functions/httpAccessCommands';
 import { registerEnvironmentStatus } from './statusBar/environmentStatus';
 import { registerStorageCommands } from './storage/storageCommands';
+import { registerCopyCommands } from './transfer/copyCommands';
 import { StorageDropController } from './storage/storageDrop';
 import { registerLogCommands } from './logs/logCommands';
 import { CollectionPanels, registerCollectionPanelCommand } from './panels/collectionPanels';
@@ -138,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerHttpAccessCommands(commands, services, context.subscriptions);
   registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);
+  registerCopyCommands(commands, services, context.extensionPath);
   // Registers the panel serializer too, so it must exist before activate() returns.
   const logPanels = new LogPanels({ registry, extensionUri: context.extensionUri, log, prompts });
   context.subscriptions.push(logPanels);

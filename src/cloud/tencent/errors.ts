@@ -61,6 +61,9 @@ export function toStudioError(e: unknown, action: string, secrets: readonly (str
   if (/missing secretId or secretKey|secretId and secretKey must be a pair/.test(text)) {
     return make('Unauthorized', `No usable Tencent Cloud credentials for ${action}.`);
   }
+  // The two collection states the UI and copies act on get the codes the local environment gives them.
+  if (code === 'ResourceNotFound.TableNotExist') return make('CollectionNotFound', `${action} failed (${code}): ${text.replace(/^\[[^\]]*\]\s*/, '')}`);
+  if (code === 'ResourceInUse.TableExist') return make('CollectionExists', `${action} failed (${code}): ${text.replace(/^\[[^\]]*\]\s*/, '')}`);
   if (isThrottling(code)) return make('Throttled', `Tencent Cloud throttled ${action} (${code}); try again shortly.`);
   if (code === '' && err.name === 'CloudBaseError' && !networkCode && text.trimStart().startsWith('<')) {
     return make('ServiceError', `Tencent Cloud answered ${action} with something that is not JSON.`);

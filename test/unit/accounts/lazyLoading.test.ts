@@ -19,4 +19,13 @@ describe('accounts: manager-node loads lazily', () => {
     assert.match(ext, /dist["'], ["']tencent\.js/, 'the extension requires dist/tencent.js by path');
     assert.match(readFileSync(tencent, 'utf8'), /cloudbase-manager-node/);
   });
+
+  it('dist/extension.js holds no fake-data library, and dist/transfer.js does', function () {
+    const extension = join(root, 'dist', 'extension.js');
+    const transfer = join(root, 'dist', 'transfer.js');
+    if (!existsSync(extension) || !existsSync(transfer)) this.skip();
+    assert.ok(!/faker/i.test(readFileSync(extension, 'utf8')), 'the fake-data library is in the activation bundle');
+    assert.match(readFileSync(extension, 'utf8'), /dist["'], ["']transfer\.js/, 'the extension requires dist/transfer.js by path');
+    assert.match(readFileSync(transfer, 'utf8'), /faker/i);
+  });
 });

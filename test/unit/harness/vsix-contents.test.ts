@@ -18,7 +18,7 @@ describe('e2e harness: VSIX contents', function () {
     const files = res.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
     assert.ok(files.includes('package.json'));
     // The lazily loaded bundles ship beside the extension (built by the unit tier's compile step).
-    for (const bundle of ['dist/extension.js', 'dist/emulator-cli.js', 'dist/function-host.js', 'dist/local-environment.js', 'dist/tencent.js']) assert.ok(files.includes(bundle), `${bundle} is not in the VSIX`);
+    for (const bundle of ['dist/extension.js', 'dist/emulator-cli.js', 'dist/function-host.js', 'dist/local-environment.js', 'dist/tencent.js', 'dist/transfer.js']) assert.ok(files.includes(bundle), `${bundle} is not in the VSIX`);
     // package.json's jsonValidation points at them.
     for (const schema of ['schemas/cloudbaserc.schema.json', 'schemas/function-config.schema.zh-cn.json']) assert.ok(files.includes(schema), `${schema} is not in the VSIX`);
     assert.deepEqual(files.filter((f) => !allowed.some((a) => a.test(f))), []);

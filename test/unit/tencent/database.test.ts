@@ -38,10 +38,10 @@ describe('TencentBackend database through manager-node and the fake Cloud API', 
     assert.deepEqual(second.items.map((c) => c.name), ['gamma']);
     assert.equal(second.nextCursor, undefined);
 
-    await assert.rejects(db.createCollection('alpha'), { code: 'ServiceError' });
+    await assert.rejects(db.createCollection('alpha'), { code: 'CollectionExists' });
     await db.deleteCollection('alpha');
     assert.deepEqual((await db.listCollections({ limit: 10 })).items.map((c) => c.name), ['beta', 'gamma']);
-    await assert.rejects(db.deleteCollection('alpha'), (e: { code?: string; requestId?: string }) => e.code === 'ServiceError' && typeof e.requestId === 'string');
+    await assert.rejects(db.deleteCollection('alpha'), (e: { code?: string; requestId?: string }) => e.code === 'CollectionNotFound' && typeof e.requestId === 'string');
     // manager-node looks the environment up once (DescribeEnvInfo) before its first database call.
     assert.equal(h.fake.requests.filter((r) => r.action === 'DescribeEnvInfo').length, 1);
   });

@@ -42,7 +42,7 @@ describe('TencentBackend collection permissions through manager-node and the fak
 
   it('says which collection is missing, keeps request IDs, retries throttling and times out', async () => {
     const db = h.backend.database;
-    await assert.rejects(db.getPermission!('nope'), (e: { code?: string; message?: string; requestId?: string }) => e.code === 'ServiceError' && /TableNotExist/.test(e.message ?? '') && typeof e.requestId === 'string');
+    await assert.rejects(db.getPermission!('nope'), (e: { code?: string; message?: string; requestId?: string }) => e.code === 'CollectionNotFound' && /TableNotExist/.test(e.message ?? '') && typeof e.requestId === 'string');
     h.fake.inject('DescribeDatabaseACL', { kind: 'throttle' }, 2);
     assert.deepEqual(await db.getPermission!('posts'), { acl: 'PRIVATE' });
     h.fake.inject('ModifyDatabaseACL', { kind: 'throttle' });

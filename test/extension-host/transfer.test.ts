@@ -1,0 +1,137 @@
+/**
+ * Copy to Environment in a real VS Code: documents of the demo project's local environment copied
+ * to a Tencent environment of the fake cloud (through the real manager-node) with a filter,
+ * indexes and the security rule, then anonymised by the project's rules file; a storage folder
+ * copied the same way; documents the cloud refuses are reported one by one and written when copied again.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CloudBaseStudioApi } from '../../src/extension/api';
+import type { EnvironmentEntry } from '../../src/extension/environments/registry';
+import type { CopyReport, StorageCopyReport } from '../../src/cloud/transfer';
+import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
+import { signInWithKeys, startFakeCloud, type FakeCloudSession } from './support/tencentFake';
+import { treeWalker } from './support/tree';
+
+const SECRET_ID = 'AKIDcopyTestId0123456789abcdqrst';
+const SECRET_KEY = 'copySecretKey-7a6b5c4d3e2f1098';
+const ENV_ID = 'copy-env-7h8i9j';
+const SOURCE = 'copy_source';
+
+suite('Copy to Environment: local → Tencent (fake cloud, real manager-node)', () => {
+  let api: CloudBaseStudioApi;
+  let session: FakeCloudSession | undefined;
+  let local: EnvironmentEntry;
+  let cloud: EnvironmentEntry;
+  let root: string;
+  const { children, child, labelOf } = treeWalker(() => api);
+  const shown: string[] = [];
+  let observer: { dispose(): void } | undefined;
+
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    const extension = vscode.extensions.getExtension<CloudBaseStudioApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    await api.ready;
+    root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    observer = api.observeErrors((e) => shown.push(JSON.stringify(e)));
+    local = await waitFor('the local environment', () => api.environments.list().find((e) => e.project?.root === root));
+    session = await startFakeCloud(api, { secretId: SECRET_ID, secretKey: SECRET_KEY, environments: [{ envId: ENV_ID, alias: 'copyshop', region: 'ap-shanghai' }] });
+    assert.ok(await signInWithKeys(api, SECRET_ID, SECRET_KEY), 'signed in');
+    // An account's environments are listed when its node is expanded.
+    const account = await waitFor('the account node', async () => (await children(undefined)).find((n) => labelOf(n).startsWith('AKID')));
+    await children(account);
+    cloud = await waitFor('the Tencent environment', () => api.environments.list().find((e) => e.info.envId === ENV_ID));
+    const db = (await api.environments.backend(local.key)).database;
+    await db.createCollection(SOURCE).catch(() => undefined);
+    await db.deleteDocuments(SOURCE, {}, { multi: true });
+    await db.insertDocuments(SOURCE, Array.from({ length: 40 }, (_, i) => ({ _id: `c${String(i).padStart(3, '0')}`, n: i, name: `客户 ${i}`, phone: `1390000${String(i).padStart(4, '0')}` })));
+    await db.createIndex(SOURCE, { name: 'by_n', keys: [{ field: 'n', direction: 1 }], unique: false });
+  });
+
+  teardown(() => {
+    api.useUserInput(undefined);
+    session?.fake.clearFaults();
+    rmSync(join(root, '.cloudbase', 'anonymise.json'), { force: true });
+  });
+
+  suiteTeardown(async () => {
+    observer?.dispose();
+    const account = (await children(undefined)).find((n) => labelOf(n).startsWith('AKID'));
+    if (account) await vscode.commands.executeCommand('cloudbase.signOut', account);
+    await session?.close();
+  });
+
+  /** Runs a copy command; a failure shown to the user fails the test with its message. */
+  const run = async <T>(command: string, node: unknown): Promise<T> => {
+    shown.length = 0;
+    const result = await vscode.commands.executeCommand<T>(command, node);
+    assert.ok(result !== undefined, `${command} returned nothing: ${shown.join(' ')}`);
+    return result;
+  };
+  const collectionNode = async () => child(await child(await child(undefined, local.info.label), 'Database'), SOURCE);
+
+  test('from the collection\'s menu: the filtered documents, their index and rule arrive, and the tree shows them', async () => {
+    const input = new ScriptedInput({ pick: ['Insert', 'Documents, indexes and security rule'], input: ['copied', '{"n": {"$lt": 25}}', ''] });
+    api.useUserInput(input);
+    const reports = await run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', await collectionNode());
+    assert.equal(reports?.length, 1, `${input.asked.join(' | ')} ${shown.join(' ')}`);
+    assert.deepEqual([reports[0].complete, reports[0].written, reports[0].skipped, reports[0].failures.length], [true, 25, 0, 0]);
+    const target = (await api.environments.backend(cloud.key)).database;
+    assert.equal(await target.countDocuments('copied'), 25);
+    assert.ok((await target.listIndexes('copied')).some((i) => i.name === 'by_n'));
+    assert.equal((await target.getDocument('copied', 'c003'))?.name, '客户 3');
+    assert.ok(!input.asked.some((q) => q.startsWith('pick: Choose an environment')), 'the one other environment is taken without asking');
+
+    // Again in insert mode: nothing is written twice.
+    api.useUserInput(new ScriptedInput({ pick: ['Insert', 'Documents only'], input: ['copied', '', '30'] }));
+    const again = await run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', await collectionNode());
+    assert.deepEqual([again[0].written, again[0].skipped], [5, 25]);
+    assert.equal(await target.countDocuments('copied'), 30);
+  });
+
+  test('the project\'s anonymisation rules apply on the way', async () => {
+    mkdirSync(join(root, '.cloudbase'), { recursive: true });
+    writeFileSync(join(root, '.cloudbase', 'anonymise.json'), JSON.stringify({ collections: { [SOURCE]: { name: 'name', phone: 'phone' } } }));
+    api.useUserInput(new ScriptedInput({ pick: ['Replace', 'Documents only'], input: ['masked', '', '10'] }));
+    const reports = await run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', await collectionNode());
+    assert.equal(reports[0].written, 10);
+    const copy = await (await api.environments.backend(cloud.key)).database.getDocument('masked', 'c001');
+    assert.ok(copy);
+    assert.notEqual(copy.name, '客户 1');
+    assert.notEqual(copy.phone, '13900000001');
+    assert.equal(copy.n, 1, 'fields without a rule stay');
+  });
+
+  test('documents the cloud refuses are reported one by one, and running the copy again writes exactly those', async () => {
+    session!.fake.inject('PutItem', { kind: 'error', code: 'InvalidParameter', message: 'MgoDocs refused' });
+    api.useUserInput(new ScriptedInput({ pick: ['Insert', 'Documents only'], input: ['refused', '', ''] }));
+    const [refused] = await run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', await collectionNode());
+    assert.deepEqual([refused.complete, refused.written, refused.failures.length], [true, 0, 40]);
+    assert.match(refused.failures[0].message, /InvalidParameter/);
+    session!.fake.clearFaults();
+    api.useUserInput(new ScriptedInput({ pick: ['Insert', 'Documents only'], input: ['refused', '', ''] }));
+    const [done] = await run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', await collectionNode());
+    assert.deepEqual([done.written, done.skipped, done.failures.length], [40, 0, 0]);
+    assert.equal(await (await api.environments.backend(cloud.key)).database.countDocuments('refused'), 40);
+  });
+
+  test('a storage folder copies file by file and skips what the target has', async () => {
+    const storage = (await api.environments.backend(local.key)).storage!;
+    await storage.upload('copydir/a.txt', { data: Buffer.from('alpha') }, { overwrite: true });
+    await storage.upload('copydir/sub/b.txt', { data: Buffer.from('beta') }, { overwrite: true });
+    const storageArea = await child(await child(undefined, local.info.label), 'Storage');
+    const folder = await waitFor('the copydir folder', async () => (await children(storageArea)).find((n) => labelOf(n) === 'copydir'));
+    api.useUserInput(new ScriptedInput({ pick: ['Skip files the target has'] }));
+    const report = await run<StorageCopyReport>('cloudbase.storage.copyToEnvironment', folder);
+    assert.deepEqual([report.complete, report.copied, report.skipped], [true, 2, 0]);
+    const target = (await api.environments.backend(cloud.key)).storage!;
+    assert.equal(Buffer.from(await target.readFile('copydir/sub/b.txt')).toString(), 'beta');
+    api.useUserInput(new ScriptedInput({ pick: ['Skip files the target has'] }));
+    const again = await run<StorageCopyReport>('cloudbase.storage.copyToEnvironment', folder);
+    assert.deepEqual([again.copied, again.skipped], [0, 2]);
+  });
+});
