@@ -18,6 +18,7 @@ import { WebFunctions } from './server/web-functions';
 import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
+import { ClientRequestLog, GATEWAY_PATH, TokenSigner, clientApi } from './client/index';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -84,6 +85,10 @@ export interface LocalEnvironment {
   readonly adminUrl: string;
   readonly port: number;
   readonly database: Database;
+  /** `url` + `/v1`: what a web app registers as js-sdk's GATEWAY endpoint (see src/emulator/client). */
+  readonly gatewayUrl: string;
+  /** Every client SDK request with the security rule that decided it. */
+  readonly clientRequests: ClientRequestLog;
   /** The project's cloud functions; their SDK calls come back to `adminUrl`. */
   readonly functions: FunctionRuntime;
   /** Files under `<dataDir>/storage`, with signed URLs on this server. */
@@ -162,9 +167,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     execPath: options.functions?.execPath,
     log: (entry) => runtime?.logs.append(entry),
   });
+  const clientRequests = new ClientRequestLog();
   let server: HttpServerHandle;
   try {
+    // Sign-in tokens are signed with a key of this environment's own, kept with its data.
+    const signer = await TokenSigner.open(join(dataDir, 'client', 'signing-key'), envId);
     server = await startHttpServer({
+      browserApi: clientApi({ envId, database, signer, log: clientRequests, onError: options.onError }),
       port: options.port ?? 0,
       routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
       fallback: httpAccessHandler({
@@ -214,6 +223,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     dataDir,
     url: server.url,
     adminUrl: server.url + ADMIN_PATH,
+    gatewayUrl: server.url + GATEWAY_PATH,
+    clientRequests,
     port: server.port,
     database,
     functions: functionRuntime,

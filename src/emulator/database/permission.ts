@@ -1,7 +1,7 @@
 /**
  * Collection security rules as CloudBase keeps them: one of four presets or a custom rule. The
- * engine stores and checks their shape; enforcing them is for client-side SDK paths, which the
- * admin paths (the only ones the local environment serves today) bypass, as on CloudBase.
+ * engine stores and checks their shape; the client SDK paths enforce them (../client/rules.ts),
+ * and the admin paths bypass them, as on CloudBase.
  */
 import type { CollectionPermission, JsonObject, PermissionAcl } from '../../shared/model';
 import { StudioError } from '../../shared/errors';

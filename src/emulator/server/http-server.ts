@@ -19,10 +19,20 @@ export interface HttpRoute {
   handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
 }
 
+export interface BrowserApi {
+  matches(pathname: string): boolean;
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
+}
+
 export interface HttpServerOptions {
   /** 0 picks a free port. */
   port: number;
   routes: HttpRoute[];
+  /**
+   * The client SDK's paths (sign-in, database): a web page served from any loopback port may call
+   * them, so their Origin check accepts such pages and they answer CORS themselves.
+   */
+  browserApi?: BrowserApi;
   /** Paths no route serves go here first (HTTP access); resolving false leaves them a 404. */
   fallback?: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
   /** Told about failures that could not be answered (the server itself keeps running). */
@@ -42,13 +52,21 @@ export function loopbackNames(port: number): { hosts: Set<string>; origins: Set<
   return { hosts: new Set(hosts), origins: new Set(hosts.map((h) => `http://${h}`)) };
 }
 
-/** Why a request is refused before any route sees it, or undefined when it may go on. */
-export function refusal(request: IncomingMessage, port: number): string | undefined {
+/** A page served from this machine (any port), as a web app under development is. */
+export function isLoopbackPage(origin: string): boolean {
+  return /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i.test(origin);
+}
+
+/**
+ * Why a request is refused before any route sees it, or undefined when it may go on.
+ * `loopbackPages` admits pages of other local ports too (the client SDK's paths).
+ */
+export function refusal(request: IncomingMessage, port: number, loopbackPages = false): string | undefined {
   const { hosts, origins } = loopbackNames(port);
   const host = (request.headers.host ?? '').toLowerCase();
   if (!hosts.has(host)) return `Host "${request.headers.host ?? ''}" is not this local environment (127.0.0.1:${port} or localhost:${port}).`;
   const origin = request.headers.origin;
-  if (origin !== undefined && !origins.has(origin.toLowerCase())) return `Requests from ${origin} are not accepted.`;
+  if (origin !== undefined && !origins.has(origin.toLowerCase()) && !(loopbackPages && isLoopbackPage(origin))) return `Requests from ${origin} are not accepted.`;
   return undefined;
 }
 
@@ -81,7 +99,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const server = createServer({ headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout: 300_000, connectionsCheckingInterval: 1_000 }, (request, response) => {
     busy.add(request.socket);
     response.on('close', () => busy.delete(request.socket));
-    const refused = refusal(request, port);
+    const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
+    const browserApi = options.browserApi?.matches(url.pathname) ? options.browserApi : undefined;
+    const refused = refusal(request, port, browserApi !== undefined);
     if (refused) {
       request.resume();
       sendJson(response, 403, { code: 'PERMISSION_DENIED', message: refused }, { connection: 'close' });
@@ -93,11 +113,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       sendJson(response, 503, { code: 'SYS_ERR', message: 'The local environment is shutting down.' }, { connection: 'close' });
       return;
     }
-    const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
     const samePath = options.routes.filter((r) => r.path === url.pathname);
     const route = samePath.find((r) => r.method === request.method);
     const fallback = options.fallback;
     const handle: HttpRoute['handle'] | undefined =
+      browserApi?.handle ??
       route?.handle ??
       (samePath.length === 0 && fallback
         ? async (req, res, u) => {

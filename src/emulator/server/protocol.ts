@@ -48,7 +48,11 @@ export type WireErrorCode =
   | 'DATABASE_TRANSACTION_CONFLICT'
   | 'FUNCTION_NOT_FOUND'
   | 'STORAGE_FILE_EXIST'
-  | 'NOT_AVAILABLE_LOCALLY';
+  | 'NOT_AVAILABLE_LOCALLY'
+  // client requests (js-sdk): a security rule said no, or the sign-in token is refused
+  | 'DATABASE_PERMISSION_DENIED'
+  | 'INVALID_ACCESS_TOKEN'
+  | 'ACCESS_TOKEN_EXPIRED';
 
 /** What a handler knows about the request it serves. */
 export interface ActionContext {
