@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const { documents, registration } = DocumentFileSystem.register(registry, prompts, (address) => refreshCollectionPanel(address), storedVersions);
   // A storage file saved in an editor: its folder in the tree shows the new size.
   const { files: storageFiles, registration: storageRegistration } = StorageFileSystem.register(registry, prompts, (address) => {
-    model.storage.invalidate(address.envKey, address.path.replace(/[^/]*$/, ''));
+    model.invalidateStorage(address.envKey, address.path.replace(/[^/]*$/, ''));
     tree.refresh();
   });
   context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration, storedRegistration, storageRegistration);
