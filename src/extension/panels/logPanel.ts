@@ -6,11 +6,12 @@
  */
 import * as vscode from 'vscode';
 import { isCancellation, messageOf } from '../../shared/errors';
+import { isLocalEnvironmentKey } from '../../shared/environmentKeys';
 import type { LogEntry } from '../../shared/model';
 import type { LogHostMessage, LogPageMessage, LogPanelTarget } from '../../shared/protocol/logPanel';
 import { LOG_PANEL_BUNDLE, LOG_PANEL_VIEW_TYPE } from '../../shared/protocol/logPanel';
 import { isLogPageMessage } from '../../shared/protocol/logPanelGuards';
-import { localEnvironmentKey, type EnvironmentRegistry, type RegistryChange } from '../environments/registry';
+import { type EnvironmentRegistry, type RegistryChange } from '../environments/registry';
 import { exportFormatFor, formatEntries } from '../logs/exportFormat';
 import { pushFeed } from '../logs/logFeeds';
 import { LogSession, type SessionOutput } from '../logs/logSession';
@@ -77,7 +78,7 @@ export class LogPanel implements vscode.Disposable {
    */
   async connect(start: boolean): Promise<void> {
     let entry = this.deps.registry.get(this.target.envKey);
-    if (!entry && !this.target.envKey.startsWith(localEnvironmentKey(''))) {
+    if (!entry && !isLocalEnvironmentKey(this.target.envKey)) {
       // A restored panel of a Tencent environment, before its account's environments were
       // listed in this window: the registry's resolver lists them (as for a document left open).
       await this.deps.registry.backend(this.target.envKey).catch(() => undefined /* not known: waits below */);
