@@ -17,6 +17,7 @@ import { EXPLORER_VIEW_ID } from './commandIds';
 import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
 import { StorageFileSystem } from './storage/storageFileSystem';
+import { can } from './environments/capabilities';
 import { processLocalEnvironment } from './environments/localEnvironment';
 import { bundledTencent } from './environments/tencentModule';
 import type { EnvironmentEntry } from './environments/registry';
@@ -103,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const updateState = (): void => {
     void setStudioState(registry.list().length > 0 || accounts.list().length > 0 ? 'ready' : 'noEnvironments');
     void setSignedIn(accounts.list().length > 0);
-    void setCloudEnvironments(registry.list().some((e) => e.info.kind !== 'local'));
+    void setCloudEnvironments(registry.list().some((e) => can(e.info.kind, 'deployedCopy')));
   };
   void projects.ready.then(() => {
     updateState();

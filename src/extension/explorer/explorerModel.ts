@@ -9,7 +9,9 @@ import type { CloudBackend } from '../../cloud/backend';
 import { StudioError, messageOf } from '../../shared/errors';
 import type { StorageApi } from '../../cloud/backend';
 import type { CollectionInfo, DocumentJson, FunctionInfo, StorageEntry } from '../../shared/model';
+import { functionCapabilities, type FunctionCapability } from '../environments/capabilities';
 import type { EnvironmentEntry, EnvironmentRegistry, EnvironmentState } from '../environments/registry';
+import { projectsHoldingFunction } from '../functions/functionSources';
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
 import type { ListChild, PageFetcher } from './pagedList';
@@ -107,13 +109,15 @@ export class ExplorerModel {
   }
 
   /**
-   * Whether the environment keeps a deployed copy of its functions apart from the folders, so
-   * Compare with Deployed applies: a cloud environment does; a local one runs the folders
-   * themselves. Read from the registry, without asking (or starting) the backend.
+   * What a listed function offers, from its environment's kind and whether its code is in this
+   * workspace (a local function's own folder; for a cloud function, a project's folder of that
+   * name). Read from the registry and the disk, without asking (or starting) the backend.
    */
-  keepsDeployedCode(envKey: string): boolean {
+  functionCapabilities(envKey: string, info: FunctionInfo): FunctionCapability[] {
     const entry = this.registry.get(envKey);
-    return entry !== undefined && entry.info.kind !== 'local';
+    if (!entry) return [];
+    const workspaceSource = entry.info.kind === 'local' ? entry.project !== undefined : projectsHoldingFunction(this.registry.list(), info.name).length > 0;
+    return functionCapabilities(entry.info.kind, { workspaceSource, dependenciesMissing: info.status === 'DependenciesMissing' });
   }
 
   /** Just the function list of an environment (a function was added, removed or edited). */

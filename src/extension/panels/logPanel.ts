@@ -11,6 +11,7 @@ import type { LogEntry } from '../../shared/model';
 import type { LogHostMessage, LogPageMessage, LogPanelTarget } from '../../shared/protocol/logPanel';
 import { LOG_PANEL_BUNDLE, LOG_PANEL_VIEW_TYPE } from '../../shared/protocol/logPanel';
 import { isLogPageMessage } from '../../shared/protocol/logPanelGuards';
+import { can } from '../environments/capabilities';
 import { type EnvironmentRegistry, type RegistryChange } from '../environments/registry';
 import { exportFormatFor, formatEntries } from '../logs/exportFormat';
 import { pushFeed } from '../logs/logFeeds';
@@ -92,7 +93,7 @@ export class LogPanel implements vscode.Disposable {
       return;
     }
     // A Tencent environment has nothing to start: "running" only means its backend was opened.
-    if (!start && entry.state !== 'running' && entry.info.kind !== 'tencent') {
+    if (!start && entry.state !== 'running' && can(entry.info.kind, 'startStop')) {
       this.session.detach('stopped');
       return;
     }
