@@ -47,7 +47,6 @@ export const CommandId = {
   copyFileId: 'cloudbase.storage.copyFileId',
   copyTemporaryUrl: 'cloudbase.storage.copyTemporaryUrl',
   openStorageFile: 'cloudbase.storage.openFile',
-  loadMoreStorage: 'cloudbase.storage.loadMore',
   showLogs: 'cloudbase.showLogs',
   environmentActions: 'cloudbase.environmentActions',
   openWalkthrough: 'cloudbase.openWalkthrough',

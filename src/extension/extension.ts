@@ -17,6 +17,7 @@ import { EXPLORER_VIEW_ID } from './commandIds';
 import { DocumentFileSystem } from './documents/documentFileSystem';
 import { ReadonlyDocuments } from './documents/readonlyDocuments';
 import { StorageFileSystem } from './storage/storageFileSystem';
+import { can } from './environments/capabilities';
 import { processLocalEnvironment } from './environments/localEnvironment';
 import { bundledTencent } from './environments/tencentModule';
 import type { EnvironmentEntry } from './environments/registry';
@@ -96,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const { documents, registration } = DocumentFileSystem.register(registry, prompts, (address) => refreshCollectionPanel(address), storedVersions);
   // A storage file saved in an editor: its folder in the tree shows the new size.
   const { files: storageFiles, registration: storageRegistration } = StorageFileSystem.register(registry, prompts, (address) => {
-    model.storage.invalidate(address.envKey, address.path.replace(/[^/]*$/, ''));
+    model.invalidateStorage(address.envKey, address.path.replace(/[^/]*$/, ''));
     tree.refresh();
   });
   context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration, storedRegistration, storageRegistration);
@@ -104,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const updateState = (): void => {
     void setStudioState(registry.list().length > 0 || accounts.list().length > 0 ? 'ready' : 'noEnvironments');
     void setSignedIn(accounts.list().length > 0);
-    void setCloudEnvironments(registry.list().some((e) => e.info.kind !== 'local'));
+    void setCloudEnvironments(registry.list().some((e) => can(e.info.kind, 'deployedCopy')));
   };
   void projects.ready.then(() => {
     updateState();

@@ -14,6 +14,7 @@ import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
 import type { InvokeResult } from '../../src/shared/model';
+import { offeredCommands } from './support/menus';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { treeWalker } from './support/tree';
 
@@ -68,6 +69,16 @@ suite('Functions: the demo project\'s cloud functions', () => {
     assert.match(String(login.tooltip), /Memory: 256 MB/);
     assert.match(login.contextValue ?? '', /\bcloudbase\.function\b/);
     assert.equal(login.command?.command, 'vscode.open', 'a click opens index.js');
+  });
+
+  test('a local function\'s context menu offers Debug Function and Deploy, not Compare with Deployed', async () => {
+    const login = await child(await functionsNode(), 'login');
+    const value = item(login).contextValue ?? '';
+    assert.match(value, /\bcloudbase\.debuggable\b/);
+    assert.doesNotMatch(value, /\bcloudbase\.deployedCopy\b/);
+    const offered = offeredCommands(value);
+    assert.ok(offered.includes('cloudbase.debugFunction') && offered.includes('cloudbase.deployFunction') && offered.includes('cloudbase.invokeFunction'), offered.join(', '));
+    assert.ok(!offered.includes('cloudbase.compareWithDeployed'), offered.join(', '));
   });
 
   test('a wx-server-sdk function writes to the database, calls another and returns getWXContext(), from its saved event', async () => {

@@ -1,7 +1,8 @@
 /**
  * Storage in a real VS Code on the seeded demo project: the tree lists the seeded files, pages a
  * large folder with Load more, uploads by command and by drop (with Replace / Skip / Keep both),
- * downloads, deletes a multi-selection, and copies file IDs and temporary URLs that work.
+ * downloads, deletes a multi-selection, and copies file IDs and temporary URLs that work. A
+ * listing failure is the explorer's error node, with Retry and Show Logs.
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
+import { offeredCommands } from './support/menus';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { treeWalker } from './support/tree';
 
@@ -67,6 +69,32 @@ suite('Storage: the demo project\'s files', () => {
     const all = await children(bulk);
     assert.equal(all.length, 60);
     assert.equal(labelOf(all[59]), 'f059.txt');
+  });
+
+  test('a listing failure shows the explorer\'s error node with Retry and Show Logs, and Retry recovers', async () => {
+    const storage = (await api.environments.backend(environment.key)).storage;
+    assert.ok(storage);
+    const list = storage.list;
+    storage.list = async () => {
+      throw new Error('the storage index is unreadable');
+    };
+    let error: ExplorerNode;
+    try {
+      await vscode.commands.executeCommand('cloudbase.refresh');
+      const nodes = await children(await storageNode());
+      assert.equal(nodes.length, 1, nodes.map(labelOf).join(', '));
+      error = nodes[0]!;
+      assert.match(item(error).contextValue ?? '', /\bcloudbase\.error\b/);
+      assert.equal(item(error).command?.command, 'cloudbase.retry', 'a click retries');
+      const offered = offeredCommands(item(error).contextValue);
+      assert.ok(offered.includes('cloudbase.retry') && offered.includes('cloudbase.showLogs'), offered.join(', '));
+      assert.equal((await children(await storageNode()))[0]?.id, error.id, 'the failure stays until Retry');
+    } finally {
+      storage.list = list;
+    }
+    await vscode.commands.executeCommand('cloudbase.retry', error);
+    const labels = (await children(await storageNode())).map(labelOf);
+    assert.ok(labels.includes('welcome.txt') && labels.includes('avatars'), labels.join(', '));
   });
 
   test('Upload Files… puts files into the folder, and Keep both keeps the old one', async () => {

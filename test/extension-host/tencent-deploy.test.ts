@@ -21,6 +21,7 @@ import type { ShownError } from '../../src/extension/platform/errorReporter';
 import { functionTimings } from '../fakes/tencent-cloud/actions/functions';
 import type { FakeTencentCloud } from '../fakes/tencent-cloud/server';
 import { filesUnder } from './support/files';
+import { offeredCommands } from './support/menus';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { signInWithKeys, startFakeCloud, type FakeCloudSession } from './support/tencentFake';
 import { treeWalker } from './support/tree';
@@ -120,6 +121,15 @@ suite('Deploy Function to a Tencent environment (fake Tencent Cloud)', () => {
     assert.deepEqual(reports?.map((r) => [r.action, r.uploaded]), [['unchanged', false]]);
     assert.deepEqual(writesSince(mark), [], 'nothing was uploaded or changed');
     assert.ok(reports![0]!.elapsedMs < 1000, `took ${reports![0]!.elapsedMs} ms`);
+  });
+
+  test('a Tencent function\'s context menu offers Compare with Deployed and Deploy, not Debug Function', async () => {
+    const functionsNode = await child(await child(await child(undefined, ACCOUNT_LABEL), environment.info.label), 'Functions');
+    const value = item(await child(functionsNode, NAME)).contextValue ?? '';
+    assert.doesNotMatch(value, /\bcloudbase\.debuggable\b/);
+    const offered = offeredCommands(value);
+    assert.ok(offered.includes('cloudbase.compareWithDeployed') && offered.includes('cloudbase.deployFunction') && offered.includes('cloudbase.invokeFunction'), offered.join(', '));
+    assert.ok(!offered.includes('cloudbase.debugFunction'), offered.join(', '));
   });
 
   test('the function\'s node under the Tencent environment, and the Command Palette, deploy the workspace\'s folder too', async function () {

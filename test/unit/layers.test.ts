@@ -98,6 +98,7 @@ describe('layers', () => {
       'platform/logger.ts',
       'environments/registry.ts',
       'environments/localEnvironment.ts',
+      'environments/capabilities.ts',
       'explorer/contextValues.ts',
       'explorer/pagedList.ts',
       'explorer/explorerModel.ts',
@@ -107,6 +108,7 @@ describe('layers', () => {
       'functions/eventFiles.ts',
       'functions/invocationReport.ts',
       'functions/functionsWatcher.ts',
+      'functions/functionSources.ts',
     ].map((f) => join(root, 'src/extension', f));
     for (const f of plain) assert.ok(existsSync(f), `${relative(root, f)} is gone: update this list`);
     assert.deepEqual(plain.filter((f) => importsVscode(readFileSync(f, 'utf8'))).map((f) => relative(root, f)), []);

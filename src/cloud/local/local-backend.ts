@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { CloudBackend, DatabaseApi, LogsApi } from '../backend';
 import { throwIfAborted } from '../../shared/errors';
+import { localEnvironmentKey } from '../../shared/environmentKeys';
 import type {
   CollectionInfo,
   CollectionPermission,
@@ -151,7 +152,7 @@ export class LocalBackend implements CloudBackend {
 
   constructor(private readonly options: LocalBackendOptions) {
     this.environment = {
-      key: `local:${options.projectRoot}`,
+      key: localEnvironmentKey(options.projectRoot),
       kind: 'local',
       envId: options.envId,
       label: basename(options.projectRoot) || options.envId,

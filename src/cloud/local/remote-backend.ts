@@ -36,6 +36,7 @@ import type {
   UpdateResult,
 } from '../../shared/model';
 import { throwIfAborted } from '../../shared/errors';
+import { localEnvironmentKey } from '../../shared/environmentKeys';
 import { fileIdOf } from '../../emulator/storage/fileIds';
 import { checkFileKey } from '../../emulator/storage/paths';
 import type { WriteEvent } from '../../emulator/process/write-events';
@@ -252,7 +253,7 @@ export class RemoteLocalBackend implements CloudBackend {
 
   constructor(private readonly options: RemoteBackendOptions) {
     this.environment = {
-      key: `local:${options.projectRoot}`,
+      key: localEnvironmentKey(options.projectRoot),
       kind: 'local',
       envId: options.envId,
       label: basename(options.projectRoot) || options.envId,

@@ -1,5 +1,6 @@
 /** A Tencent CloudBase environment behind the backend contract, through @cloudbase/manager-node. */
 import type { EnvironmentInfo } from '../../shared/model';
+import { tencentEnvironmentKey } from '../../shared/environmentKeys';
 import type { PollOptions } from '../logPolling';
 import type { CloudBackend, DatabaseApi, FunctionsApi, LogsApi, StorageApi } from '../backend';
 import { callCloud, DEFAULT_POLICY, type CallPolicy } from './calls';
@@ -24,11 +25,6 @@ export interface TencentOptions {
 }
 
 const DEFAULT_REGION = 'ap-shanghai';
-
-export function environmentKey(envId: string): string {
-  // CloudBase environment ids are unique across accounts and regions.
-  return `tencent:${envId}`;
-}
 
 function policyOf(credentials: TencentCredentials, options: TencentOptions): CallPolicy {
   return {
@@ -78,7 +74,7 @@ export async function listEnvironments(
   return (res.EnvList ?? [])
     .filter((e): e is typeof e & { EnvId: string } => typeof e.EnvId === 'string' && e.EnvId !== '')
     .map((e) => ({
-      key: environmentKey(e.EnvId),
+      key: tencentEnvironmentKey(undefined, e.EnvId),
       kind: 'tencent' as const,
       envId: e.EnvId,
       label: e.Alias ? `${e.Alias} (${e.EnvId})` : e.EnvId,

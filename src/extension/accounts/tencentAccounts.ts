@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { StudioError, messageOf } from '../../shared/errors';
+import { accountOfKey, tencentEnvironmentKey } from '../../shared/environmentKeys';
 import type { EnvironmentInfo } from '../../shared/model';
 import type { CloudBackend } from '../../cloud/backend';
 import type { TencentCredentials, TestTransport } from '../../cloud/tencent/manager';
@@ -41,10 +42,7 @@ export interface TencentAccountsOptions {
 
 export const DEFAULT_REGIONS = ['ap-shanghai'];
 
-/** Account-scoped: two accounts may both reach one environment, each with its own keys. */
-export function tencentEnvironmentKey(accountId: string, envId: string): string {
-  return `tencent:${accountId}:${envId}`;
-}
+export { tencentEnvironmentKey };
 
 export class TencentAccounts {
   private readonly listings = new Map<string, AccountListing>();
@@ -60,7 +58,7 @@ export class TencentAccounts {
     this.log = options.log ?? silentLogger;
     this.cliLogin = options.cliLogin ?? {};
     options.registry.setResolver(async (key) => {
-      const account = this.list().find((a) => key.startsWith(tencentEnvironmentKey(a.id, '')));
+      const account = this.list().find((a) => a.id === accountOfKey(key));
       if (account && this.listing(account.id).state !== 'ready') await this.environments(account.id);
     });
   }

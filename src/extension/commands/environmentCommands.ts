@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
+import { can } from '../environments/capabilities';
 import type { EnvironmentEntry } from '../environments/registry';
 import { EnvironmentNode } from '../explorer/nodes/environmentNode';
 import type { CommandRegistry } from '../platform/commandRegistry';
@@ -18,7 +19,7 @@ export function registerEnvironmentCommands(commands: CommandRegistry, s: Servic
   });
 
   commands.register(CommandId.stopLocalEnvironment, async (node?: EnvironmentNode) => {
-    const running = (e: EnvironmentEntry): boolean => e.info.kind === 'local' && (e.state === 'running' || e.state === 'starting');
+    const running = (e: EnvironmentEntry): boolean => can(e.info.kind, 'startStop') && (e.state === 'running' || e.state === 'starting');
     const entry = await runningTarget(s, node, running);
     if (!entry) return;
     const { key } = entry;
@@ -29,7 +30,7 @@ export function registerEnvironmentCommands(commands: CommandRegistry, s: Servic
 
 /** Restart (after a crash, or to start over) and the SDK set-up of a running local environment. */
 export function registerEnvironmentProcessCommands(commands: CommandRegistry, s: Services): void {
-  const local = (e: EnvironmentEntry): boolean => e.info.kind === 'local';
+  const local = (e: EnvironmentEntry): boolean => can(e.info.kind, 'startStop');
   commands.register(CommandId.restartLocalEnvironment, async (node?: EnvironmentNode) => {
     const entry = node instanceof EnvironmentNode ? node.entry : await pickEnvironment(s, local);
     const { key } = entry;

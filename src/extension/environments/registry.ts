@@ -1,8 +1,9 @@
 /**
- * The environments the explorer shows and their lifecycles. Local environments are opened on
- * first use (or by auto-start) and closed on stop, removal and shutdown; concurrent callers share
- * one start. Tencent CloudBase environments are added per signed-in account; their backend is
- * built on first use and built again once the account's temporary keys expire. No vscode import:
+ * The environments the explorer shows and their lifecycles. Every kind has one `open()` (a local
+ * project's process, or a Tencent environment's client built with its account's keys) and the
+ * same start and stop path over it: opened on first use (or by auto-start), shared by concurrent
+ * callers, opened again once what it was opened with expires (temporary keys), let go on stop,
+ * removal and shutdown. What differs by kind is declared in capabilities.ts. No vscode import:
  * the explorer's unit tests drive it with a fake factory.
  */
 import { basename } from 'node:path';
@@ -10,9 +11,11 @@ import type { CloudBackend } from '../../cloud/backend';
 import type { ProjectInfo } from '../../emulator/project';
 import { localEnvId } from '../../emulator/project';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
+import { localEnvironmentKey } from '../../shared/environmentKeys';
 import type { EnvironmentInfo } from '../../shared/model';
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
+import { can } from './capabilities';
 import type { LocalEnvironment, OpenLocalEnvironment } from './localEnvironment';
 
 export type EnvironmentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
@@ -30,6 +33,24 @@ export interface CloudHandle {
 }
 
 export type OpenCloudEnvironment = () => Promise<CloudHandle>;
+
+/** An environment as its kind's open() hands it over: the backend and how to let go of it. */
+interface Opened {
+  backend: CloudBackend;
+  /** When what it was opened with (temporary keys) stops working: opened again before then. */
+  expiresAt?: number;
+  url?: string;
+  pid?: number;
+  sdkSetup?: string;
+  /** The id the environment reports once open (a local environment's emulator id). */
+  envId?: string;
+  setTimersPaused?(paused: boolean): void;
+  /** The user's Stop (or a removal). */
+  close(): Promise<void>;
+  /** Shutdown of this window: lets go without stopping what other windows use; defaults to close(). */
+  detach?(): Promise<void>;
+  onExit?(listener: (error: StudioError) => void): void;
+}
 
 export interface EnvironmentEntry {
   readonly key: string;
@@ -89,11 +110,9 @@ class Entry implements EnvironmentEntry {
   sdkSetup?: string;
   crashed?: boolean;
   info: EnvironmentInfo;
-  handle?: LocalEnvironment;
-  cloud?: CloudHandle;
+  opened?: Opened;
   account?: AccountRef;
   functionRoot?: string;
-  openCloud?: OpenCloudEnvironment;
   /** The start or stop in progress; later calls wait for it instead of racing it. */
   transition?: Promise<unknown>;
   removed = false;
@@ -102,6 +121,8 @@ class Entry implements EnvironmentEntry {
     readonly key: string,
     readonly project: ProjectInfo | undefined,
     public explicit: boolean,
+    /** The kind's way of opening this environment. */
+    public open: () => Promise<Opened>,
     info?: EnvironmentInfo,
   ) {
     this.functionRoot = project?.functionRoot;
@@ -115,9 +136,14 @@ class Entry implements EnvironmentEntry {
   }
 }
 
-export function localEnvironmentKey(projectRoot: string): string {
-  return `local:${projectRoot}`;
+/** A Tencent environment's open(): its client, closed by disposing it. */
+async function openCloud(open: OpenCloudEnvironment): Promise<Opened> {
+  const handle = await open();
+  return { backend: handle.backend, expiresAt: handle.expiresAt, close: () => handle.backend.dispose() };
 }
+
+/** Importers of the registry find the key builder here too; it lives in shared/environmentKeys.ts. */
+export { localEnvironmentKey };
 
 export class EnvironmentRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -144,7 +170,7 @@ export class EnvironmentRegistry {
 
   /** Pauses or resumes the timer triggers of every running local environment. */
   setTimersPaused(paused: boolean): void {
-    for (const entry of this.entries.values()) entry.handle?.setTimersPaused?.(paused);
+    for (const entry of this.entries.values()) entry.opened?.setTimersPaused?.(paused);
   }
 
   onDidChange(listener: (change: RegistryChange) => void): { dispose(): void } {
@@ -160,7 +186,7 @@ export class EnvironmentRegistry {
       known.explicit ||= options.explicit;
       return known;
     }
-    const entry = new Entry(key, project, options.explicit);
+    const entry = new Entry(key, project, options.explicit, () => this.openLocal(project));
     this.entries.set(key, entry);
     this.emit({ kind: 'added', key });
     return entry;
@@ -175,13 +201,12 @@ export class EnvironmentRegistry {
     if (known) {
       known.info = info;
       known.account = account;
-      known.openCloud = open;
+      known.open = () => openCloud(open);
       known.functionRoot = functionRoot;
       return known;
     }
-    const entry = new Entry(info.key, undefined, false, info);
+    const entry = new Entry(info.key, undefined, false, () => openCloud(open), info);
     entry.account = account;
-    entry.openCloud = open;
     entry.functionRoot = functionRoot;
     this.entries.set(info.key, entry);
     this.emit({ kind: 'added', key: info.key });
@@ -236,78 +261,43 @@ export class EnvironmentRegistry {
   }
 
   private async startEntry(entry: Entry): Promise<CloudBackend> {
-    if (entry.openCloud) return this.startCloud(entry, entry.openCloud);
-    const project = entry.project;
-    if (!project) throw new StudioError('Internal', `The environment ${entry.info.label} has no project.`);
+    const usable = (): boolean => entry.state === 'running' && !!entry.opened && (entry.opened.expiresAt === undefined || entry.opened.expiresAt - KEY_RENEW_MARGIN_MS > Date.now());
     while (entry.transition) {
       // A start in flight resolves for everyone; a stop in flight is followed by a fresh start.
       await entry.transition.catch(() => undefined);
-      if (entry.state === 'running' && entry.handle) return entry.handle.backend;
+      if (usable()) return entry.opened!.backend;
     }
-    if (entry.state === 'running' && entry.handle) return entry.handle.backend;
+    if (usable()) return entry.opened!.backend;
     if (entry.removed) throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed.`);
-
-    const dataDir = this.options.dataDirectory(project);
-    this.setState(entry, 'starting');
-    entry.error = undefined;
-    this.log.info(`Starting local environment ${entry.info.label} (data: ${dataDir})`);
-    const started = Date.now();
-    const paused = this.options.timersPaused?.();
-    const opening = this.openWaitingForLock({ projectRoot: project.root, dataDir, ...(paused === undefined ? {} : { timersPaused: paused }) });
-    entry.transition = opening;
-    try {
-      const handle = await opening;
-      if (entry.removed) {
-        await handle.close();
-        throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed while starting.`);
-      }
-      entry.handle = handle;
-      entry.url = handle.url;
-      entry.pid = handle.pid;
-      entry.sdkSetup = handle.sdkSetup;
-      entry.crashed = false;
-      entry.info = { ...entry.info, envId: handle.envId };
-      handle.onExit?.((error) => this.lost(entry, handle, error));
-      this.log.info(`Local environment ${entry.info.label} (${handle.envId}) runs at ${handle.url} after ${Date.now() - started} ms`);
-      this.setState(entry, 'running');
-      return handle.backend;
-    } catch (e) {
-      if (!entry.removed) {
-        entry.error = e;
-        this.log.error(`Local environment ${entry.info.label} failed to start: ${messageOf(e)}`);
-        this.setState(entry, 'failed');
-      }
-      throw e;
-    } finally {
-      entry.transition = undefined;
-    }
-  }
-
-  private async startCloud(entry: Entry, open: OpenCloudEnvironment): Promise<CloudBackend> {
-    while (entry.transition) await entry.transition.catch(() => undefined);
-    const fresh = (h: CloudHandle | undefined): h is CloudHandle => !!h && (h.expiresAt === undefined || h.expiresAt - KEY_RENEW_MARGIN_MS > Date.now());
-    if (entry.state === 'running' && fresh(entry.cloud)) return entry.cloud.backend;
-    if (entry.removed) throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed.`);
-    const stale = entry.cloud;
-    entry.cloud = undefined;
+    const stale = entry.opened;
+    entry.opened = undefined;
     if (stale) {
       this.log.info(`The keys of ${entry.info.label} expire; building its client again`);
-      await stale.backend.dispose().catch(() => undefined);
+      await stale.close().catch(() => undefined);
     }
+
     this.setState(entry, 'starting');
     entry.error = undefined;
-    // Loading the bundle may throw synchronously; keep every failure on the promise path.
-    const opening = Promise.resolve().then(open);
+    const started = Date.now();
+    // Loading a bundle may throw synchronously; keep every failure on the promise path.
+    const opening = Promise.resolve().then(() => entry.open());
     entry.transition = opening;
     try {
-      const handle = await opening;
+      const opened = await opening;
       if (entry.removed) {
-        await handle.backend.dispose();
-        throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed.`);
+        await opened.close();
+        throw new StudioError('EnvironmentNotFound', `The environment ${entry.info.label} was removed while starting.`);
       }
-      entry.cloud = handle;
+      entry.opened = opened;
+      entry.url = opened.url;
+      entry.pid = opened.pid;
+      entry.sdkSetup = opened.sdkSetup;
+      entry.crashed = false;
+      if (opened.envId !== undefined) entry.info = { ...entry.info, envId: opened.envId };
+      opened.onExit?.((error) => this.lost(entry, opened, error));
+      if (opened.url) this.log.info(`${entry.info.label} (${entry.info.envId}) runs at ${opened.url} after ${Date.now() - started} ms`);
       this.setState(entry, 'running');
-      return handle.backend;
+      return opened.backend;
     } catch (e) {
       if (!entry.removed) {
         entry.error = e;
@@ -318,6 +308,14 @@ export class EnvironmentRegistry {
     } finally {
       entry.transition = undefined;
     }
+  }
+
+  /** A local environment's open(): the project's process, waiting for another window's to let go of the data folder. */
+  private async openLocal(project: ProjectInfo): Promise<Opened> {
+    const dataDir = this.options.dataDirectory(project);
+    this.log.info(`Starting local environment ${basename(project.root) || project.root} (data: ${dataDir})`);
+    const paused = this.options.timersPaused?.();
+    return this.openWaitingForLock({ projectRoot: project.root, dataDir, ...(paused === undefined ? {} : { timersPaused: paused }) });
   }
 
   private async openWaitingForLock(request: Parameters<OpenLocalEnvironment>[0]): Promise<LocalEnvironment> {
@@ -334,47 +332,42 @@ export class EnvironmentRegistry {
   }
 
   /** The process went away on its own (a crash, a kill, a Stop from another window). */
-  private lost(entry: Entry, handle: LocalEnvironment, error: unknown): void {
-    if (entry.handle !== handle) return;
-    entry.handle = undefined;
+  private lost(entry: Entry, opened: Opened, error: unknown): void {
+    if (entry.opened !== opened) return;
+    entry.opened = undefined;
     entry.url = undefined;
     entry.pid = undefined;
     entry.sdkSetup = undefined;
     entry.crashed = true;
     entry.error = error;
     this.log.error(`Local environment ${entry.info.label}: ${messageOf(error)}`);
-    void handle.backend.dispose().catch(() => undefined);
+    void opened.backend.dispose().catch(() => undefined);
     this.setState(entry, 'failed');
   }
 
   private async stopEntry(entry: Entry, options: { detach?: boolean } = {}): Promise<void> {
     while (entry.transition) await entry.transition.catch(() => undefined);
-    if (entry.openCloud) {
-      const cloud = entry.cloud;
-      entry.cloud = undefined;
-      await cloud?.backend.dispose();
-      // Nothing runs for a Tencent environment: "stopped" would only hide it behind a Start.
-      if (entry.state !== 'idle' && !entry.removed) this.setState(entry, 'idle');
+    // Nothing runs for an environment without a lifecycle of its own: "stopped" would only hide it behind a Start.
+    const lifecycle = can(entry.info.kind, 'startStop');
+    const rest: EnvironmentState = lifecycle ? 'stopped' : 'idle';
+    const opened = entry.opened;
+    entry.opened = undefined;
+    if (!opened) {
+      if (entry.state !== 'idle' && entry.state !== rest && !entry.removed) this.setState(entry, rest);
       return;
     }
-    const handle = entry.handle;
-    if (!handle) {
-      if (entry.state !== 'idle' && entry.state !== 'stopped' && !entry.removed) this.setState(entry, 'stopped');
-      return;
-    }
-    this.setState(entry, 'stopping');
-    entry.handle = undefined;
-    const closing = options.detach && handle.detach ? handle.detach() : handle.close();
+    if (lifecycle) this.setState(entry, 'stopping');
+    const closing = options.detach && opened.detach ? opened.detach() : opened.close();
     entry.transition = closing;
     try {
       await closing;
-      this.log.info(`Local environment ${entry.info.label} stopped`);
+      if (lifecycle) this.log.info(`Local environment ${entry.info.label} stopped`);
     } finally {
       entry.url = undefined;
       entry.pid = undefined;
       entry.sdkSetup = undefined;
       entry.transition = undefined;
-      this.setState(entry, 'stopped');
+      if (!entry.removed && entry.state !== rest) this.setState(entry, rest);
     }
   }
 

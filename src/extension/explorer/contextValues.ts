@@ -1,13 +1,21 @@
 /**
  * The tokens tree items carry in `contextValue`. package.json menus match them with
  * `viewItem =~ /\bcloudbase\.<token>\b/`, so a node can carry several and menus stay readable;
- * test/unit/manifest.test.ts checks every token here against the menus. No vscode import: the
- * manifest test loads this module in plain Node.
+ * test/unit/manifest.test.ts checks every token here against the menus. What an environment or a
+ * function can do (environments/capabilities.ts) becomes tokens here, so a menu names the
+ * capability it needs rather than a kind of environment. No vscode import: the manifest test
+ * loads this module in plain Node.
  */
+import type { EnvironmentCapability, FunctionCapability } from '../environments/capabilities';
+
 export const ContextValue = {
   environment: 'cloudbase.environment',
-  localEnvironment: 'cloudbase.localEnvironment',
+  /** A Tencent environment: it belongs to a signed-in account (Sign Out). */
   tencentEnvironment: 'cloudbase.tencentEnvironment',
+  /** Capability startStop: Start, Stop, Restart. */
+  startStop: 'cloudbase.startStop',
+  /** Capability sdkSetup: Copy SDK Setup. */
+  sdkSetup: 'cloudbase.sdkSetup',
   /** A signed-in Tencent Cloud account (its environments below it). */
   account: 'cloudbase.account',
   running: 'cloudbase.running',
@@ -21,11 +29,15 @@ export const ContextValue = {
   /** The Functions area of an environment. */
   functions: 'cloudbase.functions',
   function: 'cloudbase.function',
-  /** A function whose environment keeps deployed code apart from the folder: Compare with Deployed applies. */
+  /** A function whose process the Node debugger can attach to: Debug Function applies. */
+  debuggable: 'cloudbase.debuggable',
+  /** A function whose code is in the workspace: Deploy Function applies. */
+  deployable: 'cloudbase.deployable',
+  /** A function whose environment keeps deployed code apart from its folder in the workspace: Compare with Deployed applies. */
   deployedCopy: 'cloudbase.deployedCopy',
   /** A function whose package.json dependencies are not installed. */
   dependenciesMissing: 'cloudbase.dependenciesMissing',
-  /** A valid timer trigger under a local function (Run Trigger Now applies). */
+  /** A valid timer trigger in an environment that runs triggers on demand (Run Trigger Now applies). */
   timerTrigger: 'cloudbase.timerTrigger',
   /** A served HTTP access route (Copy URL, Open in Browser). */
   httpRoute: 'cloudbase.httpRoute',
@@ -44,4 +56,25 @@ export const CONTEXT_SEPARATOR = ';';
 
 export function contextValue(...tokens: ContextToken[]): string {
   return tokens.join(CONTEXT_SEPARATOR);
+}
+
+/** The tokens of the environment capabilities that menus act on (the others show as nodes, e.g. HTTP Access). */
+const ENVIRONMENT_TOKENS: Partial<Record<EnvironmentCapability, ContextToken>> = {
+  startStop: ContextValue.startStop,
+  sdkSetup: ContextValue.sdkSetup,
+};
+
+const FUNCTION_TOKENS: Record<FunctionCapability, ContextToken> = {
+  debug: ContextValue.debuggable,
+  deploy: ContextValue.deployable,
+  compareWithDeployed: ContextValue.deployedCopy,
+  installDependencies: ContextValue.dependenciesMissing,
+};
+
+export function environmentCapabilityTokens(capabilities: Iterable<EnvironmentCapability>): ContextToken[] {
+  return [...capabilities].flatMap((c) => ENVIRONMENT_TOKENS[c] ?? []);
+}
+
+export function functionContextValue(capabilities: readonly FunctionCapability[]): string {
+  return contextValue(ContextValue.function, ...capabilities.map((c) => FUNCTION_TOKENS[c]));
 }

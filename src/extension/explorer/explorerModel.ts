@@ -1,18 +1,21 @@
 /**
  * What each level of the explorer holds, independent of how VS Code draws it: environments,
- * their areas, cursor-paged collections, documents and functions, and the error, empty and
- * placeholder states. Nodes map these children to tree items; commands call loadMore/retry/invalidate.
+ * their areas, cursor-paged collections, documents, functions and storage folders, and the
+ * error, empty and placeholder states. Every paged level is one PagedList kept here, so paging,
+ * logging of failures and cache resets follow one set of rules. Nodes map these children to tree items; commands call loadMore/retry/invalidate.
  * No vscode import, so the paging and state rules are unit-tested in plain Node.
  */
 import type { CloudBackend } from '../../cloud/backend';
 import { StudioError, messageOf } from '../../shared/errors';
-import type { CollectionInfo, DocumentJson, FunctionInfo } from '../../shared/model';
+import type { StorageApi } from '../../cloud/backend';
+import type { CollectionInfo, DocumentJson, FunctionInfo, StorageEntry } from '../../shared/model';
+import { functionCapabilities, type FunctionCapability } from '../environments/capabilities';
 import type { EnvironmentEntry, EnvironmentRegistry, EnvironmentState } from '../environments/registry';
+import { projectsHoldingFunction } from '../functions/functionSources';
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
-import type { ListChild } from './pagedList';
+import type { ListChild, PageFetcher } from './pagedList';
 import { PagedList } from './pagedList';
-import { StorageListing } from '../storage/storageListing';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MIN_PAGE_SIZE = 10;
@@ -32,12 +35,16 @@ export type EnvironmentChild =
   /** Stopped on purpose: the tree waits for Start instead of starting it again. */
   | { kind: 'stopped' };
 
-/** Which paged list: an environment's collections, one collection's documents, or the environment's functions. */
-export interface ListRef {
-  envKey: string;
-  collection?: string;
-  functions?: true;
-}
+/**
+ * Which paged list: an environment's collections, one collection's documents, the environment's
+ * functions, or one storage folder's direct children (`storage` is the folder's prefix, `` the root).
+ */
+export type ListRef =
+  | { envKey: string; collection?: string; functions?: undefined; storage?: undefined }
+  | { envKey: string; functions: true; collection?: undefined; storage?: undefined }
+  | { envKey: string; storage: string; collection?: undefined; functions?: undefined };
+
+type AnyList = PagedList<CollectionInfo> | PagedList<DocumentJson> | PagedList<FunctionInfo> | PagedList<StorageEntry>;
 
 export interface ExplorerModelOptions {
   pageSize: () => number;
@@ -45,22 +52,20 @@ export interface ExplorerModelOptions {
 }
 
 const AREAS: Area[] = ['database', 'storage', 'functions'];
-const GONE = new Set<EnvironmentState>(['stopping', 'stopped', 'failed']);
+/** States whose backend is gone: idle is where a Tencent environment goes when it is stopped (sign-out). */
+const GONE = new Set<EnvironmentState>(['idle', 'stopping', 'stopped', 'failed']);
 
 export class ExplorerModel {
-  private readonly lists = new Map<string, PagedList<CollectionInfo> | PagedList<DocumentJson> | PagedList<FunctionInfo>>();
+  private readonly lists = new Map<string, { ref: ListRef; list: AnyList }>();
   private readonly log: Logger;
   private readonly reported = new WeakSet<object>();
   private readonly subscription: { dispose(): void };
-  /** The Storage area's folders, paged the same way. */
-  readonly storage: StorageListing;
 
   constructor(
     private readonly registry: EnvironmentRegistry,
     private readonly options: ExplorerModelOptions,
   ) {
     this.log = options.log ?? silentLogger;
-    this.storage = new StorageListing(registry, { pageSize: () => clampPageSize(options.pageSize()) });
     // A stopped or removed environment's pages point at a backend that is gone.
     this.subscription = registry.onDidChange((change) => {
       if (change.kind === 'removed' || (change.kind === 'state' && GONE.has(change.state))) this.invalidate(change.key);
@@ -71,8 +76,7 @@ export class ExplorerModel {
 
   dispose(): void {
     this.subscription.dispose();
-    this.storage.dispose();
-    for (const list of this.lists.values()) list.reset();
+    for (const { list } of this.lists.values()) list.reset();
     this.lists.clear();
   }
 
@@ -105,20 +109,43 @@ export class ExplorerModel {
   }
 
   /**
-   * Whether the environment keeps a deployed copy of its functions apart from the folders, so
-   * Compare with Deployed applies: a cloud environment does; a local one runs the folders
-   * themselves. Read from the registry, without asking (or starting) the backend.
+   * What a listed function offers, from its environment's kind and whether its code is in this
+   * workspace (a local function's own folder; for a cloud function, a project's folder of that
+   * name). Read from the registry and the disk, without asking (or starting) the backend.
    */
-  keepsDeployedCode(envKey: string): boolean {
+  functionCapabilities(envKey: string, info: FunctionInfo): FunctionCapability[] {
     const entry = this.registry.get(envKey);
-    return entry !== undefined && entry.info.kind !== 'local';
+    if (!entry) return [];
+    const workspaceSource = entry.info.kind === 'local' ? entry.project !== undefined : projectsHoldingFunction(this.registry.list(), info.name).length > 0;
+    return functionCapabilities(entry.info.kind, { workspaceSource, dependenciesMissing: info.status === 'DependenciesMissing' });
   }
 
   /** Just the function list of an environment (a function was added, removed or edited). */
   invalidateFunctions(envKey: string): void {
-    const key = listKey({ envKey, functions: true });
-    this.lists.get(key)?.reset();
-    this.lists.delete(key);
+    this.forget({ envKey, functions: true });
+  }
+
+  /** A storage folder's direct children: folders first, then files. */
+  async storageEntries(envKey: string, prefix: string): Promise<ListChild<StorageEntry>[]> {
+    const ref: ListRef = { envKey, storage: prefix };
+    const list = this.storageList(envKey, prefix);
+    await list.ensureLoaded();
+    return this.logged(list.children(), ref);
+  }
+
+  /**
+   * Forgets a storage folder's pages and those of every folder under it (the whole bucket
+   * without a prefix, every environment's without an environment).
+   */
+  invalidateStorage(envKey?: string, prefix?: string): void {
+    this.drop((ref) => ref.storage !== undefined && (envKey === undefined || ref.envKey === envKey) && (prefix === undefined || ref.storage.startsWith(prefix)));
+  }
+
+  /** The environment's storage; a stopped environment is not started again by asking. */
+  async storageOf(envKey: string): Promise<StorageApi> {
+    const backend = await this.backend(envKey);
+    if (!backend.storage) throw new StudioError('NotSupported', `Storage is not available for ${backend.environment.label}.`);
+    return backend.storage;
   }
 
   async collections(envKey: string): Promise<ListChild<CollectionInfo>[]> {
@@ -142,77 +169,73 @@ export class ExplorerModel {
   }
 
   /**
-   * Forgets loaded pages: of one collection's documents, of an environment's collections and
-   * every collection under it (no collection given), or of everything (no environment given).
+   * Forgets loaded pages: of one collection's documents, of an environment's collections, every
+   * collection under it, its functions and its storage (no collection given), or of everything
+   * (no environment given).
    */
   invalidate(envKey?: string, collection?: string): void {
     this.drop((ref) => (envKey === undefined || ref.envKey === envKey) && (collection === undefined || ref.collection === collection));
-    if (collection === undefined) this.storage.invalidate(envKey);
   }
 
   /** Just the collection list (counts changed) of an environment. */
   invalidateCollections(envKey: string): void {
-    const key = listKey({ envKey });
-    this.lists.get(key)?.reset();
-    this.lists.delete(key);
+    this.forget({ envKey });
   }
 
   /** A deleted document leaves the loaded pages without reloading them. */
   forgetDocument(envKey: string, collection: string, id: string): void {
-    const list = this.lists.get(listKey({ envKey, collection })) as PagedList<DocumentJson> | undefined;
+    const list = this.lists.get(listKey({ envKey, collection }))?.list as PagedList<DocumentJson> | undefined;
     list?.removeWhere((d) => d._id === id);
   }
 
+  private forget(ref: ListRef): void {
+    const key = listKey(ref);
+    this.lists.get(key)?.list.reset();
+    this.lists.delete(key);
+  }
+
   private drop(which: (ref: ListRef, list: { failed: boolean }) => boolean): void {
-    for (const [key, list] of this.lists) {
-      const [envKey, collection, functions] = JSON.parse(key) as [string, string | null, boolean?];
-      const ref: ListRef = functions ? { envKey, functions: true } : collection === null ? { envKey } : { envKey, collection };
+    for (const [key, { ref, list }] of this.lists) {
       if (!which(ref, list)) continue;
       list.reset();
       this.lists.delete(key);
     }
   }
 
-  private listFor(ref: ListRef): PagedList<CollectionInfo> | PagedList<DocumentJson> | PagedList<FunctionInfo> {
+  private listFor(ref: ListRef): AnyList {
     if (ref.functions) return this.functionList(ref.envKey);
+    if (ref.storage !== undefined) return this.storageList(ref.envKey, ref.storage);
     return ref.collection === undefined ? this.collectionList(ref.envKey) : this.documentList(ref.envKey, ref.collection);
   }
 
-  private functionList(envKey: string): PagedList<FunctionInfo> {
-    const key = listKey({ envKey, functions: true });
-    let list = this.lists.get(key) as PagedList<FunctionInfo> | undefined;
-    if (!list) {
-      list = new PagedList<FunctionInfo>(async (page, signal) => {
-        const functions = (await this.backend(envKey)).functions;
-        if (!functions) throw new StudioError('NotSupported', 'This environment does not offer cloud functions.');
-        return functions.listFunctions(page, signal);
-      }, this.pageSize);
-      this.lists.set(key, list);
-    }
+  /** The list a ref names, made on first use with the fetcher that loads its pages. */
+  private listOf<T>(ref: ListRef, fetch: PageFetcher<T>): PagedList<T> {
+    const key = listKey(ref);
+    const known = this.lists.get(key);
+    if (known) return known.list as unknown as PagedList<T>;
+    const list = new PagedList<T>(fetch, this.pageSize);
+    this.lists.set(key, { ref, list: list as unknown as AnyList });
     return list;
+  }
+
+  private functionList(envKey: string): PagedList<FunctionInfo> {
+    return this.listOf<FunctionInfo>({ envKey, functions: true }, async (page, signal) => {
+      const functions = (await this.backend(envKey)).functions;
+      if (!functions) throw new StudioError('NotSupported', 'This environment does not offer cloud functions.');
+      return functions.listFunctions(page, signal);
+    });
   }
 
   private collectionList(envKey: string): PagedList<CollectionInfo> {
-    const key = listKey({ envKey });
-    let list = this.lists.get(key) as PagedList<CollectionInfo> | undefined;
-    if (!list) {
-      list = new PagedList<CollectionInfo>(async (page, signal) => (await this.backend(envKey)).database.listCollections(page, signal), this.pageSize);
-      this.lists.set(key, list);
-    }
-    return list;
+    return this.listOf<CollectionInfo>({ envKey }, async (page, signal) => (await this.backend(envKey)).database.listCollections(page, signal));
   }
 
   private documentList(envKey: string, collection: string): PagedList<DocumentJson> {
-    const key = listKey({ envKey, collection });
-    let list = this.lists.get(key) as PagedList<DocumentJson> | undefined;
-    if (!list) {
-      list = new PagedList<DocumentJson>(
-        async (page, signal) => (await this.backend(envKey)).database.queryDocuments(collection, {}, page, signal),
-        this.pageSize,
-      );
-      this.lists.set(key, list);
-    }
-    return list;
+    return this.listOf<DocumentJson>({ envKey, collection }, async (page, signal) => (await this.backend(envKey)).database.queryDocuments(collection, {}, page, signal));
+  }
+
+  private storageList(envKey: string, prefix: string): PagedList<StorageEntry> {
+    return this.listOf<StorageEntry>({ envKey, storage: prefix }, async (page, signal) => (await this.storageOf(envKey)).list(prefix, page, signal));
   }
 
   private readonly pageSize = (): number => clampPageSize(this.options.pageSize());
@@ -237,8 +260,7 @@ export class ExplorerModel {
   private logged<T>(children: ListChild<T>[], ref: ListRef): ListChild<T>[] {
     for (const child of children) {
       if (child.kind === 'error' && this.firstReport(child.error)) {
-        const where = ref.functions ? `functions of ${ref.envKey}` : ref.collection === undefined ? `collections of ${ref.envKey}` : `documents of ${ref.collection} in ${ref.envKey}`;
-        this.log.error(`Loading ${where} failed: ${messageOf(child.error)}`);
+        this.log.error(`Loading ${describe(ref)} failed: ${messageOf(child.error)}`);
       }
     }
     return children;
@@ -250,5 +272,13 @@ function isObject(value: unknown): value is object {
 }
 
 function listKey(ref: ListRef): string {
-  return ref.functions ? JSON.stringify([ref.envKey, null, true]) : JSON.stringify([ref.envKey, ref.collection ?? null]);
+  if (ref.functions) return JSON.stringify([ref.envKey, 'functions']);
+  if (ref.storage !== undefined) return JSON.stringify([ref.envKey, 'storage', ref.storage]);
+  return ref.collection === undefined ? JSON.stringify([ref.envKey, 'collections']) : JSON.stringify([ref.envKey, 'documents', ref.collection]);
+}
+
+function describe(ref: ListRef): string {
+  if (ref.functions) return `functions of ${ref.envKey}`;
+  if (ref.storage !== undefined) return `storage folder /${ref.storage} of ${ref.envKey}`;
+  return ref.collection === undefined ? `collections of ${ref.envKey}` : `documents of ${ref.collection} in ${ref.envKey}`;
 }

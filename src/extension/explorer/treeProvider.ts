@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { environmentKindOf } from '../../shared/environmentKeys';
 import type { TencentAccounts } from '../accounts/tencentAccounts';
 import type { EnvironmentEntry, EnvironmentRegistry } from '../environments/registry';
 import { withViewProgress } from '../platform/progress';
@@ -33,7 +34,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       if (change.kind === 'state') {
         const node = this.environments.get(change.key);
         if (node) this.refresh(node);
-      } else if (!this.isTencent(change.key)) {
+      } else if (environmentKindOf(change.key) !== 'tencent') {
         this.refresh();
       }
     });
@@ -43,10 +44,6 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       if (node) this.refresh(node);
       else this.refresh();
     });
-  }
-
-  private isTencent(key: string): boolean {
-    return key.startsWith('tencent:');
   }
 
   dispose(): void {
@@ -91,7 +88,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     const entries = this.model.environments();
     const keys = new Set(entries.map((e) => e.key));
     for (const key of this.environments.keys()) if (!keys.has(key)) this.environments.delete(key);
-    const local = entries.filter((e) => !e.account).map((entry) => this.environmentNodeFor(entry));
+    const local = entries.filter((e) => e.info.kind === 'local').map((entry) => this.environmentNodeFor(entry));
     const accounts = this.accounts?.list() ?? [];
     const ids = new Set(accounts.map((a) => a.id));
     for (const id of this.accountNodes.keys()) if (!ids.has(id)) this.accountNodes.delete(id);

@@ -3,15 +3,16 @@
  * or a choice from the palette) and the environment they go to: the one named by cloudbaserc.json's
  * envId when it is known, else the user's choice, remembered per project.
  */
-import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
 import { detectProject, type ProjectInfo } from '../../emulator/project';
+import { can } from '../environments/capabilities';
 import type { EnvironmentEntry } from '../environments/registry';
 import { FunctionNode } from '../explorer/nodes/functionNode';
 import type { Services } from '../services';
 import type { DeployState } from './deployState';
+import { projectsHoldingFunction, workspaceProjects } from './functionSources';
 import { pickFunction } from './functionTargets';
 
 export interface DeploySourceRef {
@@ -23,9 +24,8 @@ export interface DeploySourceRef {
   fromEnvKey?: string;
 }
 
-/** Only local environments belong to a project's folders; a cloud environment's function root holds saved events. */
 function localProjects(s: Services): ProjectInfo[] {
-  return s.registry.list().flatMap((e) => (e.info.kind === 'local' && e.project ? [e.project] : []));
+  return workspaceProjects(s.registry.list());
 }
 
 function projectOfFolder(s: Services, folder: string): ProjectInfo | undefined {
@@ -43,7 +43,7 @@ function refOfFolder(s: Services, folder: string): DeploySourceRef {
 function refOfFunction(s: Services, envKey: string, name: string, folder: string | undefined): DeploySourceRef {
   const entry = s.registry.get(envKey);
   if (entry?.info.kind === 'local' && entry.project) return { ...refOfFolder(s, folder ?? join(entry.project.functionRoot, name)), fromEnvKey: envKey };
-  const holders = localProjects(s).filter((p) => existsSync(join(p.functionRoot, name)));
+  const holders = projectsHoldingFunction(s.registry.list(), name);
   const project = holders.find((p) => entry && p.cloudEnvId === entry.info.envId) ?? holders[0];
   if (!project) throw new StudioError('FunctionNotFound', `No function folder of this workspace is named ${name}.`);
   return { ...refOfFolder(s, join(project.functionRoot, name)), fromEnvKey: envKey };
@@ -75,7 +75,7 @@ interface TargetChoice extends vscode.QuickPickItem {
  * apart from the folder (cloud ones), for Compare with Deployed.
  */
 export async function deployTarget(s: Services, state: DeployState, ref: DeploySourceRef, options: { deployedCopy?: boolean } = {}): Promise<EnvironmentEntry> {
-  const all = s.registry.list().filter((e) => !options.deployedCopy || e.info.kind !== 'local');
+  const all = s.registry.list().filter((e) => !options.deployedCopy || can(e.info.kind, 'deployedCopy'));
   if (ref.fromEnvKey) {
     const from = s.registry.get(ref.fromEnvKey);
     if (from && from.info.kind !== 'local') return from;

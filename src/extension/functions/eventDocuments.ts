@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
+import { environmentKindOf } from '../../shared/environmentKeys';
 import { CommandId } from '../commandIds';
+import { can } from '../environments/capabilities';
 import type { Services } from '../services';
 import {
   DEFAULT_EVENT_NAME,
@@ -55,9 +57,12 @@ export class EventDocuments implements vscode.Disposable, vscode.CodeLensProvide
     const target = eventTarget(this.s, document.uri);
     if (!target) return [];
     const top = new vscode.Range(0, 0, 0, 0);
+    const kind = environmentKindOf(target.envKey);
     return [
       new vscode.CodeLens(top, { title: `$(play) ${vscode.l10n.t('Invoke {0}', target.name)}`, command: CommandId.invokeFunction, arguments: [document.uri] }),
-      new vscode.CodeLens(top, { title: `$(debug-alt) ${vscode.l10n.t('Debug')}`, command: CommandId.debugFunction, arguments: [document.uri] }),
+      ...(kind && can(kind, 'debugFunctions')
+        ? [new vscode.CodeLens(top, { title: `$(debug-alt) ${vscode.l10n.t('Debug')}`, command: CommandId.debugFunction, arguments: [document.uri] })]
+        : []),
       new vscode.CodeLens(top, { title: vscode.l10n.t('Rename…'), command: CommandId.renameFunctionEvent, arguments: [document.uri] }),
     ];
   }

@@ -6,11 +6,13 @@
  */
 import * as vscode from 'vscode';
 import { isCancellation, messageOf } from '../../shared/errors';
+import { isLocalEnvironmentKey } from '../../shared/environmentKeys';
 import type { LogEntry } from '../../shared/model';
 import type { LogHostMessage, LogPageMessage, LogPanelTarget } from '../../shared/protocol/logPanel';
 import { LOG_PANEL_BUNDLE, LOG_PANEL_VIEW_TYPE } from '../../shared/protocol/logPanel';
 import { isLogPageMessage } from '../../shared/protocol/logPanelGuards';
-import { localEnvironmentKey, type EnvironmentRegistry, type RegistryChange } from '../environments/registry';
+import { can } from '../environments/capabilities';
+import { type EnvironmentRegistry, type RegistryChange } from '../environments/registry';
 import { exportFormatFor, formatEntries } from '../logs/exportFormat';
 import { pushFeed } from '../logs/logFeeds';
 import { LogSession, type SessionOutput } from '../logs/logSession';
@@ -77,7 +79,7 @@ export class LogPanel implements vscode.Disposable {
    */
   async connect(start: boolean): Promise<void> {
     let entry = this.deps.registry.get(this.target.envKey);
-    if (!entry && !this.target.envKey.startsWith(localEnvironmentKey(''))) {
+    if (!entry && !isLocalEnvironmentKey(this.target.envKey)) {
       // A restored panel of a Tencent environment, before its account's environments were
       // listed in this window: the registry's resolver lists them (as for a document left open).
       await this.deps.registry.backend(this.target.envKey).catch(() => undefined /* not known: waits below */);
@@ -91,7 +93,7 @@ export class LogPanel implements vscode.Disposable {
       return;
     }
     // A Tencent environment has nothing to start: "running" only means its backend was opened.
-    if (!start && entry.state !== 'running' && entry.info.kind !== 'tencent') {
+    if (!start && entry.state !== 'running' && can(entry.info.kind, 'startStop')) {
       this.session.detach('stopped');
       return;
     }

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { CommandId, EXPLORER_VIEW_ID } from '../commandIds';
+import { can } from '../environments/capabilities';
 import type { EnvironmentEntry, EnvironmentRegistry, EnvironmentState } from '../environments/registry';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import { withViewProgress } from '../platform/progress';
@@ -130,8 +131,9 @@ export class EnvironmentStatus implements vscode.Disposable {
     }
     const actions: Action[] = [];
     const local = entry.info.kind === 'local';
+    const startStop = can(entry.info.kind, 'startStop');
     const admin = adminAddress(entry);
-    if (local && entry.state !== 'running' && entry.state !== 'starting') {
+    if (startStop && entry.state !== 'running' && entry.state !== 'starting') {
       actions.push({ label: `$(play) ${vscode.l10n.t('Start Local Environment')}`, run: () => withViewProgress(() => this.registry.start(entry.key)) });
     }
     if (admin) {
@@ -158,7 +160,7 @@ export class EnvironmentStatus implements vscode.Disposable {
       actions.push({ label: `$(list-flat) ${vscode.l10n.t('Tail Function Logs')}`, run: () => vscode.commands.executeCommand(CommandId.tailLogs, { envKey: entry.key }) });
     }
     actions.push({ label: `$(list-tree) ${vscode.l10n.t('Show in CloudBase Explorer')}`, run: () => this.reveal(entry) });
-    if (local && (entry.state === 'running' || entry.state === 'starting')) {
+    if (startStop && (entry.state === 'running' || entry.state === 'starting')) {
       actions.push({ label: `$(debug-stop) ${vscode.l10n.t('Stop Local Environment')}`, run: () => withViewProgress(() => this.registry.stop(entry.key)) });
     }
     if (this.registry.list().length > 1) {

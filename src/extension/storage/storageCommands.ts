@@ -1,6 +1,7 @@
 /**
  * Storage commands: upload files or a folder (menus, palette, drag and drop), download, delete,
- * new folder, copy the file ID or a temporary URL, open a file, and the tree's Load more / Retry.
+ * new folder, copy the file ID or a temporary URL, open a file. Load more and Retry in storage
+ * folders are the explorer's own (explorerCommands.ts).
  * The work goes through the backend's StorageApi, so every environment kind gets the same UI.
  */
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { pickEnvironment } from '../commands/pickers';
 import { isFromSelection } from '../commands/targets';
 import { EnvironmentNode } from '../explorer/nodes/environmentNode';
 import type { ExplorerNode } from '../explorer/nodes/explorerNode';
-import { StorageAreaNode, StorageFileNode, StorageFolderNode, StoragePagingNode, type StorageLocation } from '../explorer/nodes/storageNodes';
+import { StorageAreaNode, StorageFileNode, StorageFolderNode, type StorageLocation } from '../explorer/nodes/storageNodes';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import type { DialogPurpose } from '../platform/dialogFolders';
 import { abortSignalOf, withViewProgress } from '../platform/progress';
@@ -27,7 +28,7 @@ type StorageTarget = StorageLocation & { node?: StorageAreaNode | StorageFolderN
 type StorageItem = { envKey: string; path: string; folder: boolean };
 
 async function storageOf(s: Services, envKey: string): Promise<StorageApi> {
-  return withViewProgress(() => s.model.storage.storage(envKey));
+  return withViewProgress(() => s.model.storageOf(envKey));
 }
 
 /**
@@ -98,7 +99,7 @@ async function itemTargets(s: Services, node: unknown, selected: unknown, fileOn
 }
 
 function refreshFolder(s: Services, envKey: string, prefix: string, node?: ExplorerNode): void {
-  s.model.storage.invalidate(envKey, prefix);
+  s.model.invalidateStorage(envKey, prefix);
   const target = node ?? s.tree.environmentNode(envKey)?.storage;
   if (target) s.tree.refresh(target);
   else s.tree.refresh();
@@ -160,13 +161,6 @@ export async function uploadInto(s: Services, target: StorageTarget, uris: reado
 const isUriList = (value: unknown): value is vscode.Uri[] => Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof vscode.Uri);
 
 export function registerStorageCommands(commands: CommandRegistry, s: Services): void {
-  commands.register(CommandId.loadMoreStorage, async (node?: StoragePagingNode) => {
-    if (!(node instanceof StoragePagingNode)) return;
-    const { envKey, prefix } = node.parent;
-    await withViewProgress(() => (node.action === 'more' ? s.model.storage.loadMore(envKey, prefix) : s.model.storage.retry(envKey, prefix)));
-    s.tree.refresh(node.parent);
-  });
-
   // A second argument of URIs (tests, other extensions) skips the dialog.
   commands.register(CommandId.uploadFiles, async (node?: unknown, uris?: unknown) => {
     const target = await folderTarget(s, node);
@@ -215,7 +209,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
     const deleted = await withViewProgress(() => storage.delete(items.map((i) => i.path)));
     s.log.info(`Deleted ${deleted} files from ${envKey} storage`);
     const parents = new Set(items.map((i) => (i.folder ? i.path.replace(/[^/]*\/$/, '') : i.path.replace(/[^/]*$/, ''))));
-    for (const prefix of parents) s.model.storage.invalidate(envKey, prefix);
+    for (const prefix of parents) s.model.invalidateStorage(envKey, prefix);
     s.tree.refresh();
   });
 

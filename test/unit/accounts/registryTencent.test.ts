@@ -89,4 +89,29 @@ describe('EnvironmentRegistry: Tencent environments', () => {
       model.dispose();
     }
   });
+
+  it('a stop goes straight back to idle, with no stopping state (nothing runs to wait for)', async () => {
+    registry.addTencent(INFO, ACCOUNT, open);
+    await registry.backend(INFO.key);
+    changes = [];
+    await registry.stop(INFO.key);
+    assert.deepEqual(changes, [{ kind: 'state', key: INFO.key, state: 'idle' }]);
+  });
+
+  it('a stop (sign-out) drops the explorer\'s pages of the environment, storage included', async () => {
+    registry.addTencent(INFO, ACCOUNT, open);
+    const model = new ExplorerModel(registry, { pageSize: () => 50 });
+    try {
+      await model.storageEntries(INFO.key, '');
+      await model.collections(INFO.key);
+      assert.equal(opened.length, 1);
+      await registry.stop(INFO.key);
+      await model.storageEntries(INFO.key, '');
+      await model.collections(INFO.key);
+      assert.equal(opened.length, 2, 'both lists asked a new client');
+      assert.equal(opened[1]!.storage.calls.filter((c) => c.method === 'list').length, 1, 'storage was listed again');
+    } finally {
+      model.dispose();
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../../commandIds';
+import { can, capabilitiesOf } from '../../environments/capabilities';
 import type { EnvironmentEntry, EnvironmentState } from '../../environments/registry';
-import { ContextValue, contextValue } from '../contextValues';
+import { ContextValue, contextValue, environmentCapabilityTokens } from '../contextValues';
 import type { ExplorerModel } from '../explorerModel';
 import { DatabaseNode } from './databaseNode';
 import { ErrorNode } from './errorNode';
@@ -42,7 +43,7 @@ export class EnvironmentNode implements ExplorerNode {
   readonly database: DatabaseNode;
   readonly storage: StorageAreaNode;
   readonly functions: FunctionsNode;
-  /** Local environments only. */
+  /** Environments that serve the project's HTTP access routes (capability httpAccess). */
   readonly httpAccess?: HttpAccessNode;
 
   constructor(
@@ -57,7 +58,7 @@ export class EnvironmentNode implements ExplorerNode {
     this.database = new DatabaseNode(this, model, entry.key);
     this.storage = new StorageAreaNode(this, model, entry.key);
     this.functions = new FunctionsNode(this, model, entry.key);
-    if (!entry.account && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
+    if (can(entry.info.kind, 'httpAccess') && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
   }
 
   get envKey(): string {
@@ -65,7 +66,7 @@ export class EnvironmentNode implements ExplorerNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    return this.entry.account ? this.tencentItem(this.entry.account.label) : this.localItem();
+    return this.entry.info.kind === 'tencent' ? this.tencentItem(this.entry.account?.label ?? '') : this.localItem();
   }
 
   /** Nothing runs on this machine: the state is whether the client is built, shown only when it failed. */
@@ -83,7 +84,7 @@ export class EnvironmentNode implements ExplorerNode {
       vscode.l10n.t('Environment ID: {0}', entry.info.envId),
     ].join('\n');
     // Always "running": there is nothing to start, so every environment command applies.
-    item.contextValue = contextValue(ContextValue.environment, ContextValue.tencentEnvironment, ContextValue.running);
+    item.contextValue = contextValue(ContextValue.environment, ContextValue.tencentEnvironment, ContextValue.running, ...environmentCapabilityTokens(capabilitiesOf(entry.info.kind)));
     return item;
   }
 
@@ -106,7 +107,7 @@ export class EnvironmentNode implements ExplorerNode {
     const running = entry.state === 'running' || entry.state === 'starting';
     item.contextValue = contextValue(
       ContextValue.environment,
-      ContextValue.localEnvironment,
+      ...environmentCapabilityTokens(capabilitiesOf(entry.info.kind)),
       running ? ContextValue.running : ContextValue.startable,
       ...(crashed ? [ContextValue.crashed] : []),
     );

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FunctionInfo } from '../../../shared/model';
-import { ContextValue, contextValue, type ContextToken } from '../contextValues';
+import type { FunctionCapability } from '../../environments/capabilities';
+import { functionContextValue } from '../contextValues';
 import { functionTooltip, handlerFile } from '../functionSummary';
 import type { ExplorerNode } from './explorerNode';
 import { TriggerNode } from './triggerNode';
@@ -14,8 +15,8 @@ export class FunctionNode implements ExplorerNode {
     readonly envKey: string,
     /** Refreshed with each listing, so settings edited on disk show. */
     public info: FunctionInfo,
-    /** The environment keeps deployed code apart from the folder (see ContextValue.deployedCopy). */
-    public deployedCopy = false,
+    /** What this function offers (debugging, deploying, comparing), refreshed with each listing. */
+    public capabilities: readonly FunctionCapability[] = [],
   ) {
     this.id = `${parent.id}/${info.name}`;
   }
@@ -45,10 +46,7 @@ export class FunctionNode implements ExplorerNode {
       warnings: vscode.l10n.t('Settings ignored'),
     });
     if (badTrigger) item.tooltip += triggers.filter((t) => t.error).map((t) => `\n⚠ ${t.error!.message}`).join('');
-    const tokens: ContextToken[] = [ContextValue.function];
-    if (this.deployedCopy) tokens.push(ContextValue.deployedCopy);
-    if (info.status === 'DependenciesMissing') tokens.push(ContextValue.dependenciesMissing);
-    item.contextValue = contextValue(...tokens);
+    item.contextValue = functionContextValue(this.capabilities);
     const file = handlerFile(info);
     if (file) item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Handler'), arguments: [vscode.Uri.file(file)] };
     return item;

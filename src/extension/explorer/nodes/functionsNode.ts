@@ -34,7 +34,6 @@ export class FunctionsNode implements ExplorerNode {
 
   async getChildren(): Promise<ExplorerNode[]> {
     const children = await this.model.functions(this.envKey);
-    const deployedCopy = this.model.keepsDeployedCode(this.envKey);
     const shown = new Set<string>();
     const nodes = listNodes(
       this,
@@ -42,13 +41,14 @@ export class FunctionsNode implements ExplorerNode {
       children,
       (info: FunctionInfo) => {
         shown.add(info.name);
+        const capabilities = this.model.functionCapabilities(this.envKey, info);
         const known = this.nodes.get(info.name);
         if (known) {
           known.info = info;
-          known.deployedCopy = deployedCopy;
+          known.capabilities = capabilities;
           return known;
         }
-        const node = new FunctionNode(this, this.envKey, info, deployedCopy);
+        const node = new FunctionNode(this, this.envKey, info, capabilities);
         this.nodes.set(info.name, node);
         return node;
       },

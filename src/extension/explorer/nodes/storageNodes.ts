@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
-import { messageOf } from '../../../shared/errors';
 import type { StorageEntry } from '../../../shared/model';
 import { CommandId } from '../../commandIds';
-import { userMessage } from '../../platform/errorMessages';
 import { ContextValue, contextValue } from '../contextValues';
 import type { ExplorerModel } from '../explorerModel';
 import type { ExplorerNode } from './explorerNode';
-import { InfoNode } from './infoNode';
+import { listNodes } from './listNodes';
 
 /** Where a storage node sits: an environment and a folder prefix (`` is the bucket's root). */
 export interface StorageLocation {
@@ -14,20 +12,16 @@ export interface StorageLocation {
   readonly prefix: string;
 }
 
+/** A folder's page of entries, with the Load more, error and empty nodes every paged level has. */
 async function folderChildren(parent: StorageAreaNode | StorageFolderNode, model: ExplorerModel): Promise<ExplorerNode[]> {
-  const children = await model.storage.children(parent.envKey, parent.prefix);
-  return children.map((child) => {
-    switch (child.kind) {
-      case 'item':
-        return child.value.kind === 'folder' ? new StorageFolderNode(parent, model, parent.envKey, child.value) : new StorageFileNode(parent, parent.envKey, child.value);
-      case 'loadMore':
-        return new StoragePagingNode(parent, 'more');
-      case 'error':
-        return new StoragePagingNode(parent, 'retry', child.error);
-      case 'empty':
-        return new InfoNode(parent, 'empty', vscode.l10n.t('No files'));
-    }
-  });
+  const children = await model.storageEntries(parent.envKey, parent.prefix);
+  return listNodes(
+    parent,
+    { envKey: parent.envKey, storage: parent.prefix },
+    children,
+    (entry: StorageEntry) => (entry.kind === 'folder' ? new StorageFolderNode(parent, model, parent.envKey, entry) : new StorageFileNode(parent, parent.envKey, entry)),
+    vscode.l10n.t('No files'),
+  );
 }
 
 /** The Storage area: the bucket's root folder. */
@@ -127,35 +121,6 @@ export class StorageFileNode implements ExplorerNode {
     item.tooltip = lines.join('\n');
     item.contextValue = contextValue(ContextValue.storageFile);
     item.command = { command: CommandId.openStorageFile, title: vscode.l10n.t('Open'), arguments: [this] };
-    return item;
-  }
-}
-
-/** "Load more…" after a folder's last page, or its failure with Retry. */
-export class StoragePagingNode implements ExplorerNode {
-  readonly id: string;
-
-  constructor(
-    readonly parent: StorageAreaNode | StorageFolderNode,
-    readonly action: 'more' | 'retry',
-    readonly error?: unknown,
-  ) {
-    this.id = `${parent.id}/~${action === 'more' ? 'more' : 'error'}`;
-  }
-
-  getTreeItem(): vscode.TreeItem {
-    if (this.action === 'more') {
-      const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
-      item.id = this.id;
-      item.iconPath = new vscode.ThemeIcon('more');
-      item.command = { command: CommandId.loadMoreStorage, title: vscode.l10n.t('Load more…'), arguments: [this] };
-      return item;
-    }
-    const item = new vscode.TreeItem(userMessage(this.error), vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.tooltip = messageOf(this.error);
-    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    item.command = { command: CommandId.loadMoreStorage, title: vscode.l10n.t('Retry'), arguments: [this] };
     return item;
   }
 }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { TriggerInfo } from '../../../shared/triggers';
+import { environmentKindOf } from '../../../shared/environmentKeys';
+import { can } from '../../environments/capabilities';
 import { settings } from '../../platform/settings';
 import { ContextValue, contextValue } from '../contextValues';
 import { describeSchedule, localTimeText, nextFireOf } from '../triggerSummary';
@@ -48,7 +50,8 @@ export class TriggerNode implements ExplorerNode {
       next === undefined ? when : `${vscode.l10n.t('Next fire')}: ${localTimeText(next)}`,
       vscode.l10n.t('Schedules are read in China Standard Time (UTC+8), as the cloud reads them. Fires missed while the machine slept are not replayed.'),
     ].join('\n');
-    item.contextValue = contextValue(ContextValue.timerTrigger);
+    const kind = environmentKindOf(this.envKey);
+    if (kind && can(kind, 'runTriggers')) item.contextValue = contextValue(ContextValue.timerTrigger);
     return item;
   }
 }
