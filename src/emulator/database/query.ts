@@ -87,10 +87,16 @@ export function compileFilter(filter: unknown): CompiledFilter {
   const source = prepare(shaped, 'filter', 0) as PlainObject;
   const empty = Object.keys(source).length === 0;
   if (empty) return { source, empty, test: () => true };
-  const fast = compileFastFilter(source, (part) => {
-    const q = new Query(part, MINGO_OPTIONS);
-    return (doc) => q.test(doc);
-  });
+  let fast: ReturnType<typeof compileFastFilter>;
+  try {
+    // Conditions not compiled here run as one mingo query each, built once for the filter.
+    fast = compileFastFilter(source, (part) => {
+      const q = new Query(part, MINGO_OPTIONS);
+      return (doc) => q.test(doc);
+    });
+  } catch (e) {
+    throw queryError(e, 'filter');
+  }
   let test: (doc: PlainObject) => boolean;
   if (fast?.complete) {
     // Every condition compiled: the shapes compiled here have no errors left to find by running.
