@@ -13,6 +13,7 @@ import { safeRegExp } from './regex';
 import { bsonType, isPlainObject, type PlainObject } from './values';
 import { LOCAL_OPERATORS } from './operators';
 import { jsonSchemaValidator } from './json-schema';
+import { compileFastFilter } from './fast-filter';
 
 /** Operators that run caller-supplied code or write elsewhere: never offered by the local environment. */
 const REFUSED = new Set(['$where', '$function', '$accumulator', '$out', '$merge']);
@@ -84,27 +85,53 @@ export function compileFilter(filter: unknown): CompiledFilter {
   const shaped = checkFilterShape(filter);
   checkTree(shaped, { what: 'filter', kind: 'filter' });
   const source = prepare(shaped, 'filter', 0) as PlainObject;
-  let query: Query;
+  const empty = Object.keys(source).length === 0;
+  if (empty) return { source, empty, test: () => true };
+  let fast: ReturnType<typeof compileFastFilter>;
   try {
-    query = new Query(source, MINGO_OPTIONS);
-    // Some conditions ($expr operators, argument types) only fail when evaluated.
-    query.test({});
+    // Conditions not compiled here run as one mingo query each, built once for the filter.
+    fast = compileFastFilter(source, (part) => {
+      const q = new Query(part, MINGO_OPTIONS);
+      return (doc) => q.test(doc);
+    });
   } catch (e) {
     throw queryError(e, 'filter');
   }
-  const empty = Object.keys(source).length === 0;
+  let test: (doc: PlainObject) => boolean;
+  if (fast?.complete) {
+    // Every condition compiled: the shapes compiled here have no errors left to find by running.
+    test = fast.test;
+  } else {
+    let query: Query;
+    try {
+      query = new Query(source, MINGO_OPTIONS);
+      // Some conditions ($expr operators, argument types) only fail when evaluated.
+      query.test({});
+    } catch (e) {
+      throw queryError(e, 'filter');
+    }
+    test = fast ? fast.test : (doc) => query.test(doc);
+  }
   return {
     source,
     empty,
     test(doc: PlainObject): boolean {
-      if (empty) return true;
       try {
-        return query.test(doc);
+        return test(doc);
       } catch (e) {
         throw queryError(e, 'filter');
       }
     },
   };
+}
+
+/** The mingo path for a whole filter, kept to check the compiled predicates against. */
+export function compileMingoFilter(filter: unknown): CompiledFilter {
+  const shaped = checkFilterShape(filter);
+  checkTree(shaped, { what: 'filter', kind: 'filter' });
+  const source = prepare(shaped, 'filter', 0) as PlainObject;
+  const query = new Query(source, MINGO_OPTIONS);
+  return { source, empty: Object.keys(source).length === 0, test: (doc) => query.test(doc) };
 }
 
 /** Returns a function applying the projection, or undefined for none. `_id` stays unless excluded. */
