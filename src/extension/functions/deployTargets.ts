@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
-import { detectProject, type ProjectInfo } from '../../emulator/project';
+import { detectProject, type ProjectInfo } from '../../project/project';
 import type { EnvironmentEntry } from '../environments/registry';
 import { FunctionNode } from '../explorer/nodes/functionNode';
 import type { Services } from '../services';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { EnvironmentRegistry, type RegistryChange } from '../../../src/extension/environments/registry';
-import type { ProjectInfo } from '../../../src/emulator/project';
+import type { ProjectInfo } from '../../../src/project/project';
 import { isStudioError } from '../../../src/shared/errors';
 import { FakeLocalEnvironments } from '../../fakes/fakeLocalEnvironments';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { discoverFunctions, FUNCTION_DEFAULTS, readFunction } from '../../../src/emulator/functions';
-import { missingDependencies } from '../../../src/emulator/functions/dependencies';
+import { missingDependencies } from '../../../src/project/functions/dependencies';
 import { copyFixtureProject, repoNodeModules } from './support';
 
 describe('function discovery', () => {

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { detectProject, type ProjectInfo } from '../../../src/emulator/project';
+import { detectProject, type ProjectInfo } from '../../../src/project/project';
 import { FunctionRuntime, type FunctionRuntimeOptions } from '../../../src/emulator/functions';
 import { projectRoot } from '../../support/projectRoot';
 

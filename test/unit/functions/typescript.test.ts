@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { listPackageFiles, packFunction, readZip } from '../../../src/cloud/deploy';
 import { readFunction } from '../../../src/emulator/functions';
 import type { FunctionRuntime } from '../../../src/emulator/functions';
-import { TS_CACHE_FOLDER } from '../../../src/emulator/functions/typescript';
+import { TS_CACHE_FOLDER } from '../../../src/project/functions/typescript';
 import { withFixtureRuntime, type FixtureProject } from './support';
 
 async function write(fx: FixtureProject, files: Record<string, string>): Promise<void> {

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../src/emulator/environment';
 import { answerOf } from '../../../src/emulator/server/http-access';
-import { matchRoute, readHttpAccessRoutes } from '../../../src/emulator/server/http-access-routes';
+import { matchRoute, readHttpAccessRoutes } from '../../../src/project/http-access-routes';
 import { makeProject, type TestProject } from './support';
 
 const FUNCTIONS: Record<string, string> = {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { FunctionDefinition } from '../../../src/emulator/functions/definitions';
+import type { FunctionDefinition } from '../../../src/project/functions/definitions';
 import { TimerScheduler, type Clock, type TimerNotice } from '../../../src/emulator/triggers/scheduler';
 import type { TimerEvent } from '../../../src/shared/triggers';
 

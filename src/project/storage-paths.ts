@@ -2,7 +2,7 @@
  * Storage keys (`avatars/user-01.png`) as the cloud accepts them, checked before anything touches
  * the disk: a key that could climb out of the storage folder or name two places is refused.
  */
-import { StudioError } from '../../shared/errors';
+import { StudioError } from '../shared/errors';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;

@@ -3,15 +3,21 @@
  * engine stores and checks their shape; enforcing them is for client-side SDK paths, which the
  * admin paths (the only ones the local environment serves today) bypass, as on CloudBase.
  */
-import type { CollectionPermission, JsonObject, PermissionAcl } from '../../shared/model';
-import { StudioError } from '../../shared/errors';
-import { isPlainObject } from './values';
+import type { CollectionPermission, JsonObject, PermissionAcl } from '../shared/model';
+import { StudioError } from '../shared/errors';
 
 /** New collections start where CloudBase's console starts them. */
 export const DEFAULT_PERMISSION: CollectionPermission = { acl: 'PRIVATE' };
 
 const ACLS: readonly PermissionAcl[] = ['READONLY', 'PRIVATE', 'ADMINWRITE', 'ADMINONLY', 'CUSTOM'];
 const RULE_KEYS = new Set(['read', 'write', 'create', 'update', 'delete']);
+
+/** As the engine's check: a class instance (a Date, a bson value) is not a rule object. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
 
 /** A checked copy; refuses unknown presets, custom rules that are not objects of boolean/expression entries. */
 export function checkPermission(value: unknown): CollectionPermission {
