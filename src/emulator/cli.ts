@@ -8,12 +8,12 @@ import { stat } from 'node:fs/promises';
 import { messageOf } from '../shared/errors';
 import type { LogEntry } from '../shared/model';
 import { startLocalEnvironment, type LocalEnvironment } from './environment';
-import { dataDirectory, detectProject, type ProjectInfo } from './project';
+import { dataDirectory, detectProject, type ProjectInfo } from '../project/project';
 import { loadEndpoint, processAlive, readRunning, rememberPort, removeRunning, writeRunning, type Endpoint } from './process/discovery';
 import { isStudioError } from '../shared/errors';
 import { sdkSetup } from './process/sdk-setup';
 import type { HttpRoute } from './server/index';
-import { readHttpAccessRoutes } from './server/http-access-routes';
+import { readHttpAccessRoutes } from '../project/http-access-routes';
 
 const USAGE = `Usage: cloudbase-emulator [--project DIR] [--port N] [--data DIR] [--env ID] [--quiet] [--stop-when-detached]
 

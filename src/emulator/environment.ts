@@ -11,7 +11,7 @@ import { StudioError } from '../shared/errors';
 import type { Database } from './database/api';
 import { openDatabase } from './database/index';
 import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
-import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from './project';
+import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from '../project/project';
 import { LocalStorage } from './storage/index';
 import { httpAccessHandler } from './server/http-access';
 import { WebFunctions } from './server/web-functions';

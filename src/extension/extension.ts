@@ -4,7 +4,7 @@
  * attached to) after activate() has returned; the engine never loads into the extension host.
  */
 import * as vscode from 'vscode';
-import { dataDirectory } from '../emulator/project';
+import { dataDirectory } from '../project/project';
 import { AccountStore } from './accounts/accountStore';
 import { registerAccountCommands } from './accounts/accountCommands';
 import { TencentAccounts } from './accounts/tencentAccounts';

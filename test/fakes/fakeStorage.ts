@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { StorageApi, StorageSource } from '../../src/cloud/backend';
 import { StudioError, throwIfAborted } from '../../src/shared/errors';
 import type { Page, PageRequest, StorageEntry } from '../../src/shared/model';
-import { checkFileKey, checkFolderPrefix } from '../../src/emulator/storage/paths';
+import { checkFileKey, checkFolderPrefix } from '../../src/project/storage-paths';
 
 interface FakeFile {
   data: Buffer;

@@ -17,7 +17,7 @@ import { saveField } from '../../src/extension/documents/conditionalSave';
 import { contentSecurityPolicy, createNonce } from '../../src/extension/panels/webviewHtml';
 import type { JsonObject } from '../../src/shared/model';
 import type { CollectionHostMessage, CollectionPageMessage } from '../../src/shared/protocol/collectionPanel';
-import { tempFolder } from '../unit/database/support';
+import { tempFolder } from '../unit/emulator/database/support';
 import { CHROMIUM_ARGS, root } from './fixtures/logPageHarness';
 
 declare const window: { __fromHost(m: unknown): void; __violations: string[] };

@@ -70,7 +70,7 @@ describe('conventions in the manifest', () => {
     assert.deepEqual([config.properties.timeout!.minimum, config.properties.timeout!.maximum, config.properties.timeout!.default], [1, 900, 3]);
     assert.deepEqual([config.properties.memorySize!.minimum, config.properties.memorySize!.maximum, config.properties.memorySize!.default], [64, 3072, 256]);
     assert.deepEqual(config.definitions.trigger.properties.type.enum, ['timer']);
-    const source = readFileSync(join(projectRoot, 'src/emulator/functions/definitions.ts'), 'utf8');
+    const source = readFileSync(join(projectRoot, 'src/project/functions/definitions.ts'), 'utf8');
     assert.match(source, /TIMEOUT_RANGE = \[1, 900\]/);
     assert.match(source, /MEMORY_RANGE = \[64, 3072\]/);
   });

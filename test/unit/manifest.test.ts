@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { CommandId, EXPLORER_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/commandIds';
 import { CONTEXT_SEPARATOR, ContextValue } from '../../src/extension/explorer/contextValues';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../../src/extension/explorer/explorerModel';
-import { DEFAULT_DATA_DIRECTORY } from '../../src/emulator/project';
+import { DEFAULT_DATA_DIRECTORY } from '../../src/project/project';
 import { projectRoot } from '../support/projectRoot';
 
 const root = projectRoot;

@@ -9,8 +9,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { StudioError, throwIfAborted } from '../../shared/errors';
-import { resolveHandler } from '../../emulator/functions/handler';
-import { compileForDeploy, isTypeScriptFile, TS_CACHE_FOLDER } from '../../emulator/functions/typescript';
+import { resolveHandler } from '../../project/functions/handler';
+import { compileForDeploy, isTypeScriptFile, TS_CACHE_FOLDER } from '../../project/functions/typescript';
 import { loadIgnoreRules, type IgnoreOptions } from './ignore-rules';
 
 /** Past this, deploying gets a warning (packages this large upload slowly and start cold slowly). */

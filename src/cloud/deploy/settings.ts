@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { readFunction } from '../../emulator/functions/definitions';
-import { detectProject, type ProjectInfo } from '../../emulator/project';
+import { readFunction } from '../../project/functions/definitions';
+import { detectProject, type ProjectInfo } from '../../project/project';
 import { CLIENT_TIMEOUT_SECONDS, type DeployWarning } from './packager';
 
 export interface DeployTrigger {

@@ -38,7 +38,7 @@ import type {
 import { throwIfAborted } from '../../shared/errors';
 import { localEnvironmentKey } from '../../shared/environmentKeys';
 import { fileIdOf } from '../../emulator/storage/fileIds';
-import { checkFileKey } from '../../emulator/storage/paths';
+import { checkFileKey } from '../../project/storage-paths';
 import type { WriteEvent } from '../../emulator/process/write-events';
 import type { StudioClient } from './studio-client';
 import type { EncodedBytes } from './studio-protocol';

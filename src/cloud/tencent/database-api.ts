@@ -8,7 +8,7 @@
 import { EJSON } from 'bson';
 import type CloudBase from '@cloudbase/manager-node';
 import { StudioError } from '../../shared/errors';
-import { checkPermission } from '../../emulator/database/permission';
+import { checkPermission } from '../../project/permission';
 import type { CollectionInfo, CollectionPermission, DocumentJson, DocumentQuery, IndexInfo, IndexSpec, JsonObject, Page, PageRequest, UpdateResult } from '../../shared/model';
 import type { DatabaseApi } from '../backend';
 import { callCloud, type CallPolicy } from './calls';

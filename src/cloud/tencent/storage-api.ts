@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import type CloudBase from '@cloudbase/manager-node';
 import { StudioError, isStudioError, throwIfAborted } from '../../shared/errors';
 import type { Page, PageRequest, StorageEntry } from '../../shared/model';
-import { checkFileKey, checkFolderPrefix } from '../../emulator/storage/paths';
+import { checkFileKey, checkFolderPrefix } from '../../project/storage-paths';
 import type { StorageApi, StorageSource } from '../backend';
 import { callCloud, type CallPolicy } from './calls';
 import { adminRequest, fetchStream } from './manager';

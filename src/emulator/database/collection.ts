@@ -23,7 +23,7 @@ import { MAX_INDEXES } from './limits';
 import type { CollectionEntry } from './metadata';
 import { checkCount, checkIndexSpec, invalidArgument, normalizeSort } from './options';
 import { choosePlan, type Plan, type SortSpec } from './planner';
-import { DEFAULT_PERMISSION, checkPermission } from './permission';
+import { DEFAULT_PERMISSION, checkPermission } from '../../project/permission';
 import { ID_INDEX, PrimaryIndex } from './primary-index';
 import { compileFilter, compilePipeline, compileProjection, type CompiledFilter } from './query';
 import { SecondaryIndex, duplicateKey } from './secondary-index';

@@ -53,8 +53,8 @@
  *   while debugging the function runs in that one process without a time limit.
  */
 export { FunctionRuntime, type DebugSession, type FunctionRuntimeOptions, type InvokeOptions, type InvokeOutcome } from './runtime';
-export { discoverFunctions, readFunction, FUNCTION_DEFAULTS, type FunctionDefinition, type FunctionStatus } from './definitions';
+export { discoverFunctions, readFunction, FUNCTION_DEFAULTS, type FunctionDefinition, type FunctionStatus } from '../../project/functions/definitions';
 export { DEFAULT_IDENTITY, type SimulatedIdentity } from './identity';
 export { LogStore, OUTPUT_CAP_BYTES, type LogListener } from './logs';
 export { watchFunctions, type FunctionsChange, type FunctionsWatch } from './watcher';
-export { createFunctionFromTemplate, validateFunctionName, FUNCTION_TEMPLATES, type FunctionTemplate } from './templates';
+export { createFunctionFromTemplate, validateFunctionName, FUNCTION_TEMPLATES, type FunctionTemplate } from '../../project/functions/templates';

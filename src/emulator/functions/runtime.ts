@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { StudioError, isStudioError, type ErrorCode } from '../../shared/errors';
 import type { InvokeResult, JsonValue } from '../../shared/model';
-import type { ProjectInfo } from '../project';
-import { discoverFunctions, readFunction, type FunctionDefinition } from './definitions';
-import { missingDependencies } from './dependencies';
+import type { ProjectInfo } from '../../project/project';
+import { discoverFunctions, readFunction, type FunctionDefinition } from '../../project/functions/definitions';
+import { missingDependencies } from '../../project/functions/dependencies';
 import { folderFingerprint } from './fingerprint';
-import { resolveHandler } from './handler';
-import { compiledHandler, isTypeScriptFile } from './typescript';
+import { resolveHandler } from '../../project/functions/handler';
+import { compiledHandler, isTypeScriptFile } from '../../project/functions/typescript';
 import type { HostError, InvocationContext, InvokeMessage } from './host/protocol';
 import { DEFAULT_IDENTITY, identityEnv, processEnv, type SimulatedIdentity } from './identity';
 import { InvocationLog, LINE_CAP_BYTES, LogStore, OUTPUT_CAP_BYTES } from './logs';

@@ -6,8 +6,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { ProjectInfo } from '../project';
-import { functionFolderNames } from './definitions';
+import type { ProjectInfo } from '../../project/project';
+import { functionFolderNames } from '../../project/functions/definitions';
 import { folderFingerprint, sourceFolders } from './fingerprint';
 
 export interface FunctionsChange {

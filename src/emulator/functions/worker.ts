@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LogLevel } from '../../shared/model';
 import type { HostConfig, HostError, HostMessage, InvokeMessage } from './host/protocol';
-import { isCompiledTypeScript } from './typescript';
+import { isCompiledTypeScript } from '../../project/functions/typescript';
 
 export interface WorkerOptions {
   hostScript: string;

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import type { LogEntry } from '../../shared/model';
 import type { InvokeOutcome } from '../functions/runtime';
-import { LOCAL_ROUTES_FILE, matchRoute, readHttpAccessRoutes, type HttpAccessRoute } from './http-access-routes';
+import { LOCAL_ROUTES_FILE, matchRoute, readHttpAccessRoutes, type HttpAccessRoute } from '../../project/http-access-routes';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { sendJson } from './http-server';

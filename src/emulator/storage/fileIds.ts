@@ -3,7 +3,7 @@
  * bucket, named like Tencent's (`7463-<envId>`, "tc" in hex) so code that splits IDs keeps working.
  */
 import { StudioError } from '../../shared/errors';
-import { checkFileKey } from './paths';
+import { checkFileKey } from '../../project/storage-paths';
 
 export function localBucket(envId: string): string {
   return `7463-${envId}`;

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { StudioError } from '../../shared/errors';
 
-/** `root` must already be a real path (no links); `key` must be checked (paths.ts). */
+/** `root` must already be a real path (no links); `key` must be checked (src/project/storage-paths.ts). */
 export function lexicalPath(root: string, key: string): string {
   const body = key.endsWith('/') ? key.slice(0, -1) : key;
   return body === '' ? root : join(root, ...body.split('/'));

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { StudioError } from '../../shared/errors';
 import { contentTypeOf } from './contentTypes';
 import { FolderIndex, type FolderEntry } from './folderIndex';
-import { baseName, checkFileKey, checkFolderPrefix } from './paths';
+import { baseName, checkFileKey, checkFolderPrefix } from '../../project/storage-paths';
 import { assertNoLinks, lexicalPath } from './safePaths';
 
 export interface StoredFile {

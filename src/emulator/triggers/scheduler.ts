@@ -8,7 +8,7 @@
  */
 import { CLOUD_UTC_OFFSET_MINUTES, nextFire, parseCron, type CronSchedule } from '../../shared/cron';
 import { readTriggers, timerEvent, type TriggerInfo } from '../../shared/triggers';
-import type { FunctionDefinition } from '../functions/definitions';
+import type { FunctionDefinition } from '../../project/functions/definitions';
 
 /** Time and timers, replaceable so tests drive the schedule without waiting. */
 export interface Clock {

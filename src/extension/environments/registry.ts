@@ -8,8 +8,8 @@
  */
 import { basename } from 'node:path';
 import type { CloudBackend } from '../../cloud/backend';
-import type { ProjectInfo } from '../../emulator/project';
-import { localEnvId } from '../../emulator/project';
+import type { ProjectInfo } from '../../project/project';
+import { localEnvId } from '../../project/project';
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import { localEnvironmentKey } from '../../shared/environmentKeys';
 import type { EnvironmentInfo } from '../../shared/model';

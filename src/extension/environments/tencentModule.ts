@@ -1,7 +1,8 @@
 /**
  * How the extension reaches the Tencent CloudBase bundle (dist/tencent.js): it holds
  * @cloudbase/manager-node, which is heavy, so it is required the first time an account's
- * environments are listed or a key is checked, never at activation.
+ * environments are listed or a key is checked, never at activation. No vscode import: unit-tested
+ * in plain Node.
  */
 import { join } from 'node:path';
 import type * as TencentModuleExports from '../../cloud/tencent';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { detectProject } from '../../emulator/project';
-import type { ProjectInfo } from '../../emulator/project';
+import { detectProject } from '../../project/project';
+import type { ProjectInfo } from '../../project/project';
 import { messageOf } from '../../shared/errors';
 import type { EnvironmentEntry, EnvironmentRegistry } from './registry';
 

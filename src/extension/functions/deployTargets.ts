@@ -6,7 +6,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
-import { detectProject, type ProjectInfo } from '../../emulator/project';
+import { detectProject, type ProjectInfo } from '../../project/project';
 import { can } from '../environments/capabilities';
 import type { EnvironmentEntry } from '../environments/registry';
 import { FunctionNode } from '../explorer/nodes/functionNode';

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProjectInfo } from '../../emulator/project';
+import type { ProjectInfo } from '../../project/project';
 import type { EnvironmentEntry } from '../environments/registry';
 
 export function workspaceProjects(entries: readonly EnvironmentEntry[]): ProjectInfo[] {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { createFunctionFromTemplate, FUNCTION_TEMPLATES, validateFunctionName, type FunctionTemplate } from '../../emulator/functions/templates';
+import { createFunctionFromTemplate, FUNCTION_TEMPLATES, validateFunctionName, type FunctionTemplate } from '../../project/functions/templates';
 import { StudioError, isStudioError } from '../../shared/errors';
 import { pickEnvironment } from '../commands/pickers';
 import type { EnvironmentEntry } from '../environments/registry';

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { StorageApi } from '../../cloud/backend';
 import { StudioError, isStudioError, throwIfAborted } from '../../shared/errors';
-import { checkFileKey } from '../../emulator/storage/paths';
+import { checkFileKey } from '../../project/storage-paths';
 
 export interface UploadItem {
   localPath: string;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readHttpAccessRoutes, type HttpAccessRoute } from '../../../emulator/server/http-access-routes';
+import { readHttpAccessRoutes, type HttpAccessRoute } from '../../../project/http-access-routes';
 import type { EnvironmentEntry } from '../../environments/registry';
 import { ContextValue, contextValue } from '../contextValues';
 import type { ExplorerNode } from './explorerNode';

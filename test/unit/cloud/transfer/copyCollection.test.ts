@@ -5,7 +5,7 @@ import { anonymiserFor, parseAnonymiseRules } from '../../../../src/cloud/transf
 import type { DatabaseApi } from '../../../../src/cloud/backend';
 import type { DocumentJson, JsonObject } from '../../../../src/shared/model';
 import { startHarness, type Harness } from '../../../fakes/tencent-cloud/harness';
-import { makeProject, type TestProject } from '../../server/support';
+import { makeProject, type TestProject } from '../../emulator/server/support';
 
 const FAST = { perSecond: 1000, retryDelayMs: 1 };
 

@@ -1,0 +1,62 @@
+/**
+ * Child process for the durability test: writes as fast as it can from several concurrent loops
+ * and prints one line per acknowledged write, until it is killed.
+ *   node durability-writer.js <data folder> <round>
+ * Lines: `ready`, `ack <id>` (inserted), `deleting <id>` (about to remove), `del <id>` (removed),
+ * `cnt <value>` (counter reached value).
+ */
+import { openDatabase } from '../../../../src/emulator/database';
+import type { Collection } from '../../../../src/emulator/database/api';
+
+const [dir, roundText] = process.argv.slice(2);
+const round = Number(roundText);
+const PAD = 'p'.repeat(200);
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function writer(c: Collection, w: number): Promise<never> {
+  for (let i = 0; ; i++) {
+    const id = `r${round}-w${w}-${i}`;
+    if (i % 5 === 4) {
+      const batch = [0, 1, 2].map((j) => ({ _id: `${id}-${j}`, round, w, i, pad: PAD }));
+      await c.insertMany(batch);
+      for (const d of batch) say(`ack ${d._id}`);
+    } else {
+      await c.insertMany([{ _id: id, round, w, i, pad: PAD }]);
+      say(`ack ${id}`);
+    }
+    if (i % 7 === 6) {
+      const victim = `r${round}-w${w}-${i - 3}`;
+      // Announced first: once the delete is written it may survive a kill before its `del` line.
+      say(`deleting ${victim}`);
+      await c.remove({ _id: victim }, { multi: false });
+      say(`del ${victim}`);
+    }
+    if (i % 3 === 0) {
+      const doc = await c.findOneAndUpdate({ _id: 'counter' }, { $inc: { n: 1 } });
+      say(`cnt ${String(doc?.n)}`);
+    }
+    if (i % 11 === 10) await c.update({ round, w, i: { $gte: i - 20 } }, { $set: { touched: i } }, { multi: true });
+  }
+}
+
+async function main(): Promise<void> {
+  // Compact whenever the journal passes 64 KiB, so kills often land inside a compaction.
+  const db = await openDatabase(dir, { compactionMinBytes: 64 * 1024, compactionRatio: 0 });
+  const c = db.hasCollection('log') ? db.collection('log') : await db.createCollection('log');
+  if (c.count({ _id: 'counter' }) === 0) {
+    await c.createIndex({ keys: [{ field: 'round', direction: 1 }, { field: 'w', direction: 1 }] });
+    await c.insertMany([{ _id: 'counter', n: 0 }]);
+    // Bulk so each snapshot takes a while to write.
+    for (let b = 0; b < 10; b++) await c.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: `bulk-${b}-${i}`, pad: PAD })));
+  }
+  say('ready');
+  await Promise.all([0, 1, 2, 3].map((w) => writer(c, w)));
+}
+
+main().catch((e) => {
+  process.stderr.write(`writer failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
