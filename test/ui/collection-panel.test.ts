@@ -214,8 +214,8 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
     const held: (() => void)[] = [];
     heldCounts = held;
     try {
-      const total = page.locator('cb-collection-panel .status .total');
       await openPage();
+      const total = page.locator('cb-collection-panel .status .total');
       assert.equal(await rows().count(), 50, 'the page is shown while its count runs');
       assert.equal(await total.textContent(), 'Counting…');
       assert.equal(held.length, 1);

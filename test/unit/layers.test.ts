@@ -107,6 +107,7 @@ describe('layers', () => {
       'functions/eventFiles.ts',
       'functions/invocationReport.ts',
       'functions/functionsWatcher.ts',
+      'panels/collectionRequests.ts',
     ].map((f) => join(root, 'src/extension', f));
     for (const f of plain) assert.ok(existsSync(f), `${relative(root, f)} is gone: update this list`);
     assert.deepEqual(plain.filter((f) => importsVscode(readFileSync(f, 'utf8'))).map((f) => relative(root, f)), []);
