@@ -217,6 +217,19 @@ suite('Storage: the demo project\'s files', () => {
     assert.ok(!left.includes(labelOf(one)) && !left.includes(labelOf(two)), left.join(', '));
   });
 
+  test('deleting one file says so in the singular', async () => {
+    const products = await folderNode('products');
+    const one = (await children(products)).find((n) => /^prod-0[1-3]\.svg$/.test(labelOf(n)));
+    assert.ok(one);
+    const input = new ScriptedInput({ confirm: 1 });
+    api.useUserInput(input);
+    await vscode.commands.executeCommand('cloudbase.storage.delete', one, [one]);
+    assert.equal(input.asked.length, 1);
+    assert.match(input.asked[0], /1 file will be deleted\./);
+    assert.doesNotMatch(input.asked[0], /1 files/);
+    assert.equal(existsSync(join(storageRoot, 'products', labelOf(one))), false);
+  });
+
   test('the Delete key without a storage selection asks nothing and deletes nothing', async () => {
     const input = new ScriptedInput({});
     api.useUserInput(input);

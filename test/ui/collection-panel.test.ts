@@ -1,7 +1,7 @@
 /**
  * The collection panel's page in Chromium under the panel's Content Security Policy, with a host
- * that answers from a real local database (the same backend calls and conditional saves the
- * extension's host makes): grid, query bar, cursor paging, nested values, selection, inline
+ * that answers from a real local database through the extension's own request class
+ * (CollectionRequests), so a change to the host's handling shows here: grid, query bar, cursor paging, nested values, selection, inline
  * editing with conflicts, and state kept across a reload.
  */
 import * as assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { LocalDatabaseApi } from '../../src/cloud/local/local-backend';
 import type { Database } from '../../src/emulator/database/api';
 import { openDatabase } from '../../src/emulator/database/index';
-import { saveField } from '../../src/extension/documents/conditionalSave';
+import { CollectionRequests } from '../../src/extension/panels/collectionRequests';
 import { contentSecurityPolicy, createNonce } from '../../src/extension/panels/webviewHtml';
 import type { JsonObject } from '../../src/shared/model';
 import type { CollectionHostMessage, CollectionPageMessage } from '../../src/shared/protocol/collectionPanel';
@@ -28,6 +28,7 @@ declare const document: {
 
 const STRINGS: Record<string, string> = {
   total: '{0} documents',
+  counting: 'Counting…',
   pageOf: 'Page {0}',
   conflict: 'This document changed since it was loaded; nothing was saved.',
   fields: '{0} fields',
@@ -129,28 +130,30 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
 
   const send = (m: CollectionHostMessage): Promise<void> => page.evaluate((message: unknown) => window.__fromHost(message), m as unknown);
 
-  /** What the extension's host does for queries and inline edits, against the real database. */
+  /** While set, each count waits until its release is called, as a count over a big collection keeps the host waiting. */
+  let heldCounts: (() => void)[] | undefined;
+  /** The extension's own request handling, against the real database. */
+  const requests = new CollectionRequests({
+    collection: 'users',
+    database: async () =>
+      Object.assign(Object.create(db) as LocalDatabaseApi, {
+        countDocuments: async (collection: string, filter?: JsonObject) => {
+          if (heldCounts) await new Promise<void>((release) => heldCounts?.push(release));
+          return db.countDocuments(collection, filter);
+        },
+      }),
+    post: send,
+    errorMessage: (e) => (e as Error).message,
+  });
+
+  /** What the extension's host does: the init, then queries and inline edits through its request class. */
   async function answer(m: CollectionPageMessage): Promise<void> {
     if (m.type === 'ready') {
       await send({ type: 'init', target: { envKey: 'local:/demo', envLabel: 'demo', collection: 'users' }, strings: STRINGS, pageSizes: [20, 50, 100, 500] });
     } else if (m.type === 'query') {
-      const t = performance.now();
-      try {
-        const p = await db.queryDocuments('users', { filter: m.query.filter, sort: m.query.sort, projection: m.query.projection }, { limit: m.query.limit, cursor: m.cursor });
-        const total = m.count ? await db.countDocuments('users', m.query.filter) : undefined;
-        await send({ type: 'page', requestId: m.requestId, documents: p.items, nextCursor: p.nextCursor, total, elapsedMs: performance.now() - t });
-      } catch (e) {
-        await send({ type: 'queryError', requestId: m.requestId, message: (e as Error).message });
-      }
+      await requests.query(m);
     } else if (m.type === 'editField') {
-      if (m.force) {
-        await db.updateDocuments('users', { _id: m.asRead._id }, { $set: { [m.path]: m.value } }, { multi: false });
-        const stored = await db.getDocument('users', m.asRead._id);
-        await send(stored ? { type: 'saved', requestId: m.requestId, document: stored } : { type: 'conflict', requestId: m.requestId });
-        return;
-      }
-      const outcome = await saveField(db, 'users', m.asRead, m.path, m.value);
-      await send(outcome.kind === 'saved' ? { type: 'saved', requestId: m.requestId, document: outcome.document } : { type: 'conflict', requestId: m.requestId, stored: outcome.stored });
+      await requests.editField(m);
     }
   }
 
@@ -205,6 +208,33 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
     assert.deepEqual(headers.slice(1), ['_id', 'name', 'age', 'active', 'createdAt', 'address', 'tags']);
     await waitTotal(1000);
     assert.equal(await page.locator('cb-collection-panel tr[data-id="doc000000"] td[data-field="createdAt"]').textContent(), '2023-11-14T22:13:20Z');
+  });
+
+  it('shows the page before its count, "Counting…" until the total follows, and drops a count a newer query replaced', async () => {
+    const held: (() => void)[] = [];
+    heldCounts = held;
+    try {
+      await openPage();
+      const total = page.locator('cb-collection-panel .status .total');
+      assert.equal(await rows().count(), 50, 'the page is shown while its count runs');
+      assert.equal(await total.textContent(), 'Counting…');
+      assert.equal(held.length, 1);
+      await page.locator('cb-collection-panel vscode-textfield.filter input').fill('{"age": {"$gte": 70}}');
+      await page.locator('cb-collection-panel vscode-button.run').click();
+      await page.waitForFunction(() => document.querySelector('cb-collection-panel tbody tr:first-child td[data-field="age"]')?.textContent === '70');
+      await page.waitForTimeout(50);
+      assert.equal(held.length, 2);
+      assert.equal(await total.textContent(), 'Counting…');
+      held[1]!();
+      await waitTotal(128);
+      // The first query's count comes last: the page keeps the newer total.
+      held[0]!();
+      await page.waitForTimeout(200);
+      assert.equal(await total.textContent(), '128 documents');
+    } finally {
+      heldCounts = undefined;
+      for (const release of held) release();
+    }
   });
 
   it('nested values start collapsed and expand in place', async () => {

@@ -47,6 +47,8 @@ export class CollectionPanel extends LitElement {
   private documents: DocumentJson[] = [];
   private nextCursor?: string;
   private total?: number;
+  /** The query whose count is awaited; a newer counted query replaces it, so an older total is dropped. */
+  private countingRequest?: number;
   private selected = new Set<string>();
   private expanded = new Set<string>();
   private loading = false;
@@ -103,7 +105,7 @@ export class CollectionPanel extends LitElement {
         this.queryError = undefined;
         this.documents = m.documents;
         this.nextCursor = m.nextCursor;
-        if (m.total !== undefined) this.total = m.total;
+        if (!m.counting && m.requestId === this.countingRequest) this.countingRequest = undefined;
         this.hostMs = m.elapsedMs;
         const ids = new Set(m.documents.map((d) => d._id));
         this.selected = new Set([...this.selected].filter((id) => ids.has(id)));
@@ -119,7 +121,14 @@ export class CollectionPanel extends LitElement {
         });
         return;
       }
+      case 'total':
+        if (m.requestId !== this.countingRequest) return;
+        this.countingRequest = undefined;
+        this.total = m.total;
+        this.requestUpdate();
+        return;
       case 'queryError':
+        if (m.requestId === this.countingRequest) this.countingRequest = undefined;
         if (m.requestId !== this.pendingQuery) return;
         // The last good results stay, marked stale, with the reason above them.
         this.loading = false;
@@ -166,6 +175,7 @@ export class CollectionPanel extends LitElement {
     this.loading = true;
     this.pendingQuery = ++this.requestId;
     const cursor = this.cursors[pageIndex] ?? undefined;
+    if (count) this.countingRequest = this.pendingQuery;
     this.bridge.post({ type: 'query', requestId: this.pendingQuery, query, cursor, count });
     this.requestUpdate();
   }
@@ -499,7 +509,7 @@ export class CollectionPanel extends LitElement {
       <span class="page">${this.t('pageOf', this.pageIndex + 1)}</span>
       <vscode-toolbar-button class="next" icon="chevron-right" label=${this.t('next')} title=${this.t('next')} ?disabled=${!this.nextCursor || this.loading} @click=${() => this.next()}></vscode-toolbar-button>
       <span class="range">${this.documents.length > 0 ? `${first + 1}–${first + this.documents.length}` : ''}</span>
-      <span class="total">${this.total === undefined ? '' : this.count('total', this.total)}</span>
+      <span class="total">${this.countingRequest !== undefined ? this.t('counting') : this.total === undefined ? '' : this.count('total', this.total)}</span>
       <span class="spacer"></span>
       <span class="timing">${this.hostMs === undefined ? '' : this.t('renderTime', Math.round(this.hostMs + (this.renderMs ?? 0)))}</span>
     </div>`;

@@ -16,12 +16,13 @@ import {
   type PanelCommand,
 } from '../../shared/protocol/collectionPanel';
 import { CommandId } from '../commandIds';
-import { saveField, withValue } from '../documents/conditionalSave';
+import { withValue } from '../documents/conditionalSave';
 import { documentText } from '../documents/documentFileSystem';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { userMessage } from '../platform/errorMessages';
 import type { Prompts } from '../platform/userInput';
 import { collectionPanelStrings } from './collectionPanelStrings';
+import { CollectionRequests } from './collectionRequests';
 import { WebviewPanelHost } from './webviewPanelHost';
 
 export interface CollectionPanelDeps {
@@ -50,6 +51,7 @@ const COMMANDS: Record<PanelCommand, string> = {
 
 export class CollectionPanel implements vscode.Disposable {
   readonly host: WebviewPanelHost<CollectionPageMessage, CollectionHostMessage>;
+  private readonly requests: CollectionRequests;
 
   constructor(
     readonly target: CollectionPanelTarget,
@@ -67,6 +69,15 @@ export class CollectionPanel implements vscode.Disposable {
       revived,
       preserveFocus,
     });
+    this.requests = new CollectionRequests({
+      collection: target.collection,
+      database: () => this.database(),
+      post: (message) => {
+        this.host.post(message);
+      },
+      errorMessage: userMessage,
+      onWritten: (id) => this.deps.refreshStored({ ...this.address(), id }),
+    });
     this.host.onReady(() => this.host.post({ type: 'init', target, strings: collectionPanelStrings(), pageSizes: [20, 50, 100, 500] }));
     this.host.onMessage((m) => void this.handle(m));
   }
@@ -79,7 +90,7 @@ export class CollectionPanel implements vscode.Disposable {
     this.host.dispose();
   }
 
-  /** Documents changed elsewhere (a command run from the tree): the page reloads its page. */
+  /** Documents changed elsewhere (a command run from the tree, a write seen by a subscription): the page reloads its page and recounts. */
   refresh(): void {
     this.host.post({ type: 'changed' });
   }
@@ -92,9 +103,9 @@ export class CollectionPanel implements vscode.Disposable {
     try {
       switch (m.type) {
         case 'query':
-          return await this.query(m);
+          return await this.requests.query(m);
         case 'editField':
-          return await this.editField(m);
+          return await this.requests.editField(m);
         case 'compareField':
           return await this.compareField(m.asRead, m.path, m.value);
         case 'editJson':
@@ -130,42 +141,6 @@ export class CollectionPanel implements vscode.Disposable {
   private changed(): void {
     this.deps.onChanged(this.target);
     this.refresh();
-  }
-
-  private async query(m: Extract<CollectionPageMessage, { type: 'query' }>): Promise<void> {
-    const started = performance.now();
-    try {
-      const database = await this.database();
-      const { filter, sort, projection, limit } = m.query;
-      const [page, total] = await Promise.all([
-        database.queryDocuments(this.target.collection, { filter, sort, projection }, { limit, cursor: m.cursor }),
-        m.count ? database.countDocuments(this.target.collection, filter) : Promise.resolve(undefined),
-      ]);
-      this.host.post({ type: 'page', requestId: m.requestId, documents: page.items, nextCursor: page.nextCursor, total, elapsedMs: performance.now() - started });
-    } catch (e) {
-      this.host.post({ type: 'queryError', requestId: m.requestId, message: userMessage(e) });
-    }
-  }
-
-  private async editField(m: Extract<CollectionPageMessage, { type: 'editField' }>): Promise<void> {
-    try {
-      const database = await this.database();
-      if (m.force) {
-        await database.updateDocuments(this.target.collection, { _id: m.asRead._id }, { $set: { [m.path]: m.value } }, { multi: false, upsert: false });
-        const stored = await database.getDocument(this.target.collection, m.asRead._id);
-        this.deps.refreshStored({ ...this.address(), id: m.asRead._id });
-        this.host.post(stored ? { type: 'saved', requestId: m.requestId, document: stored } : { type: 'conflict', requestId: m.requestId });
-        return;
-      }
-      const outcome = await saveField(database, this.target.collection, m.asRead, m.path, m.value);
-      if (outcome.kind === 'saved') {
-        this.deps.refreshStored({ ...this.address(), id: m.asRead._id });
-        this.host.post({ type: 'saved', requestId: m.requestId, document: outcome.document });
-      }
-      else this.host.post({ type: 'conflict', requestId: m.requestId, stored: outcome.stored });
-    } catch (e) {
-      this.host.post({ type: 'editError', requestId: m.requestId, message: userMessage(e) });
-    }
   }
 
   /** The stored document beside the document as it would be with the edit. */

@@ -17,6 +17,7 @@ export function collectionPanelStrings(): Record<string, string> {
     invalidProjection: vscode.l10n.t('Projection is { field: 1 or 0, … }'),
     total: vscode.l10n.t('{0} documents'),
     totalOne: vscode.l10n.t('1 document'),
+    counting: vscode.l10n.t('Counting…'),
     pageOf: vscode.l10n.t('Page {0}'),
     previous: vscode.l10n.t('Previous Page'),
     next: vscode.l10n.t('Next Page'),

@@ -56,7 +56,9 @@ export const PANEL_COMMANDS: readonly PanelCommand[] = ['deleteByQuery', 'import
 
 export type CollectionHostMessage =
   | { type: 'init'; target: CollectionPanelTarget; strings: Record<string, string>; pageSizes: number[] }
-  | { type: 'page'; requestId: number; documents: DocumentJson[]; nextCursor?: string; total?: number; elapsedMs: number }
+  /** `counting`: a `total` message for the same request follows once the count is known. */
+  | { type: 'page'; requestId: number; documents: DocumentJson[]; nextCursor?: string; counting: boolean; elapsedMs: number }
+  | { type: 'total'; requestId: number; total?: number; error?: string }
   | { type: 'queryError'; requestId: number; message: string }
   | { type: 'saved'; requestId: number; document: DocumentJson }
   | { type: 'conflict'; requestId: number; stored?: DocumentJson }
