@@ -25,6 +25,7 @@ export class CollectionPanels implements vscode.Disposable {
       registry: s.registry,
       extensionUri,
       log: s.log,
+      errors: s.errors,
       prompts: s.prompts,
       openDocument: (address) => s.documents.open(address, { preserveFocus: false }),
       storedUriFor: (address) => s.documents.storedUriFor(address),
