@@ -9,7 +9,7 @@ import { AccountStore } from './accounts/accountStore';
 import { registerAccountCommands } from './accounts/accountCommands';
 import { TencentAccounts } from './accounts/tencentAccounts';
 import type { CloudBaseStudioApi } from './api';
-import { registerDatabaseCommands } from './commands/databaseCommands';
+import { registerDatabaseCommands } from './database/databaseCommands';
 import { registerEnvironmentCommands } from './commands/environmentCommands';
 import { registerExplorerCommands } from './commands/explorerCommands';
 import { registerWalkthroughCommand } from './commands/walkthroughCommands';
