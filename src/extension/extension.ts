@@ -9,7 +9,7 @@ import { AccountStore } from './accounts/accountStore';
 import { registerAccountCommands } from './accounts/accountCommands';
 import { TencentAccounts } from './accounts/tencentAccounts';
 import type { CloudBaseStudioApi } from './api';
-import { registerDatabaseCommands } from './commands/databaseCommands';
+import { registerDatabaseCommands } from './database/databaseCommands';
 import { registerEnvironmentCommands } from './commands/environmentCommands';
 import { registerExplorerCommands } from './commands/explorerCommands';
 import { registerWalkthroughCommand } from './commands/walkthroughCommands';
@@ -84,7 +84,8 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const model = new ExplorerModel(registry, { pageSize: settings.pageSize, log });
   const tree = new ExplorerTreeProvider(registry, model, projects.ready, settings.autoStart, accounts);
   // Files dropped on a storage folder are uploaded there; several storage items can be deleted or downloaded at once.
-  const storageDrop = new StorageDropController(() => services, new ErrorReporter(log));
+  const errors = new ErrorReporter(log);
+  const storageDrop = new StorageDropController(() => services, errors);
   // Counts and documents follow writes made by functions and scripts, not only by this window.
   const writes = new DatabaseWriteFollower(registry, model, tree);
   context.subscriptions.push(writes);
@@ -94,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   // A document saved in an editor: an open grid of its collection shows the new version.
   let refreshCollectionPanel = (_target: { envKey: string; collection: string }): void => undefined;
   const { storedVersions, registration: storedRegistration } = ReadonlyDocuments.register(registry);
-  const { documents, registration } = DocumentFileSystem.register(registry, prompts, (address) => refreshCollectionPanel(address), storedVersions);
+  const { documents, registration } = DocumentFileSystem.register(registry, prompts, errors, (address) => refreshCollectionPanel(address), storedVersions);
   // A storage file saved in an editor: its folder in the tree shows the new size.
   const { files: storageFiles, registration: storageRegistration } = StorageFileSystem.register(registry, prompts, (address) => {
     model.invalidateStorage(address.envKey, address.path.replace(/[^/]*$/, ''));
@@ -123,8 +124,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     }),
   );
 
-  const services: Services = { registry, model, tree, view, projects, documents, storageFiles, prompts, dialogs: new DialogFolders(context.workspaceState), log, accounts };
-  const errors = new ErrorReporter(log);
+  const services: Services = { registry, model, tree, view, projects, documents, storageFiles, prompts, dialogs: new DialogFolders(context.workspaceState), log, errors, accounts };
   const commands = new CommandRegistry(log, errors, context.subscriptions);
   registerAccountCommands(commands, services);
   registerExplorerCommands(commands, services);
@@ -142,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerStorageCommands(commands, services);
   registerCopyCommands(commands, services, context.extensionPath);
   // Registers the panel serializer too, so it must exist before activate() returns.
-  const logPanels = new LogPanels({ registry, extensionUri: context.extensionUri, log, prompts });
+  const logPanels = new LogPanels({ registry, extensionUri: context.extensionUri, log, errors, prompts });
   context.subscriptions.push(logPanels);
   registerLogCommands(commands, services, logPanels);
   const environmentStatus = registerEnvironmentStatus(commands, services, context.subscriptions);

@@ -7,6 +7,7 @@ import type { ExplorerModel } from './explorer/explorerModel';
 import type { ExplorerNode } from './explorer/nodes/explorerNode';
 import type { ExplorerTreeProvider } from './explorer/treeProvider';
 import type { DialogFolders } from './platform/dialogFolders';
+import type { ErrorReporter } from './platform/errorReporter';
 import type { Prompts } from './platform/userInput';
 import type { StorageFileSystem } from './storage/storageFileSystem';
 
@@ -24,5 +25,7 @@ export interface Services {
   /** Where file dialogs open (the last folder per purpose, else the workspace folder). */
   readonly dialogs: DialogFolders;
   readonly log: vscode.LogOutputChannel;
+  /** The one reporter: commands report through the wrapper, other callbacks through `errors.guard`. */
+  readonly errors: ErrorReporter;
   readonly accounts: TencentAccounts;
 }

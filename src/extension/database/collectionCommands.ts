@@ -8,21 +8,16 @@ import { StudioError } from '../../shared/errors';
 import type { CollectionPermission, IndexKey, JsonObject, PermissionAcl } from '../../shared/model';
 import { CommandId } from '../commandIds';
 import { pickCollection, pickDocument, pickEnvironment } from '../commands/pickers';
-import { isFromSelection, targetNode } from '../commands/targets';
-import { CollectionNode } from '../explorer/nodes/collectionNode';
+import { targetNode } from '../commands/targets';
 import { DocumentNode } from '../explorer/nodes/documentNode';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import { withViewProgress } from '../platform/progress';
 import { windowInput } from '../platform/userInput';
 import type { Services } from '../services';
+import { collectionTarget, type CollectionTarget } from './collectionTarget';
 import { formatOf } from './documentFormats';
 import { exportDocuments, importDocuments, type ImportMode, type ImportReport } from './importExport';
 import { parseIndexKeys, parseJsonObject } from './inputParsing';
-
-export interface CollectionTarget {
-  envKey: string;
-  collection: string;
-}
 
 export function registerCollectionCommands(commands: CommandRegistry, s: Services): void {
   commands.register(CommandId.insertDocument, async (arg?: unknown, template?: JsonObject) => {
@@ -248,20 +243,6 @@ async function showImportResult(s: Services, target: CollectionTarget, report: I
   const lines = report.failures.slice(0, 3).map((f) => vscode.l10n.t('line {0}: {1}', f.line, f.message));
   const show = vscode.l10n.t('Show Details');
   if ((await vscode.window.showWarningMessage(`${summary} ${lines.join('; ')}`, show)) === show) s.log.show(true);
-}
-
-/** A target passed by a panel ({envKey, collection}), a collection node, or the pickers. */
-export async function collectionTarget(s: Services, arg: unknown): Promise<CollectionTarget | undefined> {
-  if (isCollectionTarget(arg)) return arg;
-  const node = targetNode(arg, s.view, CollectionNode);
-  if (node) return { envKey: node.envKey, collection: node.name };
-  if (isFromSelection(arg)) return undefined;
-  const envKey = (await pickEnvironment(s)).key;
-  return { envKey, collection: await pickCollection(s, envKey) };
-}
-
-function isCollectionTarget(arg: unknown): arg is CollectionTarget {
-  return typeof arg === 'object' && arg !== null && typeof (arg as CollectionTarget).envKey === 'string' && typeof (arg as CollectionTarget).collection === 'string';
 }
 
 async function databaseOf(s: Services, envKey: string): Promise<DatabaseApi> {

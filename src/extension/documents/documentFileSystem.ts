@@ -6,6 +6,7 @@ import type { EnvironmentRegistry } from '../environments/registry';
 import { afterSave } from '../platform/afterSave';
 import { settings } from '../platform/settings';
 import { readableSaveError } from '../platform/errorMessages';
+import type { ErrorReporter } from '../platform/errorReporter';
 import type { Prompts } from '../platform/userInput';
 import { overwriteDocument, parseEditedDocument, saveDocument } from './conditionalSave';
 import type { DocumentAddress } from './documentAddress';
@@ -73,6 +74,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   constructor(
     private readonly registry: EnvironmentRegistry,
     private readonly prompts: Prompts,
+    private readonly errors: ErrorReporter,
     private readonly onSaved: (address: DocumentAddress) => void = () => undefined,
     private readonly storedVersions?: ReadonlyDocuments,
   ) {
@@ -88,10 +90,11 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
   static register(
     registry: EnvironmentRegistry,
     prompts: Prompts,
+    errors: ErrorReporter,
     onSaved?: (address: DocumentAddress) => void,
     storedVersions?: ReadonlyDocuments,
   ): { documents: DocumentFileSystem; registration: vscode.Disposable } {
-    const documents = new DocumentFileSystem(registry, prompts, onSaved, storedVersions);
+    const documents = new DocumentFileSystem(registry, prompts, errors, onSaved, storedVersions);
     const registration = vscode.Disposable.from(
       vscode.workspace.registerFileSystemProvider(DOCUMENT_SCHEME, documents, { isCaseSensitive: true }),
       documents,
@@ -221,7 +224,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
           // The user has now seen the stored document: the next save is checked against it.
           if (outcome.stored) this.baselines.set(key, outcome.stored);
           this.setUnsaved(uri, { ...this.unsaved.get(key), changedElsewhere: false });
-          void this.compare(uri, address);
+          void this.errors.guard('compare document', () => this.compare(uri, address));
         }
         throw new StudioError(
           'Conflict',

@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { StudioError, messageOf } from '../../shared/errors';
+import { StudioError } from '../../shared/errors';
 import type { InvokeResult } from '../../shared/model';
 import { CommandId } from '../commandIds';
 import type { CommandRegistry } from '../platform/commandRegistry';
-import { userMessage } from '../platform/errorMessages';
 import type { Services } from '../services';
 import { EventDocuments } from './eventDocuments';
 import { installDependencies } from './functionDependencies';
@@ -80,10 +79,7 @@ export function registerFunctionCommands(commands: CommandRegistry, s: Services,
     const started = await debug.start(target);
     if (event) {
       // Not awaited: a breakpoint holds the invocation for as long as the user looks around.
-      runner.run(event).catch((e: unknown) => {
-        s.log.error(`Invoking ${event.name} under the debugger failed: ${messageOf(e)}`);
-        void vscode.window.showErrorMessage(userMessage(e));
-      });
+      void s.errors.guard(`invoke ${event.name} under the debugger`, () => runner.run(event));
     } else {
       const invoke = vscode.l10n.t('Invoke…');
       void vscode.window

@@ -5,7 +5,6 @@
  * permission, delete by query) to the commands.
  */
 import * as vscode from 'vscode';
-import { isStudioError, messageOf } from '../../shared/errors';
 import type { DocumentJson, JsonValue } from '../../shared/model';
 import {
   COLLECTION_PANEL_VIEW_TYPE,
@@ -21,6 +20,7 @@ import { documentText } from '../documents/documentFileSystem';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { userMessage } from '../platform/errorMessages';
 import type { Prompts } from '../platform/userInput';
+import type { ErrorReporter } from '../platform/errorReporter';
 import { collectionPanelStrings } from './collectionPanelStrings';
 import { CollectionRequests } from './collectionRequests';
 import { WebviewPanelHost } from './webviewPanelHost';
@@ -29,6 +29,7 @@ export interface CollectionPanelDeps {
   registry: EnvironmentRegistry;
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
+  errors: ErrorReporter;
   prompts: Prompts;
   openDocument(address: { envKey: string; collection: string; id: string }): Promise<unknown>;
   /** The stored version of a document, for the left side of a compare. */
@@ -128,9 +129,7 @@ export class CollectionPanel implements vscode.Disposable {
           return;
       }
     } catch (e) {
-      if (isStudioError(e, 'Cancelled')) return;
-      this.deps.log.error(`collection panel ${this.target.collection}: ${messageOf(e)}`);
-      void vscode.window.showErrorMessage(userMessage(e));
+      this.deps.errors.report(e, { what: `collection panel ${this.target.collection} ${m.type}` });
     }
   }
 

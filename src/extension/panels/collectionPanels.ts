@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { COLLECTION_PANEL_VIEW_TYPE, isCollectionPanelState, type CollectionPanelTarget } from '../../shared/protocol/collectionPanel';
 import { CommandId } from '../commandIds';
-import { collectionTarget, refreshCollection } from '../database/collectionCommands';
+import { refreshCollection } from '../database/collectionCommands';
+import { collectionTarget } from '../database/collectionTarget';
 import { CollectionNode } from '../explorer/nodes/collectionNode';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import type { Services } from '../services';
@@ -25,6 +26,7 @@ export class CollectionPanels implements vscode.Disposable {
       registry: s.registry,
       extensionUri,
       log: s.log,
+      errors: s.errors,
       prompts: s.prompts,
       openDocument: (address) => s.documents.open(address, { preserveFocus: false }),
       storedUriFor: (address) => s.documents.storedUriFor(address),

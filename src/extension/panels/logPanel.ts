@@ -5,7 +5,7 @@
  * here; every one passed the protocol guard first.
  */
 import * as vscode from 'vscode';
-import { isCancellation, messageOf } from '../../shared/errors';
+import { messageOf } from '../../shared/errors';
 import { isLocalEnvironmentKey } from '../../shared/environmentKeys';
 import type { LogEntry } from '../../shared/model';
 import type { LogHostMessage, LogPageMessage, LogPanelTarget } from '../../shared/protocol/logPanel';
@@ -16,6 +16,7 @@ import { type EnvironmentRegistry, type RegistryChange } from '../environments/r
 import { exportFormatFor, formatEntries } from '../logs/exportFormat';
 import { pushFeed } from '../logs/logFeeds';
 import { LogSession, type SessionOutput } from '../logs/logSession';
+import type { ErrorReporter } from '../platform/errorReporter';
 import { logPanelStrings } from './logPanelStrings';
 import { WebviewPanelHost } from './webviewPanelHost';
 
@@ -26,6 +27,7 @@ export interface LogPanelDeps {
   registry: EnvironmentRegistry;
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
+  errors: ErrorReporter;
   maxEntries(): number;
   /** Where Export writes; undefined when the user cancels. */
   pickSaveTarget(defaultName: string): Promise<vscode.Uri | undefined>;
@@ -178,11 +180,7 @@ export class LogPanel implements vscode.Disposable {
         await vscode.env.clipboard.writeText(m.text);
         return;
       case 'export':
-        await this.export(m.entries).catch((e: unknown) => {
-          if (isCancellation(e)) return;
-          this.deps.log.error(`Exporting logs failed: ${messageOf(e)}`);
-          void vscode.window.showErrorMessage(vscode.l10n.t('The log entries could not be saved: {0}', messageOf(e)));
-        });
+        await this.deps.errors.guard('export logs', () => this.export(m.entries));
         return;
       case 'pageError':
         this.deps.log.warn(`${this.host.name}: the page reported: ${m.message}`);

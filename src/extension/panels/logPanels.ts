@@ -11,6 +11,7 @@ import { isLogPanelState } from '../../shared/protocol/logPanelGuards';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { clampMaxEntries } from '../logs/logSession';
 import { windowInput, type Prompts } from '../platform/userInput';
+import type { ErrorReporter } from '../platform/errorReporter';
 import { LogPanel, logPanelKey, type LogPanelDeps } from './logPanel';
 import { PanelRegistry, observePanels, type PanelTraffic } from './webviewPanelHost';
 
@@ -24,6 +25,7 @@ export interface LogPanelsOptions {
   registry: EnvironmentRegistry;
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
+  errors: ErrorReporter;
   prompts: Prompts;
 }
 
@@ -37,6 +39,7 @@ export class LogPanels implements vscode.Disposable {
       registry: options.registry,
       extensionUri: options.extensionUri,
       log: options.log,
+      errors: options.errors,
       maxEntries: maxEntriesSetting,
       pickSaveTarget: (name) => this.pickSaveTarget(name),
     };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isCancellation } from '../../shared/errors';
 import { CommandId } from '../commandIds';
+import { guarded } from './errorBoundary';
 import { logDescription, needsSignIn, userMessage } from './errorMessages';
 
 /** What a report showed: the message the user read and the actions offered. */
@@ -42,6 +43,11 @@ export class ErrorReporter {
       else if (choice === signIn) void vscode.commands.executeCommand(CommandId.signIn);
       else if (choice === retry) void Promise.resolve(context.retry?.()).catch((e: unknown) => this.report(e, context));
     });
+  }
+
+  /** Runs a callback outside any command (webview message, file system, debug session) behind this reporter. */
+  guard<R>(what: string, fn: () => R | Promise<R>): Promise<R | undefined> {
+    return guarded(this, what, fn)();
   }
 
   /** Tests: sees every error shown from now on. */

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
 import { CommandId } from '../commandIds';
 import type { DocumentAddress } from '../documents/documentAddress';
-import { CollectionNode } from '../explorer/nodes/collectionNode';
 import { DatabaseNode } from '../explorer/nodes/databaseNode';
 import { DocumentNode } from '../explorer/nodes/documentNode';
 import { EnvironmentNode } from '../explorer/nodes/environmentNode';
@@ -10,14 +9,9 @@ import type { ExplorerNode } from '../explorer/nodes/explorerNode';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import { withViewProgress } from '../platform/progress';
 import type { Services } from '../services';
-import { pickCollection, pickDocument, pickEnvironment } from './pickers';
-import { isFromSelection, targetNode } from './targets';
-
-interface CollectionTarget {
-  envKey: string;
-  name: string;
-  count?: number;
-}
+import { pickCollection, pickDocument, pickEnvironment } from '../commands/pickers';
+import { isFromSelection, targetNode } from '../commands/targets';
+import { collectionTarget } from './collectionTarget';
 
 /** Collections and documents: create, delete, open, copy the ID. */
 export function registerDatabaseCommands(commands: CommandRegistry, s: Services): void {
@@ -44,7 +38,7 @@ export function registerDatabaseCommands(commands: CommandRegistry, s: Services)
   commands.register(CommandId.deleteCollection, async (arg?: unknown) => {
     const target = await collectionTarget(s, arg);
     if (!target) return;
-    const { envKey, name } = target;
+    const { envKey, collection: name } = target;
     const database = (await withViewProgress(() => s.registry.backend(envKey))).database;
     const count = target.count ?? (await withViewProgress(() => database.countDocuments(name)));
     await s.prompts.ui.confirm(
@@ -88,15 +82,6 @@ export function registerDatabaseCommands(commands: CommandRegistry, s: Services)
     await vscode.env.clipboard.writeText(target.id);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Copied document ID: {0}', target.id), 3000);
   });
-}
-
-/** The collection a command acts on; undefined when the Delete key found nothing to act on. */
-async function collectionTarget(s: Services, arg: unknown): Promise<CollectionTarget | undefined> {
-  const node = targetNode(arg, s.view, CollectionNode);
-  if (node) return { envKey: node.envKey, name: node.name, count: node.info.count };
-  if (isFromSelection(arg)) return undefined;
-  const envKey = (await pickEnvironment(s)).key;
-  return { envKey, name: await pickCollection(s, envKey) };
 }
 
 async function documentTarget(s: Services, arg: unknown): Promise<DocumentAddress | undefined> {
