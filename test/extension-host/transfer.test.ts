@@ -123,6 +123,8 @@ suite('Copy to Environment: local → Tencent (fake cloud, real manager-node)', 
     const storage = (await api.environments.backend(local.key)).storage!;
     await storage.upload('copydir/a.txt', { data: Buffer.from('alpha') }, { overwrite: true });
     await storage.upload('copydir/sub/b.txt', { data: Buffer.from('beta') }, { overwrite: true });
+    // Written past the tree, so the tree is told to read the environment again.
+    await vscode.commands.executeCommand('cloudbase.refresh', await child(undefined, local.info.label));
     const storageArea = await child(await child(undefined, local.info.label), 'Storage');
     const folder = await waitFor('the copydir folder', async () => (await children(storageArea)).find((n) => labelOf(n) === 'copydir'));
     api.useUserInput(new ScriptedInput({ pick: ['Skip files the target has'] }));

@@ -1,3 +1,8 @@
+/**
+ * The error boundary for callbacks outside commands (webview messages, file system calls, debug
+ * sessions): an error is reported once through the one reporter, cancellation stays silent.
+ * No vscode import: unit tests load it in plain Node.
+ */
 import { isCancellation } from '../../shared/errors';
 
 /** What the boundary hands an error to: the one ErrorReporter in the extension. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { guarded, type ErrorSink } from '../../../src/extension/platform/errorBoundary';
-import { StudioError } from '../../../src/shared/errors';
+import { guarded, type ErrorSink } from '../../../../src/extension/platform/errorBoundary';
+import { StudioError } from '../../../../src/shared/errors';
 
 function recordingSink(): ErrorSink & { reports: { error: unknown; what: string }[] } {
   const reports: { error: unknown; what: string }[] = [];
