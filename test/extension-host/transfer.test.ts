@@ -93,6 +93,16 @@ suite('Copy to Environment: local → Tencent (fake cloud, real manager-node)', 
     assert.equal(await target.countDocuments('copied'), 30);
   });
 
+  test('from the palette: every collection of the environment in one run, each reported', async () => {
+    const names = (await (await api.environments.backend(local.key)).database.listCollections({ limit: 1000 })).items.map((c) => c.name);
+    api.useUserInput(new ScriptedInput({ pick: [local.info.label, 'All collections', 'Insert', 'Documents only'], input: ['', ''] }));
+    const reports = await run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', undefined);
+    assert.deepEqual(reports.map((r) => r.collection).sort(), [...names].sort());
+    assert.ok(reports.every((r) => r.complete && r.failures.length === 0));
+    const target = (await api.environments.backend(cloud.key)).database;
+    for (const r of reports) assert.equal(await target.countDocuments(r.targetCollection), r.written + r.skipped, r.collection);
+  });
+
   test('the project\'s anonymisation rules apply on the way', async () => {
     mkdirSync(join(root, '.cloudbase'), { recursive: true });
     writeFileSync(join(root, '.cloudbase', 'anonymise.json'), JSON.stringify({ collections: { [SOURCE]: { name: 'name', phone: 'phone' } } }));

@@ -11,7 +11,7 @@ import type { CopyCheckpoint, CopyMode, CopyReport, StorageCopyReport } from '..
 import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import type { JsonObject } from '../../shared/model';
 import { CommandId } from '../commandIds';
-import { pickCollection, pickEnvironment } from '../commands/pickers';
+import { pickEnvironment } from '../commands/pickers';
 import { isFromSelection, targetNode } from '../commands/targets';
 import { parseJsonObject } from '../database/inputParsing';
 import type { EnvironmentEntry } from '../environments/registry';
@@ -63,7 +63,7 @@ async function planCollectionCopy(s: Services, arg: unknown): Promise<Collection
   const node = targetNode(arg, s.view, CollectionNode);
   if (!node && isFromSelection(arg)) return undefined;
   const sourceKey = node?.envKey ?? (await pickEnvironment(s)).key;
-  const names = node ? [node.name] : [await pickCollection(s, sourceKey)];
+  const names = node ? [node.name] : await pickCollections(s, sourceKey);
   const target = await pickTarget(s, sourceKey);
   const single = names.length === 1;
   const targetName = single
@@ -223,6 +223,25 @@ async function runStorageCopy(s: Services, transfer: TransferModule, sourceKey: 
   }
   void vscode.window.showInformationMessage(vscode.l10n.t('Copied files to {0}: {1} copied, {2} skipped, {3} failed.', targetLabel, r.copied, r.skipped, r.failures.length));
   return r;
+}
+
+/** One collection, or all of them: the palette's way to copy a whole database. */
+async function pickCollections(s: Services, envKey: string): Promise<string[]> {
+  const database = (await withViewProgress(() => s.registry.backend(envKey))).database;
+  const all: { name: string; count: number }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await withViewProgress(() => database.listCollections({ limit: 1000, cursor }));
+    all.push(...page.items.map((c) => ({ name: c.name, count: c.count })));
+    cursor = page.nextCursor;
+  } while (cursor);
+  if (all.length === 0) throw new StudioError('InvalidArgument', 'The environment has no collection to copy.');
+  const everything = { label: `$(database) ${vscode.l10n.t('All collections')}`, description: String(all.length), names: all.map((c) => c.name) };
+  const chosen = await s.prompts.ui.pick([everything, ...all.map((c) => ({ label: c.name, description: String(c.count), names: [c.name] }))], {
+    title: vscode.l10n.t('Copy which collections'),
+    ignoreFocusOut: true,
+  });
+  return chosen.names;
 }
 
 async function pickTarget(s: Services, sourceKey: string): Promise<EnvironmentEntry> {
