@@ -22,6 +22,7 @@ export const CommandId = {
   importDocuments: 'cloudbase.importDocuments',
   copyCollectionToEnvironment: 'cloudbase.copyCollectionToEnvironment',
   resumeCopy: 'cloudbase.resumeCopy',
+  copyEventsToEnvironment: 'cloudbase.copyEventsToEnvironment',
   exportDocuments: 'cloudbase.exportDocuments',
   manageIndexes: 'cloudbase.manageIndexes',
   setPermission: 'cloudbase.setPermission',

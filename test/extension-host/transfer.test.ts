@@ -5,7 +5,7 @@
  * copied the same way; documents the cloud refuses are reported one by one and written when copied again.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
@@ -145,5 +145,17 @@ suite('Copy to Environment: local → Tencent (fake cloud, real manager-node)', 
     api.useUserInput(new ScriptedInput({ pick: ['Skip files the target has'] }));
     const again = await run<StorageCopyReport>('cloudbase.storage.copyToEnvironment', folder);
     assert.deepEqual([again.copied, again.skipped], [0, 2]);
+  });
+
+  test('a function\'s saved test events copy to the same function in the other environment', async () => {
+    const functions = await child(await child(undefined, local.info.label), 'Functions');
+    const products = await child(functions, 'products');
+    api.useUserInput(new ScriptedInput({ pick: ['Skip events the target has'] }));
+    const report = await run<{ copied: string[]; skipped: string[] }>('cloudbase.copyEventsToEnvironment', products);
+    assert.deepEqual(report, { copied: ['reserve', 'tea'], skipped: [] });
+    assert.ok(cloud.functionRoot);
+    assert.deepEqual(JSON.parse(readFileSync(join(cloud.functionRoot, 'products', '.events', 'tea.json'), 'utf8')), JSON.parse(readFileSync(join(root, 'cloudfunctions', 'products', '.events', 'tea.json'), 'utf8')));
+    api.useUserInput(new ScriptedInput({ pick: ['Skip events the target has'] }));
+    assert.deepEqual(await run('cloudbase.copyEventsToEnvironment', products), { copied: [], skipped: ['reserve', 'tea'] });
   });
 });

@@ -16,10 +16,12 @@ import { isFromSelection, targetNode } from '../commands/targets';
 import { parseJsonObject } from '../database/inputParsing';
 import type { EnvironmentEntry } from '../environments/registry';
 import { CollectionNode } from '../explorer/nodes/collectionNode';
+import { FunctionNode } from '../explorer/nodes/functionNode';
 import { StorageFolderNode, StorageAreaNode } from '../explorer/nodes/storageNodes';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import { abortSignalOf, withViewProgress } from '../platform/progress';
 import type { Services } from '../services';
+import { copySavedEvents } from './eventCopy';
 import { bundledTransfer, type TransferModule } from './transferModule';
 
 interface CollectionCopyPlan {
@@ -44,6 +46,21 @@ export function registerCopyCommands(commands: CommandRegistry, s: Services, ext
   // Resume runs through the command wrapper too, so its failures are shown and logged like any command's.
   commands.register(CommandId.resumeCopy, async (run?: unknown) => {
     if (typeof run === 'function') return (run as () => Promise<unknown>)();
+  });
+
+  commands.register(CommandId.copyEventsToEnvironment, async (arg?: unknown) => {
+    const node = targetNode(arg, s.view, FunctionNode);
+    if (!node) return;
+    const source = s.registry.get(node.envKey);
+    if (!source?.functionRoot) throw new StudioError('NotSupported', `${node.envKey} keeps no saved events.`);
+    const target = await pickEnvironment(s, (e) => e.key !== node.envKey && e.functionRoot !== undefined);
+    const skip = { label: vscode.l10n.t('Skip events the target has'), overwrite: false };
+    const overwrite = { label: vscode.l10n.t('Overwrite events the target has'), overwrite: true };
+    const choice = await s.prompts.ui.pick([skip, overwrite], { title: vscode.l10n.t('Copy the test events of "{0}" to {1}', node.name, target.info.label), ignoreFocusOut: true });
+    const report = await copySavedEvents(source.functionRoot, target.functionRoot!, node.name, choice.overwrite);
+    s.log.info(`Copied test events of ${node.name} from ${node.envKey} to ${target.key}: ${report.copied.join(', ') || 'none'} copied, ${report.skipped.join(', ') || 'none'} skipped`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Test events of "{0}" copied to {1}: {2} copied, {3} skipped.', node.name, target.info.label, report.copied.length, report.skipped.length));
+    return report;
   });
 
   commands.register(CommandId.copyStorageToEnvironment, async (arg?: unknown) => {
