@@ -1,3 +1,4 @@
+/** The error boundary for callbacks outside commands (vscode-free, so it runs in plain Node tests). */
 import { isCancellation } from '../../shared/errors';
 
 /** What the boundary hands an error to: the one ErrorReporter in the extension. */
