@@ -264,7 +264,9 @@ suite('Documents: editing, conflicts and collection commands', () => {
       await vscode.commands.executeCommand('cloudbase.openCollection', target());
       const page = await waitFor('the first page', () => traffic.find((t) => t.direction === 'toPage' && t.message.type === 'page'));
       assert.deepEqual(page.message.documents?.map((d) => d._id).slice(0, 3), ['g00', 'g01', 'g02']);
-      assert.equal(page.message.total, 30);
+      // The page comes at once; its count follows in a `total` message.
+      const total = await waitFor('the total', () => traffic.find((t) => t.direction === 'toPage' && t.message.type === 'total'));
+      assert.equal(total.message.total, 30);
       const fromPage = traffic.filter((t) => t.direction === 'fromPage').map((t) => t.message.type);
       assert.deepEqual(fromPage.slice(0, 2), ['ready', 'query']);
       assert.deepEqual(traffic.filter((t) => t.direction === 'rejected'), []);
