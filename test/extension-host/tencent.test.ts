@@ -146,8 +146,10 @@ suite('Tencent CloudBase: sign in and browse through the real manager-node', () 
     });
     try {
       await vscode.commands.executeCommand('cloudbase.openCollection', { envKey: environment.key, collection: COLLECTION });
-      const page = await waitFor('the first page', () => traffic.find((t) => t.direction === 'toPage' && t.message.type === 'page'));
-      assert.equal(page.message.total, 2);
+      await waitFor('the first page', () => traffic.find((t) => t.direction === 'toPage' && t.message.type === 'page'));
+      // The count follows the page in its own message.
+      const total = await waitFor('the total', () => traffic.find((t) => t.direction === 'toPage' && t.message.type === 'total'));
+      assert.equal(total.message.total, 2);
     } finally {
       observer.dispose();
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
