@@ -37,6 +37,8 @@ function bundles() {
     // The process each local cloud function runs in (forked by the function runtime).
     { ...nodeBundle, entryPoints: { 'function-host': 'src/emulator/functions/host/main.ts' }, outdir: 'dist' },
   ];
+  // One page bundle per panel: webview/<bundle>/main.ts → dist/webview/<bundle>.js, <bundle> being
+  // the panel's *_PANEL_BUNDLE (its view type's last part; test/unit/shared/protocol/panelBundles.test.ts).
   const webviews = join(root, 'webview');
   const panels = existsSync(webviews)
     ? readdirSync(webviews).filter((d) => existsSync(join(webviews, d, 'main.ts')))

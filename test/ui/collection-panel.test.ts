@@ -18,25 +18,13 @@ import { contentSecurityPolicy, createNonce } from '../../src/extension/panels/w
 import type { JsonObject } from '../../src/shared/model';
 import type { CollectionHostMessage, CollectionPageMessage } from '../../src/shared/protocol/collectionPanel';
 import { tempFolder } from '../unit/emulator/database/support';
+import { englishStrings } from './fixtures/collection-panel/strings';
 import { CHROMIUM_ARGS, root } from './fixtures/logPageHarness';
 
 declare const window: { __fromHost(m: unknown): void; __violations: string[] };
 declare const document: {
   addEventListener(type: string, fn: (e: { violatedDirective: string; blockedURI: string }) => void): void;
   querySelector(s: string): { dataset: Record<string, string>; textContent: string | null; getAttribute(name: string): string | null } | null;
-};
-
-const STRINGS: Record<string, string> = {
-  total: '{0} documents',
-  counting: 'Counting…',
-  pageOf: 'Page {0}',
-  conflict: 'This document changed since it was loaded; nothing was saved.',
-  fields: '{0} fields',
-  items: '{0} items',
-  itemsOne: '1 item',
-  selected: '{0} selected',
-  invalidSort: 'Sort is { field: 1 or -1, … }',
-  queryFailed: 'The query failed; the results shown are from the last query that ran. {0}',
 };
 
 /** Stands in for VS Code: records what the page posts, keeps its state across reloads, relays to Node. */
@@ -149,7 +137,7 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
   /** What the extension's host does: the init, then queries and inline edits through its request class. */
   async function answer(m: CollectionPageMessage): Promise<void> {
     if (m.type === 'ready') {
-      await send({ type: 'init', target: { envKey: 'local:/demo', envLabel: 'demo', collection: 'users' }, strings: STRINGS, pageSizes: [20, 50, 100, 500] });
+      await send({ type: 'init', target: { envKey: 'local:/demo', envLabel: 'demo', collection: 'users' }, strings: englishStrings, pageSizes: [20, 50, 100, 500] });
     } else if (m.type === 'query') {
       await requests.query(m);
     } else if (m.type === 'editField') {
@@ -457,5 +445,26 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
     assert.deepEqual(await firstIds(), before);
     assert.ok(lastQuery().cursor, 'the restored page is read by its kept cursor');
     assert.equal(await page.locator(`cb-collection-panel tr[data-id="${before[0]}"] td[data-field="tags"] pre`).count(), 1);
+  });
+
+  it('drops a saved state of another version on reload: the page opens fresh and saves its own', async () => {
+    await openPage();
+    await page.locator('cb-collection-panel vscode-textfield.filter input').fill('{"tags": "t1"}');
+    await page.locator('cb-collection-panel vscode-button.run').click();
+    await waitTotal(200);
+    // What an older (or newer) release saved: the same fields under another version.
+    await page.evaluate(() => {
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } }).sessionStorage;
+      const saved = JSON.parse(storage.getItem('state') ?? '{}') as { version?: number };
+      storage.setItem('state', JSON.stringify({ ...saved, version: 0 }));
+    });
+    fromPage = [];
+    await openPage(page);
+    await waitTotal(1000);
+    assert.equal(await page.locator('cb-collection-panel vscode-textfield.filter').evaluate((el) => (el as unknown as { value: string }).value), '{}');
+    assert.equal(lastQuery().cursor, undefined, 'the first page, not a kept cursor');
+    const state = await page.evaluate(() => JSON.parse((globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('state') ?? 'null') as { version: number; query: { filter: string } });
+    assert.equal(state.version, 1);
+    assert.equal(state.query.filter, '{}');
   });
 });

@@ -345,6 +345,30 @@ describe('log panel page (Chromium, fake host)', function () {
     assert.equal((await p.rowTexts())[6], topBefore);
   });
 
+  it('drops a saved state of another version after a reload: the page opens fresh and saves its own', async () => {
+    await p.init();
+    await p.generate(50);
+    await p.frames();
+    await p.page.locator('vscode-textfield.filter input').fill('number 1');
+    await p.page.waitForFunction(() => /11 of 50/.test(document.querySelector('cb-log-panel .statusbar')?.textContent ?? ''));
+    await p.page.waitForTimeout(400); // the saved filter is written after 250 ms of rest
+    // What an older (or newer) release saved: the same fields under another version.
+    await p.page.evaluate((key) => {
+      const s = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } }).sessionStorage;
+      s.setItem(key, JSON.stringify({ ...(JSON.parse(s.getItem(key) ?? '{}') as object), version: 0 }));
+    }, 'cloudbase-log-panel-state');
+    await p.page.reload({ waitUntil: 'load' });
+    await p.waitForSent('ready');
+    await p.init(undefined, undefined, 50);
+    await p.generate(50);
+    await p.frames();
+    assert.equal(await p.page.locator('vscode-textfield.filter').evaluate((el) => (el as unknown as { value: string }).value), '');
+    assert.match(await p.status(), /50 of 50 entries/);
+    const saved = await p.page.evaluate((key) => JSON.parse((globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem(key) ?? 'null') as { version: number; filter: { text: string } }, 'cloudbase-log-panel-state');
+    assert.equal(saved.version, 1);
+    assert.equal(saved.filter.text, '');
+  });
+
   it('copies selected entries, exports what is shown and asks for history', async () => {
     await p.init();
     await p.generate(50);

@@ -8,7 +8,9 @@
  * - a module of src/extension whose header comment says it is vscode-free ("No vscode import",
  *   "vscode-free") loads nothing that imports vscode, however indirectly, and those modules (and
  *   what they load) are the only ones of src/extension the unit tests load;
- * - browser code under webview/ takes only types, and only from src/shared.
+ * - browser code under webview/ takes only types, and only from src/shared, but for the panels'
+ *   guards and constants in src/shared/protocol, which the page runs too (so they load nothing
+ *   at runtime from outside src/shared/protocol).
  * Each rule is a function over a folder tree, so the checks are tried on a tree that breaks them.
  */
 import * as assert from 'node:assert/strict';
@@ -177,13 +179,22 @@ export function unitTestsLoadingUnmarked(tree: SourceTree): string[] {
 export function webviewOffences(tree: SourceTree): string[] {
   const src = join(tree.root, 'src');
   const shared = join(tree.root, 'src/shared');
-  return tree.files('webview').flatMap((f) => [
-    ...(importsVscode(tree.source(f)) ? [`${tree.name(f)} → vscode`] : []),
-    ...tree
-      .references(f)
-      .filter((ref) => within(ref.target, src) && (!ref.typeOnly || !within(ref.target, shared)))
-      .map((ref) => `${tree.name(f)} → ${ref.specifier}`),
-  ]);
+  const protocol = join(tree.root, 'src/shared/protocol');
+  return [
+    ...tree.files('webview').flatMap((f) => [
+      ...(importsVscode(tree.source(f)) ? [`${tree.name(f)} → vscode`] : []),
+      ...tree
+        .references(f)
+        .filter((ref) => within(ref.target, src) && !(ref.typeOnly ? within(ref.target, shared) : within(ref.target, protocol)))
+        .map((ref) => `${tree.name(f)} → ${ref.specifier}`),
+    ]),
+    ...tree.files('src/shared/protocol').flatMap((f) =>
+      tree
+        .references(f)
+        .filter((ref) => !ref.typeOnly && !within(ref.target, protocol))
+        .map((ref) => `${tree.name(f)} → ${ref.specifier}`),
+    ),
+  ];
 }
 
 describe('layers', () => {
@@ -244,14 +255,15 @@ describe('layers', () => {
         write('src/extension/paging.ts', "/** Paging, vscode-free. */\nimport type { tree } from './tree';\nexport const paging = 1;\n");
         write('src/extension/panel.ts', "import * as vscode from 'vscode';\nexport const panel = vscode;\n");
         write('test/unit/model.test.ts', "import { model } from '../../src/extension/model';\nimport { panel } from '../../src/extension/panel';\n");
-        write('webview/page.ts', "import type { Model } from '../src/shared/model';\nimport { x } from '../src/shared/model';\nimport type { paging } from '../src/extension/paging';\n");
+        write('webview/page.ts', "import type { Model } from '../src/shared/model';\nimport { x } from '../src/shared/model';\nimport type { paging } from '../src/extension/paging';\nimport { isMessage } from '../src/shared/protocol/guards';\n");
+        write('src/shared/protocol/guards.ts', "import type { Model } from '../model';\nimport { x } from '../model';\nexport const isMessage = x;\n");
         const tree = new SourceTree(root);
         assert.deepEqual(vscodeOutsideExtension(tree).sort(), ['src/emulator/engine.ts', 'src/newlayer/thing.ts']);
         assert.deepEqual(emulatorReachedFromOutside(tree).sort(), ['src/cloud/tencent/api.ts → ../../emulator/engine', 'src/project/rules.ts → ../emulator/engine']);
         assert.deepEqual(domainReachingUp(tree).sort(), ['src/project/rules.ts → ../emulator/engine', 'src/shared/model.ts → ../project/rules']);
         assert.deepEqual(markedModulesReachingVscode(tree), ['src/extension/model.ts → src/extension/labels.ts → src/extension/tree.ts → vscode']);
         assert.deepEqual(unitTestsLoadingUnmarked(tree), ['test/unit/model.test.ts → src/extension/panel.ts']);
-        assert.deepEqual(webviewOffences(tree), ['webview/page.ts → ../src/shared/model', 'webview/page.ts → ../src/extension/paging']);
+        assert.deepEqual(webviewOffences(tree), ['webview/page.ts → ../src/shared/model', 'webview/page.ts → ../src/extension/paging', 'src/shared/protocol/guards.ts → ../model']);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
@@ -282,7 +294,7 @@ describe('layers', () => {
     assert.deepEqual(unitTestsLoadingUnmarked(tree), []);
   });
 
-  it('webview/ takes only types, and only from src/shared, and never vscode', () => {
+  it('webview/ takes only types, and only from src/shared (values only from src/shared/protocol), and never vscode', () => {
     assert.deepEqual(webviewOffences(tree), []);
   });
 });

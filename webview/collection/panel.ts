@@ -10,11 +10,15 @@ import type {
   CollectionHostMessage,
   CollectionPageMessage,
   CollectionPanelState,
+  CollectionPanelStrings,
   CollectionPanelTarget,
+  CountedString,
   PanelCommand,
   QueryText,
   RunQuery,
 } from '../../src/shared/protocol/collectionPanel';
+import { COLLECTION_PANEL_STATE_VERSION } from '../../src/shared/protocol/collectionPanel';
+import { isCollectionHostMessage, isCollectionPanelState } from '../../src/shared/protocol/collectionPanelGuards';
 import { HostBridge } from '../shared/host';
 import { gridAction, type Cell } from './gridKeys';
 import { VALUE_TYPES, cellText, columnsOf, editText, parseObject, parseProjection, parseSort, parseValue, typeOf, type ValueType } from './values';
@@ -35,9 +39,9 @@ interface CellEdit {
 const DEFAULT_QUERY: QueryText = { filter: '{}', sort: '{}', projection: '{}', limit: 50 };
 
 export class CollectionPanel extends LitElement {
-  private readonly bridge: Bridge = new HostBridge();
+  private readonly bridge: Bridge = new HostBridge({ isMessage: isCollectionHostMessage, isState: isCollectionPanelState });
   private target?: CollectionPanelTarget;
-  private strings: Record<string, string> = {};
+  private strings?: CollectionPanelStrings;
   private pageSizes = [20, 50, 100, 500];
   private query: QueryText = { ...DEFAULT_QUERY };
   /** The query the shown page belongs to (the bar may hold unsent edits). */
@@ -73,12 +77,13 @@ export class CollectionPanel extends LitElement {
   }
 
   /** `key` with a count: the singular form (`<key>One`) for 1, where the page has one. */
-  private count(key: string, n: number): string {
-    return n === 1 && this.strings[`${key}One`] ? this.strings[`${key}One`] : this.t(key, n);
+  private count(key: CountedString, n: number): string {
+    return n === 1 ? this.t(`${key}One`) : this.t(key, n);
   }
 
-  private t(key: string, ...args: (string | number)[]): string {
-    const text = this.strings[key] ?? key;
+  /** Before `init` brings the strings, the key stands in. */
+  private t(key: keyof CollectionPanelStrings, ...args: (string | number)[]): string {
+    const text = this.strings?.[key] ?? key;
     return text.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
   }
 
@@ -88,12 +93,13 @@ export class CollectionPanel extends LitElement {
         this.target = m.target;
         this.strings = m.strings;
         this.pageSizes = m.pageSizes;
-        const saved = this.bridge.savedState() as Partial<CollectionPanelState> | undefined;
-        if (saved && saved.target?.envKey === m.target.envKey && saved.target.collection === m.target.collection && saved.query && Array.isArray(saved.cursors)) {
+        // A state of another version (or a malformed one) does not pass: the panel opens fresh.
+        const saved = this.bridge.savedState();
+        if (saved && saved.target.envKey === m.target.envKey && saved.target.collection === m.target.collection) {
           this.query = { ...DEFAULT_QUERY, ...saved.query };
           this.cursors = saved.cursors.length > 0 ? saved.cursors : [null];
-          this.pageIndex = Math.min(Math.max(0, saved.pageIndex ?? 0), this.cursors.length - 1);
-          this.expanded = new Set(saved.expanded ?? []);
+          this.pageIndex = Math.min(Math.max(0, saved.pageIndex), this.cursors.length - 1);
+          this.expanded = new Set(saved.expanded);
         }
         this.load(this.pageIndex, true);
         return;
@@ -200,7 +206,7 @@ export class CollectionPanel extends LitElement {
 
   private saveState(): void {
     if (!this.target) return;
-    this.bridge.saveState({ target: this.target, query: this.query, cursors: this.cursors, pageIndex: this.pageIndex, expanded: [...this.expanded] });
+    this.bridge.saveState({ version: COLLECTION_PANEL_STATE_VERSION, target: this.target, query: this.query, cursors: this.cursors, pageIndex: this.pageIndex, expanded: [...this.expanded] });
   }
 
   private setQuery(field: keyof QueryText, value: string): void {

@@ -17,6 +17,8 @@ import type {
   PanelLogEntry,
   TimeRange,
 } from '../../src/shared/protocol/logPanel';
+import { LOG_PANEL_STATE_VERSION } from '../../src/shared/protocol/logPanel';
+import { isLogHostMessage, isLogPanelState } from '../../src/shared/protocol/logPanelGuards';
 import { HostBridge } from '../shared/host';
 import { ALL_LEVELS, defaultFilter, sameFilter } from './filter';
 import { displayedText, entryAsText, fill, formatters, type Formatters } from './format';
@@ -24,15 +26,13 @@ import { VirtualList, type RowKey } from './list';
 import { EntryStore, type RowModel } from './store';
 
 const HISTORY_PRESETS = [15, 60, 24 * 60];
-const STATUSES: readonly LogPanelStatus[] = ['connecting', 'live', 'stopped', 'unsupported', 'error', 'serviceOff', 'waiting'];
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 /** Until the host says otherwise (init); the session uses the same default. */
 const DEFAULT_CAP = 100_000;
 
 type Bridge = HostBridge<LogHostMessage, LogPageMessage, LogPanelState>;
 
 export class LogPanel extends LitElement {
-  private readonly bridge: Bridge = new HostBridge();
+  private readonly bridge: Bridge = new HostBridge({ isMessage: isLogHostMessage, isState: isLogPanelState });
   readonly store = new EntryStore(DEFAULT_CAP);
   private readonly list: VirtualList;
   private target?: LogPanelTarget;
@@ -173,15 +173,14 @@ export class LogPanel extends LitElement {
         if (m.requestId === this.historyRequest) this.historyNote = { text: fill(this.t.historyFailed, m.message), error: true };
         break;
       case 'status':
-        if (!STATUSES.includes(m.status)) break;
         this.status = m.status;
         this.statusMessage = typeof m.message === 'string' ? m.message : undefined;
         // A new tail (or none) has not polled yet; what the last one said would mislead.
         if (m.status === 'connecting' || m.status === 'waiting' || m.status === 'stopped' || m.status === 'unsupported') this.lastPoll = undefined;
         break;
       case 'polled':
-        // Checked like entries are: a time the page could not format keeps what it showed.
-        if (isTime(m.at) && isTime(m.nextInMs)) this.lastPoll = { at: m.at, nextInMs: m.nextInMs };
+        // The guard refused a time the page could not format, so what it showed stays.
+        this.lastPoll = { at: m.at, nextInMs: m.nextInMs };
         break;
       case 'maxEntries':
         this.store.setCapacity(m.maxEntries);
@@ -224,17 +223,16 @@ export class LogPanel extends LitElement {
   // ---- state ----
 
   private restoreState(): void {
-    const saved = this.bridge.savedState() as Partial<LogPanelState> | undefined;
-    if (!saved || saved.version !== 1) return;
-    if (saved.filter && typeof saved.filter.text === 'string' && Array.isArray(saved.filter.levels)) {
-      this.filter = { text: saved.filter.text, regex: saved.filter.regex === true, levels: saved.filter.levels.filter((l) => ALL_LEVELS.includes(l)), requestId: saved.filter.requestId };
-      this.store.setFilter(this.filter);
-    }
-    this.follow = saved.follow !== false;
-    this.paused = saved.paused === true;
-    this.grouped = saved.grouped === true;
-    this.collapsed = new Set(Array.isArray(saved.collapsed) ? saved.collapsed : []);
-    if (typeof saved.historyMinutes === 'number') this.historyMinutes = saved.historyMinutes;
+    // A state of another version (or a malformed one) does not pass: the panel opens fresh.
+    const saved = this.bridge.savedState();
+    if (!saved) return;
+    this.filter = { text: saved.filter.text, regex: saved.filter.regex, levels: saved.filter.levels, requestId: saved.filter.requestId };
+    this.store.setFilter(this.filter);
+    this.follow = saved.follow;
+    this.paused = saved.paused;
+    this.grouped = saved.grouped;
+    this.collapsed = new Set(saved.collapsed);
+    if (saved.historyMinutes !== undefined) this.historyMinutes = saved.historyMinutes;
     this.anchor = saved.anchor;
     this.restoreAnchor = saved.follow === false ? saved.anchor : undefined;
     if (!this.follow) this.list.setFollow(false);
@@ -243,7 +241,7 @@ export class LogPanel extends LitElement {
   private state(): LogPanelState | undefined {
     if (!this.target) return undefined;
     return {
-      version: 1,
+      version: LOG_PANEL_STATE_VERSION,
       target: this.target,
       filter: this.pendingText === undefined ? this.filter : { ...this.filter, text: this.pendingText },
       follow: this.follow,

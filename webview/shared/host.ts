@@ -12,26 +12,34 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/** The panel's guards from src/shared/protocol: the page trusts neither the host's messages nor its restored state unchecked. */
+export interface BridgeGuards<FromHost, State> {
+  isMessage(value: unknown): value is FromHost;
+  isState(value: unknown): value is State;
+}
+
 export class HostBridge<FromHost extends { type: string }, ToHost extends { type: string }, State> {
   private readonly api: VsCodeApi = acquireVsCodeApi();
+
+  constructor(private readonly guards: BridgeGuards<FromHost, State>) {}
 
   post(message: ToHost): void {
     this.api.postMessage(message);
   }
 
-  /** Messages from the host; anything without a string `type` is not ours and is ignored. */
+  /** Messages from the host; anything the panel's guard refuses is not ours and is ignored. */
   listen(handler: (message: FromHost) => void): () => void {
     const onMessage = (event: MessageEvent<unknown>): void => {
-      const data = event.data;
-      if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') handler(data as FromHost);
+      if (this.guards.isMessage(event.data)) handler(event.data);
     };
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
   }
 
-  /** What `setState` stored last; the caller checks its shape (it may come from an older version). */
-  savedState(): unknown {
-    return this.api.getState();
+  /** What `setState` stored last, when it passes the guard (a state of another version does not: the page starts fresh). */
+  savedState(): State | undefined {
+    const state = this.api.getState();
+    return this.guards.isState(state) ? state : undefined;
   }
 
   saveState(state: State): void {

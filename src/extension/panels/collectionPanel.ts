@@ -7,13 +7,14 @@
 import * as vscode from 'vscode';
 import type { DocumentJson, JsonValue } from '../../shared/model';
 import {
+  COLLECTION_PANEL_BUNDLE,
   COLLECTION_PANEL_VIEW_TYPE,
-  isCollectionPageMessage,
   type CollectionHostMessage,
   type CollectionPageMessage,
   type CollectionPanelTarget,
   type PanelCommand,
 } from '../../shared/protocol/collectionPanel';
+import { isCollectionPageMessage } from '../../shared/protocol/collectionPanelGuards';
 import { CommandId } from '../commandIds';
 import { withValue } from '../documents/conditionalSave';
 import { documentText } from '../documents/documentFileSystem';
@@ -60,9 +61,9 @@ export class CollectionPanel implements vscode.Disposable {
     revived?: vscode.WebviewPanel,
     preserveFocus = false,
   ) {
-    this.host = new WebviewPanelHost({
+    this.host = new WebviewPanelHost<CollectionPageMessage, CollectionHostMessage>({
       viewType: COLLECTION_PANEL_VIEW_TYPE,
-      bundle: 'collection',
+      bundle: COLLECTION_PANEL_BUNDLE,
       title: `${target.collection} · ${target.envLabel}`,
       extensionUri: deps.extensionUri,
       isMessage: isCollectionPageMessage,

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import type { CollectionPanelStrings } from '../../shared/protocol/collectionPanel';
 
 /** The collection page's text in the UI language; `{0}` marks a value the page fills in. */
-export function collectionPanelStrings(): Record<string, string> {
+export function collectionPanelStrings(): CollectionPanelStrings {
   return {
     filter: vscode.l10n.t('Filter'),
     filterPlaceholder: vscode.l10n.t('{ done: false }'),

@@ -3,7 +3,8 @@
  * reload through the serializer with the target and query the page saved.
  */
 import * as vscode from 'vscode';
-import { COLLECTION_PANEL_VIEW_TYPE, isCollectionPanelState, type CollectionPanelTarget } from '../../shared/protocol/collectionPanel';
+import { COLLECTION_PANEL_VIEW_TYPE, type CollectionPanelTarget } from '../../shared/protocol/collectionPanel';
+import { collectionPanelTargetOf } from '../../shared/protocol/collectionPanelGuards';
 import { CommandId } from '../commandIds';
 import { refreshCollection } from '../database/collectionCommands';
 import { collectionTarget } from '../database/collectionTarget';
@@ -61,13 +62,15 @@ export class CollectionPanels implements vscode.Disposable {
   }
 
   private revive(webviewPanel: vscode.WebviewPanel, state: unknown): void {
-    if (!isCollectionPanelState(state)) {
-      this.s.log.warn('A collection panel could not be restored: it saved no valid state.');
+    // A state of another version still names its collection: the panel reopens there, and its page drops the rest and opens fresh.
+    const target = collectionPanelTargetOf(state);
+    if (!target) {
+      this.s.log.warn('A collection panel could not be restored: it saved no target.');
       webviewPanel.dispose();
       return;
     }
-    const key = collectionPanelKey(state.target);
-    const panel = new CollectionPanel(state.target, this.deps, webviewPanel);
+    const key = collectionPanelKey(target);
+    const panel = new CollectionPanel(target, this.deps, webviewPanel);
     if (this.panels.adopt(key, panel)) this.track(key, panel);
   }
 

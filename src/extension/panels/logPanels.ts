@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { isCancellation } from '../../shared/errors';
 import type { LogPanelTarget } from '../../shared/protocol/logPanel';
 import { LOG_PANEL_VIEW_TYPE } from '../../shared/protocol/logPanel';
-import { isLogPanelState } from '../../shared/protocol/logPanelGuards';
+import { logPanelTargetOf } from '../../shared/protocol/logPanelGuards';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { clampMaxEntries } from '../logs/logSession';
 import { windowInput, type Prompts } from '../platform/userInput';
@@ -76,13 +76,15 @@ export class LogPanels implements vscode.Disposable {
   }
 
   private async revive(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    if (!isLogPanelState(state)) {
-      // Nothing to show without a target (a state from another version, or none saved yet).
-      this.options.log.warn('A log panel could not be restored: it saved no valid state.');
+    // A state of another version still names its target: the panel reopens there, and its page drops the rest and opens fresh.
+    const saved = logPanelTargetOf(state);
+    if (!saved) {
+      // Nothing to show without a target (none saved yet, or one this version cannot read).
+      this.options.log.warn('A log panel could not be restored: it saved no target.');
       webviewPanel.dispose();
       return;
     }
-    const target: LogPanelTarget = { ...state.target, envLabel: this.options.registry.get(state.target.envKey)?.info.label ?? state.target.envLabel };
+    const target: LogPanelTarget = { ...saved, envLabel: this.options.registry.get(saved.envKey)?.info.label ?? saved.envLabel };
     const key = logPanelKey(target);
     const panel = new LogPanel(target, this.deps, webviewPanel);
     if (!this.panels.adopt(key, panel)) return;

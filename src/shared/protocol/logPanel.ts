@@ -1,7 +1,7 @@
 /**
  * The log panel's messages. The host (src/extension/panels/logPanel.ts) and the page
- * (webview/logs/) share these declarations; the page imports them as types only. Everything the
- * page sends passes `isLogPageMessage` (./logPanelGuards.ts) before the host acts on it.
+ * (webview/logs/) share these declarations; each side checks what the other sends with the guards
+ * of ./logPanelGuards.ts (`isLogPageMessage` on the host, `isLogHostMessage` on the page).
  *
  * Flow: the page posts `ready` once it listens; the host answers `init`, then replays the entries
  * its session holds (`reset` + `append` chunks) and streams new ones as `append` batches.
@@ -9,8 +9,10 @@
 import type { LogEntry, LogLevel } from '../model';
 
 export const LOG_PANEL_VIEW_TYPE = 'cloudbase.logs';
-/** The bundle the page loads: dist/webview/<name>.js, built from webview/<name>/main.ts. */
+/** The bundle the page loads: dist/webview/<name>.js, built from webview/<name>/main.ts (the view type's last part). */
 export const LOG_PANEL_BUNDLE = 'logs';
+/** The version of the state the page saves; a state of another version is dropped on restore. */
+export const LOG_PANEL_STATE_VERSION = 1;
 
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -49,7 +51,7 @@ export interface TimeRange {
  * gets it back after a window reload to reopen the same target.
  */
 export interface LogPanelState {
-  version: 1;
+  version: typeof LOG_PANEL_STATE_VERSION;
   target: LogPanelTarget;
   filter: LogFilter;
   follow: boolean;

@@ -1,11 +1,12 @@
 /**
- * Runtime checks for what crosses from the log page to the host. A webview is another process
+ * Runtime checks for what crosses between the log page and its host. A webview is another process
  * running code we did not write line by line (libraries, a bug, a tampered state), so the host
- * trusts nothing it receives until these say yes. Kept next to the declarations they check.
+ * trusts nothing the page sends until these say yes; the page checks the host's messages and its
+ * own restored state the same way. Kept next to the declarations they check.
  */
 import type { LogEntry, LogLevel } from '../model';
-import type { LogFilter, LogPageMessage, LogPanelState, LogPanelTarget, TimeRange } from './logPanel';
-import { LOG_LEVELS } from './logPanel';
+import type { LogFilter, LogHostMessage, LogPageMessage, LogPanelState, LogPanelStatus, LogPanelTarget, PanelLogEntry, TimeRange } from './logPanel';
+import { LOG_LEVELS, LOG_PANEL_STATE_VERSION } from './logPanel';
 
 type Dict = Record<string, unknown>;
 
@@ -53,9 +54,12 @@ export function isLogFilter(v: unknown): v is LogFilter {
   );
 }
 
-/** The state the page saved; the serializer reopens a panel only from a state that passes. */
+/**
+ * The state the page saved; the serializer reopens a panel, and the page takes its filters back,
+ * only from a state that passes (one of another version is dropped: the panel opens fresh).
+ */
 export function isLogPanelState(v: unknown): v is LogPanelState {
-  if (!isDict(v) || v.version !== 1) return false;
+  if (!isDict(v) || v.version !== LOG_PANEL_STATE_VERSION) return false;
   return (
     isLogPanelTarget(v.target) &&
     isLogFilter(v.filter) &&
@@ -88,4 +92,44 @@ export function isLogPageMessage(v: unknown): v is LogPageMessage {
     default:
       return false;
   }
+}
+
+const STATUSES: readonly LogPanelStatus[] = ['connecting', 'live', 'stopped', 'unsupported', 'error', 'serviceOff', 'waiting'];
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isPanelEntry = (v: unknown): v is PanelLogEntry => isDict(v) && isCount(v.seq) && isLogEntry(v);
+const isStrings = (v: unknown): boolean => isDict(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/** True when `v` is exactly one of the messages the host may send (the page drops anything else). */
+export function isLogHostMessage(v: unknown): v is LogHostMessage {
+  if (!isDict(v) || typeof v.type !== 'string') return false;
+  switch (v.type) {
+    case 'init':
+      return isLogPanelTarget(v.target) && isCount(v.maxEntries) && isStrings(v.strings) && isString(v.locale, 256);
+    case 'reset':
+      return isCount(v.total) && isCount(v.dropped);
+    case 'append':
+      return Array.isArray(v.entries) && v.entries.every(isPanelEntry) && isCount(v.dropped);
+    case 'history':
+      return Number.isSafeInteger(v.requestId) && Array.isArray(v.entries) && v.entries.every(isPanelEntry) && isCount(v.dropped) && typeof v.truncated === 'boolean';
+    case 'historyFailed':
+      return Number.isSafeInteger(v.requestId) && isString(v.message, 64 * 1024);
+    case 'status':
+      return (STATUSES as readonly unknown[]).includes(v.status) && isOptional(v.message, (x): x is string => isString(x, 64 * 1024));
+    case 'polled':
+      return isTime(v.at) && isTime(v.nextInMs);
+    case 'maxEntries':
+      return isCount(v.maxEntries);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The target a restored panel reopens at: read from a state of any version as long as its target
+ * still has this shape (the page then drops the state itself and opens fresh).
+ */
+export function logPanelTargetOf(state: unknown): LogPanelTarget | undefined {
+  if (!isDict(state) || !isLogPanelTarget(state.target)) return undefined;
+  const { envKey, envLabel, functionName } = state.target;
+  return functionName === undefined ? { envKey, envLabel } : { envKey, envLabel, functionName };
 }

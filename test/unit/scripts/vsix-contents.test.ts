@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { COLLECTION_PANEL_BUNDLE } from '../../../src/shared/protocol/collectionPanel';
+import { LOG_PANEL_BUNDLE } from '../../../src/shared/protocol/logPanel';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const allowed = [/^dist\/[^/]+\.js$/, /^dist\/webview\/.+\.(js|css|woff2|svg|png)$/, /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\//, /^media\//, /^schemas\/[\w.-]+\.schema(\.[\w-]+)?\.json$/, /^README\.md$/, /^LICENSE(\.md)?$/, /^CHANGELOG\.md$/];
@@ -19,6 +21,8 @@ describe('e2e harness: VSIX contents', function () {
     assert.ok(files.includes('package.json'));
     // The lazily loaded bundles ship beside the extension (built by the unit tier's compile step).
     for (const bundle of ['dist/extension.js', 'dist/emulator-cli.js', 'dist/function-host.js', 'dist/local-environment.js', 'dist/tencent.js', 'dist/transfer.js']) assert.ok(files.includes(bundle), `${bundle} is not in the VSIX`);
+    // The panels' pages, one bundle each, named as the panels name them.
+    for (const bundle of [COLLECTION_PANEL_BUNDLE, LOG_PANEL_BUNDLE]) assert.ok(files.includes(`dist/webview/${bundle}.js`), `dist/webview/${bundle}.js is not in the VSIX`);
     // package.json's jsonValidation points at them.
     for (const schema of ['schemas/cloudbaserc.schema.json', 'schemas/function-config.schema.zh-cn.json']) assert.ok(files.includes(schema), `${schema} is not in the VSIX`);
     assert.deepEqual(files.filter((f) => !allowed.some((a) => a.test(f))), []);

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { isLogPageMessage, isLogPanelState } from '../../../../src/shared/protocol/logPanelGuards';
+import { isLogHostMessage, isLogPageMessage, isLogPanelState, logPanelTargetOf } from '../../../../src/shared/protocol/logPanelGuards';
 import type { LogPanelState } from '../../../../src/shared/protocol/logPanel';
 
-describe('log panel protocol guards', () => {
+describe('log panel protocol guards: each side checks what the other sends', () => {
   const entry = { time: 1, level: 'info', functionName: 'f', requestId: 'r', message: 'm' };
 
   it('accept every well-formed page message', () => {
@@ -59,5 +59,46 @@ describe('log panel protocol guards', () => {
     assert.ok(!isLogPanelState({ ...state, filter: { ...state.filter, levels: ['loud'] } }));
     assert.ok(!isLogPanelState({ ...state, collapsed: [1] }));
     assert.ok(!isLogPanelState(undefined));
+  });
+
+  it('drop a state of another version, while a restored panel still finds its target in it', () => {
+    const target = { envKey: 'local:/p', envLabel: 'p', functionName: 'login' };
+    const older = { version: 0, target, filter: 'err', follow: 'yes' };
+    assert.ok(!isLogPanelState(older));
+    assert.ok(!isLogPanelState({ target, filter: { text: '', regex: false, levels: [] }, follow: true, paused: false, grouped: false, collapsed: [] }), 'no version');
+    assert.deepEqual(logPanelTargetOf(older), target);
+    assert.deepEqual(logPanelTargetOf({ version: 1, target: { envKey: 'local:/p', envLabel: 'p', extra: 1 } }), { envKey: 'local:/p', envLabel: 'p' });
+    assert.equal(logPanelTargetOf({ version: 9, target: { envKey: '' } }), undefined);
+    assert.equal(logPanelTargetOf(undefined), undefined);
+  });
+
+  it('accept every well-formed host message', () => {
+    const panelEntry = { ...entry, seq: 1 };
+    for (const m of [
+      { type: 'init', target: { envKey: 'local:/p', envLabel: 'p' }, maxEntries: 100, strings: { pause: 'Pause' }, locale: 'zh-cn' },
+      { type: 'reset', total: 3, dropped: 0 },
+      { type: 'append', entries: [panelEntry], dropped: 2 },
+      { type: 'history', requestId: 1, entries: [panelEntry], dropped: 0, truncated: true },
+      { type: 'historyFailed', requestId: 1, message: 'no' },
+      { type: 'status', status: 'serviceOff' },
+      { type: 'status', status: 'error', message: 'boom' },
+      { type: 'polled', at: 5, nextInMs: 0 },
+      { type: 'maxEntries', maxEntries: 10 },
+    ]) assert.ok(isLogHostMessage(m), JSON.stringify(m));
+  });
+
+  it('reject host messages the page cannot show', () => {
+    for (const m of [
+      null,
+      { type: 'ready' },
+      { type: 'init', target: { envKey: '', envLabel: 'p' }, maxEntries: 100, strings: {}, locale: 'en' },
+      { type: 'init', target: { envKey: 'k', envLabel: 'p' }, maxEntries: 100, strings: { pause: 1 }, locale: 'en' },
+      { type: 'append', entries: [entry], dropped: 0 },
+      { type: 'append', entries: [{ ...entry, seq: 1, level: 'loud' }], dropped: 0 },
+      { type: 'reset', total: -1, dropped: 0 },
+      { type: 'status', status: 'asleep' },
+      { type: 'polled', at: -1, nextInMs: Number.NaN },
+      { type: 'maxEntries', maxEntries: 1.5 },
+    ]) assert.ok(!isLogHostMessage(m), JSON.stringify(m));
   });
 });
