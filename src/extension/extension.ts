@@ -100,8 +100,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const { documents, registration } = DocumentFileSystem.register(registry, prompts, errors, changes, storedVersions);
   // A storage file saved in an editor: its folder in the tree shows the new size.
   const { files: storageFiles, registration: storageRegistration } = StorageFileSystem.register(registry, prompts, (address) => {
-    model.invalidateStorage(address.envKey, address.path.replace(/[^/]*$/, ''));
-    tree.refresh();
+    changes.changed({ envKey: address.envKey, area: 'storage', prefix: address.path.replace(/[^/]*$/, '') });
   });
   context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration, storedRegistration, storageRegistration);
 

@@ -3,6 +3,7 @@
  * made it (a function, an SDK script in a terminal, another window): the environment's process
  * announces writes on its event stream, and they are raised as data changes, a few writes at a time.
  * A write this window made was already announced by whoever made it, so its echo is not raised again.
+ * No vscode import.
  */
 import type { CloudBackend } from '../../cloud/backend';
 import type { EnvironmentRegistry } from '../environments/registry';

@@ -9,7 +9,7 @@ export interface ErrorSink {
  * The boundary for callbacks that no command wraps (webview messages, file system provider calls,
  * debug sessions, promises left running): the error reaches the reporter once and the callback
  * resolves to undefined instead of rejecting where nobody listens; cancellation stays silent.
- * Kept free of vscode so the rule is testable in plain Node.
+ * No vscode import, so the rule is testable in plain Node.
  */
 export function guarded<A extends unknown[], R>(
   sink: ErrorSink,
