@@ -161,6 +161,11 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     ...testHooks(() => ({
       useTencentTransport: (transport: TestTransport | undefined) => accounts.useTransport(transport),
       useCliLogin: (options: { file: string; refreshUrl?: string } | undefined) => accounts.useCliLogin(options),
+      deliverToCollectionPanel: async (target: { envKey: string; collection: string }, message: unknown) => {
+        const panel = collectionPanels.all().find((p) => p.target.envKey === target.envKey && p.target.collection === target.collection);
+        if (!panel) throw new Error(`No collection panel is open for ${target.collection}.`);
+        return panel.host.receive(message);
+      },
       storedState: () => ({
         global: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
         workspace: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
