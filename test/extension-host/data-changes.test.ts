@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { DatabaseApi } from '../../src/cloud/backend';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { CollectionNode } from '../../src/extension/explorer/nodes/collectionNode';
-import { DocumentNode } from '../../src/extension/explorer/nodes/documentNode';
+import type { DocumentNode } from '../../src/extension/explorer/nodes/documentNode';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 
@@ -66,6 +66,8 @@ suite('Data changes: tree, grid and editors follow every write', () => {
   });
 
   async function collectionNode(): Promise<CollectionNode> {
+    // The roots make the environment nodes.
+    await api.explorer.getChildren();
     const database = api.explorer.environmentNode(envKey)?.database;
     assert.ok(database, 'the environment has a Database node');
     await api.explorer.getChildren(database);
@@ -75,11 +77,12 @@ suite('Data changes: tree, grid and editors follow every write', () => {
   }
 
   async function documentNodes(): Promise<DocumentNode[]> {
-    return (await api.explorer.getChildren(await collectionNode())).filter((n): n is DocumentNode => n instanceof DocumentNode);
+    // Not instanceof: the extension runs from its bundle, whose classes are not the ones this test loads.
+    return (await api.explorer.getChildren(await collectionNode())).filter((n): n is DocumentNode => 'document' in n);
   }
 
   /** Tree redraws of this environment's Database area (or of everything) while `act` runs and settles. */
-  async function treeRedraws(act: () => Promise<unknown>): Promise<(ExplorerNode | undefined)[][]> {
+  async function treeRedraws(act: () => PromiseLike<unknown>): Promise<(ExplorerNode | undefined)[][]> {
     const prefix = `env/${envKey}/database`;
     const redraws: (ExplorerNode | undefined)[][] = [];
     const subscription = api.explorer.onDidChangeTreeData((e) => {
@@ -93,6 +96,15 @@ suite('Data changes: tree, grid and editors follow every write', () => {
       subscription.dispose();
     }
     return redraws;
+  }
+
+  /** Opens a document from its tree node, as a click does. */
+  async function openEditor(id: string): Promise<vscode.TextEditor> {
+    const nodes = await documentNodes();
+    const node = nodes.find((n) => n.document._id === id);
+    assert.ok(node, `the tree shows ${id}: ${nodes.map((n) => n.document._id).join(', ')}; stored: ${(await db.queryDocuments(COLLECTION, {}, { limit: 10 })).items.map((d) => d._id).join(', ')}`);
+    await vscode.commands.executeCommand('cloudbase.openDocument', node);
+    return waitFor('the document editor', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'cloudbase' && e.document.uri.path.endsWith(`${id}.json`)));
   }
 
   async function openPanel(): Promise<Traffic[]> {
@@ -118,7 +130,7 @@ suite('Data changes: tree, grid and editors follow every write', () => {
     assert.ok(node);
     api.useUserInput(new ScriptedInput({ confirm: 1 }));
     await vscode.commands.executeCommand('cloudbase.deleteDocument', node);
-    assert.equal(await db.getDocument(COLLECTION, 'c1'), null);
+    assert.equal(await db.getDocument(COLLECTION, 'c1'), undefined);
     assert.ok(traffic.some((t) => t.direction === 'toPage' && t.message.type === 'changed'), 'the grid was told its collection changed');
     const page = await waitFor('a new page', () => traffic.filter((t) => t.direction === 'toPage' && t.message.type === 'page')[pagesBefore]);
     assert.deepEqual(page.message.documents?.map((d) => d._id), ['c2']);
@@ -126,11 +138,7 @@ suite('Data changes: tree, grid and editors follow every write', () => {
   });
 
   test('an editor save redraws the collection in the tree once, with the new label', async () => {
-    await vscode.commands.executeCommand('cloudbase.openDocument', { envKey, collection: COLLECTION, id: 'c1' });
-    const editor = await waitFor('the document editor', () => {
-      const active = vscode.window.activeTextEditor;
-      return active?.document.uri.scheme === 'cloudbase' && active.document.uri.path.endsWith('c1.json') ? active : undefined;
-    });
+    const editor = await openEditor('c1');
     const collection = await collectionNode();
     const all = new vscode.Range(0, 0, editor.document.lineCount, 0);
     assert.ok(await editor.edit((b) => b.replace(all, JSON.stringify({ _id: 'c1', title: 'saved in the editor' }, null, 2))));
@@ -144,11 +152,7 @@ suite('Data changes: tree, grid and editors follow every write', () => {
 
   test('an edit in the grid redraws the tree once and an open editor of the document rereads it', async () => {
     await openPanel();
-    await vscode.commands.executeCommand('cloudbase.openDocument', { envKey, collection: COLLECTION, id: 'c2' });
-    const editor = await waitFor('the document editor', () => {
-      const active = vscode.window.activeTextEditor;
-      return active?.document.uri.scheme === 'cloudbase' && active.document.uri.path.endsWith('c2.json') ? active : undefined;
-    });
+    const editor = await openEditor('c2');
     const asRead = await db.getDocument(COLLECTION, 'c2');
     assert.ok(asRead);
     const collection = await collectionNode();
@@ -168,9 +172,10 @@ suite('Data changes: tree, grid and editors follow every write', () => {
     const traffic = await openPanel();
     const redraws = await treeRedraws(async () => {
       assert.ok(api.deliverToCollectionPanel);
-      await api.deliverToCollectionPanel(target(), { type: 'insert', template: { title: 'from the grid' } });
+      await api.deliverToCollectionPanel(target(), { type: 'insert', template: { _id: 'c2', title: 'a copy from the grid' } });
       await waitFor('the new document', async () => ((await db.countDocuments(COLLECTION)) === 3 ? true : undefined));
     });
+    assert.deepEqual(traffic.filter((t) => t.direction === 'rejected'), []);
     assert.equal(redraws.length, 1, `one redraw, not ${redraws.length}`);
     assert.equal(traffic.filter((t) => t.direction === 'toPage' && t.message.type === 'changed').length, 1, 'the grid reloads once');
   });

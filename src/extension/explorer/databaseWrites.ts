@@ -13,7 +13,8 @@ import type { DataChanges } from '../platform/dataChanges';
 const COALESCE_MS = 300;
 /**
  * A write event this close to a change this window raised for the same collection is taken for
- * its echo (the process announces a write about when the call that made it returns).
+ * its echo (the process announces a write about when the call that made it returns). Each change
+ * absorbs one write event only, so another writer's write right after ours is still raised.
  */
 const ECHO_MS = 250;
 
@@ -27,10 +28,10 @@ function announcesWrites(backend: CloudBackend): backend is CloudBackend & Write
 
 export class DatabaseWriteFollower {
   private readonly watched = new Map<string, { backend: CloudBackend; subscription: { dispose(): void } }>();
-  /** Per environment and collection (undefined: the collection list): when the first unraised write was heard. */
-  private readonly pending = new Map<string, Map<string | undefined, number>>();
-  /** When this window last raised a change, per environment and collection. */
-  private readonly announced = new Map<string, number>();
+  /** Per environment and collection (undefined: the collection list): when each unraised write was heard. */
+  private readonly pending = new Map<string, Map<string | undefined, number[]>>();
+  /** When this window raised changes not yet matched with their echo, per environment and collection. */
+  private readonly announced = new Map<string, number[]>();
   private timer?: NodeJS.Timeout;
   private readonly subscriptions: { dispose(): void }[];
 
@@ -46,9 +47,9 @@ export class DatabaseWriteFollower {
       }),
       changes.onDidChange((change) => {
         if (change.origin === this || change.area !== 'database') return;
-        this.announced.set(echoKey(change.envKey, change.collection), this.now());
+        this.announce(echoKey(change.envKey, change.collection));
         // Creating or deleting a collection is announced by its process as a change of the list.
-        this.announced.set(echoKey(change.envKey, undefined), this.now());
+        if (change.collection !== undefined) this.announce(echoKey(change.envKey, undefined));
       }),
     ];
     for (const entry of registry.list()) void this.follow(entry.key);
@@ -76,7 +77,7 @@ export class DatabaseWriteFollower {
   noted(key: string, collection: string | undefined): void {
     let collections = this.pending.get(key);
     if (!collections) this.pending.set(key, (collections = new Map()));
-    if (!collections.has(collection)) collections.set(collection, this.now());
+    collections.set(collection, [...(collections.get(collection) ?? []), this.now()]);
     this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
   }
 
@@ -86,12 +87,27 @@ export class DatabaseWriteFollower {
     this.timer = undefined;
     for (const [envKey, collections] of this.pending) {
       for (const [collection, heard] of collections) {
-        const announced = this.announced.get(echoKey(envKey, collection));
-        if (announced !== undefined && Math.abs(heard - announced) <= ECHO_MS) continue;
-        this.changes.changed({ envKey, area: 'database', collection, origin: this });
+        const unannounced = heard.filter((at) => !this.absorbed(echoKey(envKey, collection), at));
+        if (unannounced.length > 0) this.changes.changed({ envKey, area: 'database', collection, origin: this });
       }
     }
     this.pending.clear();
+  }
+
+  private announce(key: string): void {
+    const now = this.now();
+    // Changes whose echo never came (a write that failed, a command that wrote nothing) expire.
+    const recent = (this.announced.get(key) ?? []).filter((at) => now - at <= COALESCE_MS + ECHO_MS);
+    this.announced.set(key, [...recent, now]);
+  }
+
+  /** Whether a write heard at `at` is the echo of a change this window raised; that change is then used up. */
+  private absorbed(key: string, at: number): boolean {
+    const times = this.announced.get(key) ?? [];
+    const match = times.findIndex((announced) => Math.abs(at - announced) <= ECHO_MS);
+    if (match < 0) return false;
+    times.splice(match, 1);
+    return true;
   }
 
   dispose(): void {

@@ -45,6 +45,18 @@ describe('DatabaseWriteFollower', () => {
     writes.dispose();
   });
 
+  it('a change absorbs one echo only: another writer\'s write right after ours is raised', () => {
+    const { changes, raised, writes, clock } = follower();
+    changes.changed({ envKey: 'e', area: 'database', collection: 'todos', documentId: 'd1', deleted: true });
+    clock.now += 5;
+    writes.noted('e', 'todos');
+    clock.now += 100;
+    writes.noted('e', 'todos');
+    writes.flush();
+    assert.deepEqual(raised.map((c) => [c.envKey, c.collection]), [['e', 'todos']]);
+    writes.dispose();
+  });
+
   it('raises a write heard well after this window\'s change, and writes to other collections or environments', () => {
     const { changes, raised, writes, clock } = follower();
     changes.changed({ envKey: 'e', area: 'database', collection: 'todos' });
