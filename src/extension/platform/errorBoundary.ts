@@ -1,3 +1,4 @@
+/** The rule of the error boundary, apart from the reporter that shows errors. No vscode import. */
 import { isCancellation } from '../../shared/errors';
 
 /** What the boundary hands an error to: the one ErrorReporter in the extension. */
@@ -9,7 +10,7 @@ export interface ErrorSink {
  * The boundary for callbacks that no command wraps (webview messages, file system provider calls,
  * debug sessions, promises left running): the error reaches the reporter once and the callback
  * resolves to undefined instead of rejecting where nobody listens; cancellation stays silent.
- * No vscode import, so the rule is testable in plain Node.
+ * Kept free of vscode so the rule is testable in plain Node.
  */
 export function guarded<A extends unknown[], R>(
   sink: ErrorSink,
