@@ -212,7 +212,7 @@ async function runStorageCopy(s: Services, transfer: TransferModule, sourceKey: 
   const r = report!;
   s.log.info(`Copied storage ${prefix || '/'} from ${sourceKey} to ${targetKey}: ${r.copied} copied, ${r.skipped} skipped, ${r.failures.length} failed`);
   for (const f of r.failures) s.log.warn(`  ${f.path}: ${f.message}`);
-  s.changes.changed({ envKey: targetKey, area: 'storage' });
+  s.tree.refresh();
   if (!r.complete) {
     const resume = vscode.l10n.t('Resume');
     const why = stopped ? messageOf(stopped) : vscode.l10n.t('The copy was cancelled.');
