@@ -38,6 +38,8 @@ export interface CloudBaseStudioApi {
   useCliLogin?(options: { file: string; refreshUrl?: string } | undefined): void;
   /** Tests only: sees each error message shown to the user, with its actions. */
   observeErrors(observer: (shown: ShownError) => void): { dispose(): void };
+  /** Harness only: hands a message to an open collection panel as if its page had sent it. */
+  deliverToCollectionPanel?(target: { envKey: string; collection: string }, message: unknown): Promise<boolean>;
   /** Harness only: what the extension keeps in globalState and workspaceState (searched for secrets). */
   storedState?(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
   /** The extension's log folder; the output channel's file sits beside it. */

@@ -39,6 +39,8 @@ import { LogPanels, logPanelsTestApi } from './panels/logPanels';
 import { selectionKind } from './explorer/selectionKind';
 import { ExplorerTreeProvider } from './explorer/treeProvider';
 import { DatabaseWriteFollower } from './explorer/databaseWrites';
+import { followDataChanges } from './explorer/explorerChanges';
+import { DataChanges } from './platform/dataChanges';
 import { CommandRegistry } from './platform/commandRegistry';
 import { setCloudEnvironments, setExplorerSelection, setSignedIn, setStudioState } from './platform/contextKeys';
 import { ErrorReporter } from './platform/errorReporter';
@@ -86,20 +88,19 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   // Files dropped on a storage folder are uploaded there; several storage items can be deleted or downloaded at once.
   const errors = new ErrorReporter(log);
   const storageDrop = new StorageDropController(() => services, errors);
+  const changes = new DataChanges(log);
+  context.subscriptions.push(changes, followDataChanges(changes, model, tree));
   // Counts and documents follow writes made by functions and scripts, not only by this window.
-  const writes = new DatabaseWriteFollower(registry, model, tree);
+  const writes = new DatabaseWriteFollower(registry, changes);
   context.subscriptions.push(writes);
   const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: storageDrop });
   const prompts = new Prompts();
   // Editable documents on cloudbase:, and their stored versions on cloudbase-readonly: (compare views).
-  // A document saved in an editor: an open grid of its collection shows the new version.
-  let refreshCollectionPanel = (_target: { envKey: string; collection: string }): void => undefined;
   const { storedVersions, registration: storedRegistration } = ReadonlyDocuments.register(registry);
-  const { documents, registration } = DocumentFileSystem.register(registry, prompts, errors, (address) => refreshCollectionPanel(address), storedVersions);
+  const { documents, registration } = DocumentFileSystem.register(registry, prompts, errors, changes, storedVersions);
   // A storage file saved in an editor: its folder in the tree shows the new size.
   const { files: storageFiles, registration: storageRegistration } = StorageFileSystem.register(registry, prompts, (address) => {
-    model.invalidateStorage(address.envKey, address.path.replace(/[^/]*$/, ''));
-    tree.refresh();
+    changes.changed({ envKey: address.envKey, area: 'storage', prefix: address.path.replace(/[^/]*$/, '') });
   });
   context.subscriptions.push(projects, { dispose: () => model.dispose() }, tree, view, registration, storedRegistration, storageRegistration);
 
@@ -124,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     }),
   );
 
-  const services: Services = { registry, model, tree, view, projects, documents, storageFiles, prompts, dialogs: new DialogFolders(context.workspaceState), log, errors, accounts };
+  const services: Services = { registry, model, tree, view, projects, documents, storageFiles, prompts, dialogs: new DialogFolders(context.workspaceState), log, errors, accounts, changes };
   const commands = new CommandRegistry(log, errors, context.subscriptions);
   registerAccountCommands(commands, services);
   registerExplorerCommands(commands, services);
@@ -134,7 +135,6 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   const collectionPanels = new CollectionPanels(services, context.extensionUri);
   context.subscriptions.push(collectionPanels);
   registerCollectionPanelCommand(commands, services, collectionPanels);
-  refreshCollectionPanel = (target) => collectionPanels.refresh(target);
   registerFunctionCommands(commands, services, context.subscriptions);
   registerTriggerCommands(commands, services, context.subscriptions);
   registerHttpAccessCommands(commands, services, context.subscriptions);
@@ -161,6 +161,11 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
     ...testHooks(() => ({
       useTencentTransport: (transport: TestTransport | undefined) => accounts.useTransport(transport),
       useCliLogin: (options: { file: string; refreshUrl?: string } | undefined) => accounts.useCliLogin(options),
+      deliverToCollectionPanel: async (target: { envKey: string; collection: string }, message: unknown) => {
+        const panel = collectionPanels.all().find((p) => p.target.envKey === target.envKey && p.target.collection === target.collection);
+        if (!panel) throw new Error(`No collection panel is open for ${target.collection}.`);
+        return panel.host.receive(message);
+      },
       storedState: () => ({
         global: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
         workspace: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),

@@ -6,6 +6,7 @@ import type { WorkspaceProjects } from './environments/workspaceProjects';
 import type { ExplorerModel } from './explorer/explorerModel';
 import type { ExplorerNode } from './explorer/nodes/explorerNode';
 import type { ExplorerTreeProvider } from './explorer/treeProvider';
+import type { DataChanges } from './platform/dataChanges';
 import type { DialogFolders } from './platform/dialogFolders';
 import type { ErrorReporter } from './platform/errorReporter';
 import type { Prompts } from './platform/userInput';
@@ -28,4 +29,6 @@ export interface Services {
   /** The one reporter: commands report through the wrapper, other callbacks through `errors.guard`. */
   readonly errors: ErrorReporter;
   readonly accounts: TencentAccounts;
+  /** Whoever writes data says so here; the tree, the collection panels and document editors follow. */
+  readonly changes: DataChanges;
 }

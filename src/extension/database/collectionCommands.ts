@@ -27,7 +27,7 @@ export function registerCollectionCommands(commands: CommandRegistry, s: Service
     const { _id: _ignored, ...fields } = template ?? {};
     const [id] = await withViewProgress(() => database.insertDocuments(target.collection, [fields]));
     s.log.info(`Inserted document ${id} into ${target.collection} in ${target.envKey}`);
-    refreshCollection(s, target);
+    changed(s, target);
     await s.documents.open({ envKey: target.envKey, collection: target.collection, id }, { preserveFocus: false });
     return id;
   });
@@ -67,7 +67,7 @@ export function registerCollectionCommands(commands: CommandRegistry, s: Service
     );
     const deleted = await withViewProgress(() => database.deleteDocuments(target.collection, filter, { multi: true }));
     s.log.info(`Deleted ${deleted} documents from ${target.collection} in ${target.envKey}`);
-    refreshCollection(s, target);
+    changed(s, target);
     return deleted;
   });
 
@@ -99,7 +99,7 @@ export function registerCollectionCommands(commands: CommandRegistry, s: Service
         });
       },
     );
-    refreshCollection(s, target);
+    changed(s, target);
     logImport(s, target, file.fsPath, report);
     void showImportResult(s, target, report);
     return report;
@@ -156,7 +156,7 @@ export function registerCollectionCommands(commands: CommandRegistry, s: Service
     await s.prompts.ui.confirm(vscode.l10n.t('Drop index "{0}" of "{1}"?', chosen.index, target.collection), vscode.l10n.t('Drop'));
     await withViewProgress(() => database.dropIndex(target.collection, chosen.index!));
     s.log.info(`Dropped index ${chosen.index} of ${target.collection} in ${target.envKey}`);
-    refreshCollection(s, target);
+    changed(s, target);
   });
 
   commands.register(CommandId.setPermission, async (arg?: unknown) => {
@@ -188,6 +188,7 @@ export function registerCollectionCommands(commands: CommandRegistry, s: Service
       permission = { acl: 'CUSTOM', rule: parseJsonObject(text, 'rule') };
     }
     await withViewProgress(() => database.setPermission!(target.collection, permission));
+    changed(s, target);
     s.log.info(`Set the permission of ${target.collection} in ${target.envKey} to ${permission.acl}`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Permission of "{0}": {1}', target.collection, chosen.label), 3000);
   });
@@ -213,7 +214,7 @@ async function createIndex(s: Services, database: DatabaseApi, target: Collectio
   const choice = await s.prompts.ui.pick([normal, unique], { title: vscode.l10n.t('Create Index') });
   const info = await withViewProgress(() => database.createIndex(target.collection, { keys, unique: choice.unique }));
   s.log.info(`Created index ${info.name} on ${target.collection} in ${target.envKey}`);
-  refreshCollection(s, target);
+  changed(s, target);
 }
 
 function jsonObjectProblem(value: string): string | undefined {
@@ -249,13 +250,7 @@ async function databaseOf(s: Services, envKey: string): Promise<DatabaseApi> {
   return (await withViewProgress(() => s.registry.backend(envKey))).database;
 }
 
-/** Counts and document lists changed: the tree reloads that collection and the collection list. */
-export function refreshCollection(s: Services, target: CollectionTarget): void {
-  s.model.invalidate(target.envKey, target.collection);
-  s.model.invalidateCollections(target.envKey);
-  const database = s.tree.environmentNode(target.envKey)?.database;
-  if (!database) return s.tree.refresh();
-  const node = database.collectionNode(target.collection);
-  if (node) s.tree.refresh(database, node);
-  else s.tree.refresh(database);
+/** The collection's documents, indexes or permission changed: whatever shows them follows. */
+function changed(s: Services, target: CollectionTarget): void {
+  s.changes.changed({ envKey: target.envKey, area: 'database', collection: target.collection });
 }

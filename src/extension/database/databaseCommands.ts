@@ -29,8 +29,7 @@ export function registerDatabaseCommands(commands: CommandRegistry, s: Services)
     const database = (await withViewProgress(() => s.registry.backend(envKey))).database;
     await withViewProgress(() => database.createCollection(name));
     s.log.info(`Created collection ${name} in ${envKey}`);
-    s.model.invalidateCollections(envKey);
-    refreshDatabase(s, envKey);
+    s.changes.changed({ envKey, area: 'database', collection: name });
     vscode.window.setStatusBarMessage(vscode.l10n.t('Created collection "{0}"', name), 5000);
     await revealCollection(s, envKey, name);
   });
@@ -48,9 +47,7 @@ export function registerDatabaseCommands(commands: CommandRegistry, s: Services)
     );
     await withViewProgress(() => database.deleteCollection(name));
     s.log.info(`Deleted collection ${name} (${count} documents) in ${envKey}`);
-    s.model.invalidate(envKey, name);
-    s.model.invalidateCollections(envKey);
-    refreshDatabase(s, envKey);
+    s.changes.changed({ envKey, area: 'database', collection: name });
   });
 
   commands.register(CommandId.deleteDocument, async (arg?: unknown) => {
@@ -64,9 +61,7 @@ export function registerDatabaseCommands(commands: CommandRegistry, s: Services)
     );
     const database = (await withViewProgress(() => s.registry.backend(envKey))).database;
     const deleted = await withViewProgress(() => database.deleteDocuments(collection, { _id: id }, { multi: false }));
-    s.model.forgetDocument(envKey, collection, id);
-    s.model.invalidateCollections(envKey);
-    refreshDatabase(s, envKey, collection);
+    s.changes.changed({ envKey, area: 'database', collection, documentId: id, deleted: true });
     if (deleted === 0) throw new StudioError('DocumentNotFound', `Document ${id} was not in ${collection}.`);
     s.log.info(`Deleted document ${id} from ${collection} in ${envKey}`);
   });
@@ -94,7 +89,6 @@ async function documentTarget(s: Services, arg: unknown): Promise<DocumentAddres
   return { envKey, collection, id: document._id };
 }
 
-/** Redraws an environment's collection list (counts change) and, if given, one collection. */
 /** Shows a new collection: Database expands and the collection is selected and expanded. */
 async function revealCollection(s: Services, envKey: string, name: string): Promise<void> {
   const database = s.tree.environmentNode(envKey)?.database;
@@ -103,12 +97,4 @@ async function revealCollection(s: Services, envKey: string, name: string): Prom
   await database.getChildren();
   const created = database.collectionNode(name);
   await Promise.resolve(s.view.reveal(created ?? database, { select: true, focus: false, expand: true })).catch((e: unknown) => s.log.warn(`Could not reveal ${name}: ${String(e)}`));
-}
-
-function refreshDatabase(s: Services, envKey: string, collection?: string): void {
-  const database = s.tree.environmentNode(envKey)?.database;
-  if (!database) return s.tree.refresh();
-  const collectionNode = collection === undefined ? undefined : database.collectionNode(collection);
-  if (collectionNode) s.tree.refresh(database, collectionNode);
-  else s.tree.refresh(database);
 }

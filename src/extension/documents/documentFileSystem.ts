@@ -4,6 +4,7 @@ import { StudioError, isStudioError, messageOf } from '../../shared/errors';
 import type { DocumentJson } from '../../shared/model';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { afterSave } from '../platform/afterSave';
+import { touchesDocument, type DataChange, type DataChanges } from '../platform/dataChanges';
 import { settings } from '../platform/settings';
 import { readableSaveError } from '../platform/errorMessages';
 import type { ErrorReporter } from '../platform/errorReporter';
@@ -75,9 +76,10 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
     private readonly registry: EnvironmentRegistry,
     private readonly prompts: Prompts,
     private readonly errors: ErrorReporter,
-    private readonly onSaved: (address: DocumentAddress) => void = () => undefined,
+    private readonly changes?: DataChanges,
     private readonly storedVersions?: ReadonlyDocuments,
   ) {
+    if (changes) this.subscriptions.push(changes.onDidChange((change) => this.changedElsewhere(change)));
     this.subscriptions.push(
       vscode.workspace.onWillSaveTextDocument((e) => {
         if (e.document.uri.scheme === DOCUMENT_SCHEME) this.saveReasons.set(e.document.uri.toString(), { reason: e.reason, at: Date.now() });
@@ -91,10 +93,10 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
     registry: EnvironmentRegistry,
     prompts: Prompts,
     errors: ErrorReporter,
-    onSaved?: (address: DocumentAddress) => void,
+    changes?: DataChanges,
     storedVersions?: ReadonlyDocuments,
   ): { documents: DocumentFileSystem; registration: vscode.Disposable } {
-    const documents = new DocumentFileSystem(registry, prompts, errors, onSaved, storedVersions);
+    const documents = new DocumentFileSystem(registry, prompts, errors, changes, storedVersions);
     const registration = vscode.Disposable.from(
       vscode.workspace.registerFileSystemProvider(DOCUMENT_SCHEME, documents, { isCaseSensitive: true }),
       documents,
@@ -239,7 +241,7 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
     this.setUnsaved(uri, {});
     this.bump(uri);
     this.storedVersions?.refresh(this.storedUriFor(address));
-    this.onSaved(address);
+    this.changes?.changed({ envKey: address.envKey, area: 'database', collection: address.collection, documentId: address.id, origin: this });
   }
 
   /** Compare opens a diff (stored ↔ edited); Overwrite writes the edit anyway; Reload drops it. Undefined: dismissed. */
@@ -353,21 +355,48 @@ export class DocumentFileSystem implements vscode.FileSystemProvider, vscode.Dis
         }
         const remote = this.registry.get(address.envKey)?.account !== undefined;
         if (remote && Date.now() - (this.lastChecked.get(key) ?? 0) < REMOTE_CHECK_MS) continue;
-        this.lastChecked.set(key, Date.now());
-        const backend = await this.registry.backend(address.envKey).catch(() => undefined);
-        if (!backend) continue;
-        const stored = await backend.database.getDocument(address.collection, address.id).catch(() => null);
-        // Compared with the baseline as it is now: a save may have moved it while the read ran.
-        const baseline = this.baselines.get(key);
-        if (stored === null || !baseline || this.writing.has(key)) continue;
-        const state = this.unsaved.get(key) ?? {};
-        const differs = !isDeepStrictEqual(stored, baseline);
-        if (differs && stored && !editor.document.isDirty && state.draft === undefined) this.reload(uri);
-        else if (differs !== Boolean(state.changedElsewhere)) this.setUnsaved(uri, { ...state, changedElsewhere: differs });
+        await this.compareStored(editor.document, address);
       }
     } finally {
       this.checking = false;
     }
+  }
+
+  /**
+   * Data changed elsewhere in the extension or in a local environment: open documents it touches
+   * look at their stored version now, without waiting for the next periodic look (editors that
+   * are not visible included, so switching to their tab shows the new version).
+   */
+  private changedElsewhere(change: DataChange): void {
+    if (change.origin === this) return;
+    for (const document of vscode.workspace.textDocuments) {
+      const uri = document.uri;
+      if (uri.scheme !== DOCUMENT_SCHEME || !this.baselines.has(uri.toString()) || this.writing.has(uri.toString())) continue;
+      let address: DocumentAddress;
+      try {
+        address = this.address(uri);
+      } catch {
+        continue;
+      }
+      if (touchesDocument(change, address)) void this.errors.guard('reread a changed document', () => this.compareStored(document, address));
+    }
+  }
+
+  /** A clean editor rereads a stored version that differs from what it read; an edited one is marked. */
+  private async compareStored(document: vscode.TextDocument, address: DocumentAddress): Promise<void> {
+    const uri = document.uri;
+    const key = uri.toString();
+    this.lastChecked.set(key, Date.now());
+    const backend = await this.registry.backend(address.envKey).catch(() => undefined);
+    if (!backend) return;
+    const stored = await backend.database.getDocument(address.collection, address.id).catch(() => null);
+    // Compared with the baseline as it is now: a save may have moved it while the read ran.
+    const baseline = this.baselines.get(key);
+    if (stored === null || !baseline || this.writing.has(key)) return;
+    const state = this.unsaved.get(key) ?? {};
+    const differs = !isDeepStrictEqual(stored, baseline);
+    if (differs && stored && !document.isDirty && state.draft === undefined) this.reload(uri);
+    else if (differs !== Boolean(state.changedElsewhere)) this.setUnsaved(uri, { ...state, changedElsewhere: differs });
   }
 
   private address(uri: vscode.Uri): DocumentAddress {

@@ -85,11 +85,7 @@ export function registerDeployCommands(commands: CommandRegistry, s: Services, s
   // The unpacked deployed copies are only for the diff editors of this session.
   subscriptions.push({ dispose: () => void Promise.all(compareFolders.map((f) => rm(f, { recursive: true, force: true }))) });
 
-  const refreshFunctions = (envKey: string): void => {
-    s.model.invalidateFunctions(envKey);
-    const node = s.tree.environmentNode(envKey)?.functions;
-    if (node) s.tree.refresh(node);
-  };
+  const refreshFunctions = (envKey: string): void => s.changes.changed({ envKey, area: 'functions' });
 
   /** `named`: several deploys share one notification, so each stage says which function it is about. */
   async function deployOne(job: DeployJob, report: (message: string) => void, signal: AbortSignal, named: boolean): Promise<DeployReport> {

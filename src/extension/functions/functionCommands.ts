@@ -27,11 +27,7 @@ export function registerFunctionCommands(commands: CommandRegistry, s: Services,
   const results = new FunctionResults();
   const runner = new FunctionRunner(s, events, results);
   const debug = new FunctionDebugger(s, runner);
-  const refreshFunctions = (envKey: string): void => {
-    s.model.invalidateFunctions(envKey);
-    const node = s.tree.environmentNode(envKey)?.functions;
-    if (node) s.tree.refresh(node);
-  };
+  const refreshFunctions = (envKey: string): void => s.changes.changed({ envKey, area: 'functions' });
   const watcher = new FunctionsWatcher(s.registry, (envKey) => refreshFunctions(envKey), s.log);
   const updateRoots = (): void => {
     // Both forms: `resourcePath` is the file system path, but older hosts compared the URI path.

@@ -63,10 +63,7 @@ export async function newFunction(s: Services, arg: unknown): Promise<string> {
   ).trim();
   const folder = await createFunctionFromTemplate(functionRoot, name, template);
   s.log.info(`Created function ${name} from the ${template} template in ${folder}`);
-  s.model.invalidateFunctions(environment.key);
-  const node = s.tree.environmentNode(environment.key)?.functions;
-  if (node) s.tree.refresh(node);
-  else s.tree.refresh();
+  s.changes.changed({ envKey: environment.key, area: 'functions' });
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder, template === 'typescript' ? 'index.ts' : 'index.js')));
   await vscode.window.showTextDocument(document, { preview: false });
   return folder;

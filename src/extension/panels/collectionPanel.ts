@@ -20,6 +20,7 @@ import { withValue } from '../documents/conditionalSave';
 import { documentText } from '../documents/documentFileSystem';
 import type { EnvironmentRegistry } from '../environments/registry';
 import { userMessage } from '../platform/errorMessages';
+import type { DataChanges } from '../platform/dataChanges';
 import type { Prompts } from '../platform/userInput';
 import type { ErrorReporter } from '../platform/errorReporter';
 import { collectionPanelStrings } from './collectionPanelStrings';
@@ -37,8 +38,8 @@ export interface CollectionPanelDeps {
   storedUriFor(address: { envKey: string; collection: string; id: string }): vscode.Uri;
   /** A document was written from the grid: an open compare of it shows the new version. */
   refreshStored(address: { envKey: string; collection: string; id: string }): void;
-  /** Counts in the tree changed. */
-  onChanged(target: CollectionPanelTarget): void;
+  /** Where the grid says what it wrote; the panel itself reloads when others write its collection. */
+  changes: DataChanges;
 }
 
 export const collectionPanelKey = (t: { envKey: string; collection: string }): string => `${t.envKey}\u0000${t.collection}`;
@@ -78,7 +79,11 @@ export class CollectionPanel implements vscode.Disposable {
         this.host.post(message);
       },
       errorMessage: userMessage,
-      onWritten: (id) => this.deps.refreshStored({ ...this.address(), id }),
+      onWritten: (id) => {
+        this.deps.refreshStored({ ...this.address(), id });
+        // The grid already shows its own edit; the tree and an open editor of the document follow.
+        this.deps.changes.changed({ ...this.address(), area: 'database', documentId: id, origin: this });
+      },
     });
     this.host.onReady(() => this.host.post({ type: 'init', target, strings: collectionPanelStrings(), pageSizes: [20, 50, 100, 500] }));
     this.host.onMessage((m) => void this.handle(m));
@@ -114,14 +119,15 @@ export class CollectionPanel implements vscode.Disposable {
           await this.deps.openDocument({ envKey: this.target.envKey, collection: this.target.collection, id: m.id });
           return;
         case 'insert':
+          // The command says what it wrote; this panel reloads with everything else that shows it.
           await vscode.commands.executeCommand(CommandId.insertDocument, this.address(), m.template);
-          return this.changed();
+          return;
         case 'delete':
           return await this.deleteSelected(m.ids);
         case 'command': {
           const query = m.command === 'export' && m.query ? { filter: m.query.filter, sort: m.query.sort, projection: m.query.projection } : undefined;
           await vscode.commands.executeCommand(COMMANDS[m.command], this.address(), query);
-          return this.changed();
+          return;
         }
         case 'pageError':
           this.deps.log.error(`collection panel page: ${m.message}`);
@@ -136,11 +142,6 @@ export class CollectionPanel implements vscode.Disposable {
 
   private address(): { envKey: string; collection: string } {
     return { envKey: this.target.envKey, collection: this.target.collection };
-  }
-
-  private changed(): void {
-    this.deps.onChanged(this.target);
-    this.refresh();
   }
 
   /** The stored document beside the document as it would be with the edit. */
@@ -160,6 +161,6 @@ export class CollectionPanel implements vscode.Disposable {
     const database = await this.database();
     const deleted = await database.deleteDocuments(this.target.collection, { _id: { $in: ids } }, { multi: true });
     this.deps.log.info(`Deleted ${deleted} documents from ${this.target.collection} in ${this.target.envKey}`);
-    this.changed();
+    this.deps.changes.changed({ ...this.address(), area: 'database' });
   }
 }

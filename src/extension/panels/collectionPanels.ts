@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import { COLLECTION_PANEL_VIEW_TYPE, type CollectionPanelTarget } from '../../shared/protocol/collectionPanel';
 import { collectionPanelTargetOf } from '../../shared/protocol/collectionPanelGuards';
 import { CommandId } from '../commandIds';
-import { refreshCollection } from '../database/collectionCommands';
 import { collectionTarget } from '../database/collectionTarget';
 import { CollectionNode } from '../explorer/nodes/collectionNode';
 import type { CommandRegistry } from '../platform/commandRegistry';
@@ -32,8 +31,16 @@ export class CollectionPanels implements vscode.Disposable {
       openDocument: (address) => s.documents.open(address, { preserveFocus: false }),
       storedUriFor: (address) => s.documents.storedUriFor(address),
       refreshStored: (address) => s.documents.refreshStored(address),
-      onChanged: (target) => refreshCollection(s, target),
+      changes: s.changes,
     };
+    // Documents changed elsewhere (the tree, an editor, a function): the grid reloads its page.
+    this.subscriptions.push(
+      s.changes.onDidChange((change) => {
+        if (change.area !== 'database' || change.collection === undefined) return;
+        const panel = this.panels.get(collectionPanelKey({ envKey: change.envKey, collection: change.collection }));
+        if (panel && change.origin !== panel) panel.refresh();
+      }),
+    );
     this.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(COLLECTION_PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => this.revive(panel, state),
@@ -45,11 +52,6 @@ export class CollectionPanels implements vscode.Disposable {
     const key = collectionPanelKey(target);
     const preserveFocus = options.preserveFocus ?? false;
     return this.panels.show(key, () => this.track(key, new CollectionPanel(target, this.deps, undefined, preserveFocus)), preserveFocus);
-  }
-
-  /** The documents of a collection changed elsewhere: its open panel reloads its page. */
-  refresh(target: { envKey: string; collection: string }): void {
-    this.panels.get(collectionPanelKey(target))?.refresh();
   }
 
   all(): CollectionPanel[] {

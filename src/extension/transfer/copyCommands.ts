@@ -178,8 +178,8 @@ async function runCollectionCopy(s: Services, transfer: TransferModule, plan: Co
   });
   for (const r of reports) s.log.info(`Copied ${r.collection} from ${plan.sourceKey} to ${r.targetCollection} in ${plan.targetKey}: ${r.written} written, ${r.skipped} skipped, ${r.failures.length} failed${r.cancelled ? ' (cancelled)' : ''}`);
   for (const r of reports) for (const f of r.failures) s.log.warn(`  ${r.collection}/${f.id}: ${f.message}`);
-  s.model.invalidateCollections(plan.targetKey);
-  s.tree.refresh();
+  s.changes.changed({ envKey: plan.targetKey, area: 'database' });
+  for (const r of reports) s.changes.changed({ envKey: plan.targetKey, area: 'database', collection: r.targetCollection });
   if (checkpoints.size > 0) {
     const resume = vscode.l10n.t('Resume');
     const why = stopped ? messageOf(stopped) : vscode.l10n.t('The copy was cancelled.');

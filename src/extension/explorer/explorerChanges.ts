@@ -1,0 +1,52 @@
+/**
+ * The explorer's side of "the data changed": the model forgets exactly the pages that changed and
+ * the tree redraws the smallest node VS Code knows that holds them (the collection and the list
+ * that shows its count; else the area, the environment, or the whole tree).
+ */
+import type { DataChange, DataChanges, Subscription } from '../platform/dataChanges';
+import type { ExplorerModel } from './explorerModel';
+import type { ExplorerNode } from './nodes/explorerNode';
+import type { ExplorerTreeProvider } from './treeProvider';
+
+export function followDataChanges(changes: DataChanges, model: ExplorerModel, tree: ExplorerTreeProvider): Subscription {
+  return changes.onDidChange((change) => {
+    forget(model, change);
+    const nodes = nodesToRedraw(tree, change);
+    tree.refresh(...nodes);
+  });
+}
+
+function forget(model: ExplorerModel, change: DataChange): void {
+  const { envKey, collection } = change;
+  switch (change.area) {
+    case 'database':
+      // Counts show on the collection list, so it reloads whatever changed inside a collection.
+      model.invalidateCollections(envKey);
+      if (collection === undefined) return;
+      if (change.deleted && change.documentId !== undefined) model.forgetDocument(envKey, collection, change.documentId);
+      else model.invalidate(envKey, collection);
+      return;
+    case 'storage':
+      model.invalidateStorage(envKey, change.prefix);
+      return;
+    case 'functions':
+      model.invalidateFunctions(envKey);
+      return;
+  }
+}
+
+/** No nodes: the whole tree. */
+function nodesToRedraw(tree: ExplorerTreeProvider, change: DataChange): ExplorerNode[] {
+  const environment = tree.environmentNode(change.envKey);
+  if (!environment) return [];
+  switch (change.area) {
+    case 'database': {
+      const collection = change.collection === undefined ? undefined : environment.database.collectionNode(change.collection);
+      return collection ? [environment.database, collection] : [environment.database];
+    }
+    case 'storage':
+      return [environment.storage];
+    case 'functions':
+      return [environment.functions];
+  }
+}
