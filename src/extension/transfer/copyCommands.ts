@@ -141,10 +141,13 @@ async function runCollectionCopy(s: Services, transfer: TransferModule, plan: Co
   const rules = await anonymiseRules(s, transfer, plan.sourceKey);
   const targetLabel = s.registry.get(plan.targetKey)?.info.label ?? plan.targetKey;
   const reports: CopyReport[] = [];
+  // Every collection a copy began on, finished or not: a stopped copy has written pages too.
+  const touched: string[] = [];
   let stopped: unknown;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Copying to {0}', targetLabel), cancellable: true }, async (progress, token) => {
     const signal = abortSignalOf(token);
     for (const { name, targetName } of plan.collections) {
+      touched.push(targetName);
       try {
         const report = await transfer.copyCollection({
           source: source.database,
@@ -178,17 +181,10 @@ async function runCollectionCopy(s: Services, transfer: TransferModule, plan: Co
   });
   for (const r of reports) s.log.info(`Copied ${r.collection} from ${plan.sourceKey} to ${r.targetCollection} in ${plan.targetKey}: ${r.written} written, ${r.skipped} skipped, ${r.failures.length} failed${r.cancelled ? ' (cancelled)' : ''}`);
   for (const r of reports) for (const f of r.failures) s.log.warn(`  ${r.collection}/${f.id}: ${f.message}`);
-  s.changes.changed({ envKey: plan.targetKey, area: 'database' });
-  for (const r of reports) s.changes.changed({ envKey: plan.targetKey, area: 'database', collection: r.targetCollection });
+  for (const collection of touched) s.changes.changed({ envKey: plan.targetKey, area: 'database', collection });
   if (checkpoints.size > 0) {
-    const resume = vscode.l10n.t('Resume');
-    const why = stopped ? messageOf(stopped) : vscode.l10n.t('The copy was cancelled.');
-    s.log.warn(`Copy to ${plan.targetKey} stopped: ${why}`);
     const rest = { ...plan, collections: plan.collections.filter((c) => checkpoints.has(c.name) || !reports.some((r) => r.collection === c.name)) };
-    // Not awaited: the command's result is the reports, whether or not anyone answers.
-    void vscode.window.showWarningMessage(vscode.l10n.t('The copy to {0} stopped: {1} What was written stays; Resume goes on from there.', targetLabel, why), resume).then((chosen) => {
-      if (chosen === resume) void vscode.commands.executeCommand(CommandId.resumeCopy, () => runCollectionCopy(s, transfer, rest, checkpoints));
-    });
+    offerResume(s, plan.targetKey, targetLabel, stopped, () => runCollectionCopy(s, transfer, rest, checkpoints));
     return reports;
   }
   const written = reports.reduce((n, r) => n + r.written, 0);
@@ -231,11 +227,7 @@ async function runStorageCopy(s: Services, transfer: TransferModule, sourceKey: 
   for (const f of r.failures) s.log.warn(`  ${f.path}: ${f.message}`);
   s.tree.refresh();
   if (!r.complete) {
-    const resume = vscode.l10n.t('Resume');
-    const why = stopped ? messageOf(stopped) : vscode.l10n.t('The copy was cancelled.');
-    void vscode.window.showWarningMessage(vscode.l10n.t('The copy to {0} stopped: {1} What was written stays; Resume goes on from there.', targetLabel, why), resume).then((chosen) => {
-      if (chosen === resume) void vscode.commands.executeCommand(CommandId.resumeCopy, () => runStorageCopy(s, transfer, sourceKey, targetKey, prefix, overwrite, r.afterPath));
-    });
+    offerResume(s, targetKey, targetLabel, stopped, () => runStorageCopy(s, transfer, sourceKey, targetKey, prefix, overwrite, r.afterPath));
     return r;
   }
   void vscode.window.showInformationMessage(vscode.l10n.t('Copied files to {0}: {1} copied, {2} skipped, {3} failed.', targetLabel, r.copied, r.skipped, r.failures.length));
@@ -259,6 +251,19 @@ async function pickCollections(s: Services, envKey: string): Promise<string[]> {
     ignoreFocusOut: true,
   });
   return chosen.names;
+}
+
+/**
+ * Says that a copy stopped and offers Resume; not awaited, so the command's result is its report
+ * whether or not anyone answers. Resume runs through the command wrapper like any command.
+ */
+function offerResume(s: Services, targetKey: string, targetLabel: string, stopped: unknown, resume: () => Promise<unknown>): void {
+  const why = stopped ? messageOf(stopped) : vscode.l10n.t('The copy was cancelled.');
+  s.log.warn(`Copy to ${targetKey} stopped: ${why}`);
+  const action = vscode.l10n.t('Resume');
+  void vscode.window.showWarningMessage(vscode.l10n.t('The copy to {0} stopped: {1} What was written stays; Resume goes on from there.', targetLabel, why), action).then((chosen) => {
+    if (chosen === action) void vscode.commands.executeCommand(CommandId.resumeCopy, resume);
+  });
 }
 
 async function pickTarget(s: Services, sourceKey: string): Promise<EnvironmentEntry> {
