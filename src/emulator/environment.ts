@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../shared/errors';
 import type { Database } from './database/api';
-import { openDatabase } from './database/index';
+import { openDatabase, type DatabaseOptions } from './database/index';
 import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from '../project/project';
 import { LocalStorage } from './storage/index';
@@ -73,6 +73,8 @@ export interface LocalEnvironmentOptions {
   token?: string;
   /** More routes on the same server (the editor's endpoint, served by the environment's process). */
   routes?: HttpRoute[];
+  /** Told while a database in the earlier format is converted, which happens once. */
+  onMigrationProgress?: DatabaseOptions['onMigrationProgress'];
 }
 
 export interface LocalEnvironment {
@@ -133,7 +135,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const project = (await detectProject(options.projectRoot, true)) as ProjectInfo;
   const dataDir = dataDirectory(project, options.dataDir);
   const envId = options.envId ?? localEnvId(project);
-  const observed = observeWrites(await openDatabase(join(dataDir, 'database')));
+  const observed = observeWrites(await openDatabase(join(dataDir, 'database'), { onMigrationProgress: options.onMigrationProgress }));
   const database = observed.database;
   // Like the runtime, storage URLs need the server's address, known once it listens.
   let serverUrl: string | undefined;

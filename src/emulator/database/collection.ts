@@ -212,7 +212,7 @@ export class LocalCollection implements Collection {
 
   private applyOne(c: Change): void {
     const id = (c.after ?? c.before)!._id;
-    if (c.after && !c.before && this.primary.get(id)) {
+    if (c.after && !c.before && this.primary.has(id)) {
       throw new StudioError('DuplicateKey', `Duplicate key in unique index _id_ { _id: ${JSON.stringify(id)} }.`);
     }
     if (c.before) this.indexes.forEach((ix, k) => ix.remove(c.before!, c.keysBefore![k]));

@@ -85,6 +85,10 @@ export class PrimaryIndex implements OrderedIndex {
     return key;
   }
 
+  has(id: string): boolean {
+    return this.store.documents.get(this.keyOf(id)) !== undefined;
+  }
+
   get(id: string): StoredDocument | undefined {
     const text = this.store.documents.get(this.keyOf(id));
     return text === undefined ? undefined : (decode(text) as StoredDocument);

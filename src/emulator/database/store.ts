@@ -32,6 +32,7 @@ export interface MetaTable {
 
 export class Store {
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly pendingCounts = new Map<string, number>();
 
   private constructor(
     private readonly env: RootDatabase,
@@ -52,7 +53,12 @@ export class Store {
 
   /** Runs `fn` in a transaction; a throw undoes everything it wrote. Resolves once durable. */
   write<T>(fn: () => T): Promise<T> {
-    const done = this.env.childTransaction(fn).then(
+    const done = this.env.childTransaction(() => {
+      this.pendingCounts.clear();
+      const result = fn();
+      this.flushCounts();
+      return result;
+    }).then(
       (v) => v as T,
       (e: unknown) => {
         throw diskError(e) ?? e;
@@ -70,12 +76,18 @@ export class Store {
     return (this.meta.get(key) as number | undefined) ?? 0;
   }
 
-  /** Inside `write` only. */
+  /** Inside `write` only: counter changes, summed and written once when `flushCounts` runs. */
   addCount(key: string, delta: number): void {
-    if (delta === 0) return;
-    const n = this.count(key) + delta;
-    if (n === 0) void this.meta.remove(key);
-    else void this.meta.put(key, n);
+    if (delta !== 0) this.pendingCounts.set(key, (this.pendingCounts.get(key) ?? 0) + delta);
+  }
+
+  private flushCounts(): void {
+    for (const [key, delta] of this.pendingCounts) {
+      const n = this.count(key) + delta;
+      if (n === 0) void this.meta.remove(key);
+      else void this.meta.put(key, n);
+    }
+    this.pendingCounts.clear();
   }
 
   /** Bytes the store's file holds. */

@@ -66,7 +66,7 @@ describe('database durability (a real process, killed at random)', function () {
           round,
           async (output) => {
             if (round % 2 === 1) {
-              await sleep(100 + Math.floor(Math.random() * 500));
+              await sleep(400 + Math.floor(Math.random() * 800));
               return;
             }
             // Even rounds: kill while a 5,000-document insert is being committed.

@@ -97,7 +97,9 @@ describe('database persistence', () => {
       await (await openDatabase(folder.dir)).close();
     });
 
-    it('refuses an open while another process holds it, naming that process', async () => {
+    it('refuses an open while another process holds it, naming that process', async function () {
+      // A second process loading the engine is slow on a busy machine.
+      this.timeout(90_000);
       const child = spawn(
         process.execPath,
         ['-e', `require(${JSON.stringify(require.resolve('../../../../src/emulator/database'))}).openDatabase(${JSON.stringify(folder.dir)}).then(() => console.log('open'))`],
