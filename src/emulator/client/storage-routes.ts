@@ -93,7 +93,7 @@ export function storageRoutes(options: StorageRouteOptions): (request: IncomingM
     // enforce() refused a signed-out client already: a new file needs an owner.
     const ticket = await options.signer.issueUploadTicket(identity!, key);
     const fileId = storage.fileId(key);
-    return { uploadUrl: `${options.baseUrl()}${UPLOAD_PATH}`, authorization: ticket, token: '', cloudObjectId: fileId, cloudObjectMeta: randomUUID(), downloadUrl: '' };
+    return { uploadUrl: `${options.baseUrl()}${UPLOAD_PATH}`, authorization: ticket, token: '', cloudObjectId: fileId, cloudObjectMeta: randomUUID(), downloadUrl: storage.temporaryUrl(key) };
   }
 
   async function downloadInfo(requestId: string, identity: ClientIdentity | null, item: Item): Promise<Item> {

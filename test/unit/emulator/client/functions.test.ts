@@ -64,6 +64,16 @@ describe('client SDK callFunction against the local environment', function () {
     assert.match(entry.rule!, /auth != null/);
   });
 
+  it('passes a password user on as signed in, not anonymous', async function () {
+    const user = await env.clientUsers.create('fn-user', 'correct horse');
+    const app = clientApp(env, 'local-fn-password');
+    assert.equal((await app.auth().signInWithPassword({ username: 'fn-user', password: 'correct horse' })).error, null);
+    const { wx, user: seen } = (await app.callFunction({ name: 'whoami' })).result as Json;
+    assert.equal(wx.OPENID, user.uid);
+    assert.equal(seen.uid, user.uid);
+    assert.equal(seen.isAnonymous, false);
+  });
+
   it('returns null for a function that returns nothing, and the cloud\'s codes for failures', async function () {
     assert.equal((await alice.app.callFunction({ name: 'nothing' })).result, null);
     const failed = await alice.app.callFunction({ name: 'throws', data: {} });
