@@ -109,6 +109,9 @@ describe('client SDK callFunction against the local environment', function () {
     const malformed = await fetch(`${env.gatewayUrl}/functions/whoami`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` }, body: '{not json' });
     assert.equal(malformed.status, 400);
     assert.equal(((await malformed.json()) as { code: string }).code, 'INVALID_PARAM');
+    const unnamed = await fetch(`${env.gatewayUrl}/functions/`, { method: 'POST', headers: { authorization: `Bearer ${alice.token}` }, body: '{}' });
+    assert.equal(unnamed.status, 404);
+    assert.equal(((await unnamed.json()) as { code: string }).code, 'FUNCTION_NOT_FOUND');
     assert.equal(invocations('whoami'), before);
   });
 
