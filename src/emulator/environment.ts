@@ -18,7 +18,7 @@ import { WebFunctions } from './server/web-functions';
 import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
-import { ClientRequestLog, GATEWAY_PATH, TokenSigner, clientApi } from './client/index';
+import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -89,6 +89,10 @@ export interface LocalEnvironment {
   readonly gatewayUrl: string;
   /** Every client SDK request with the security rule that decided it. */
   readonly clientRequests: ClientRequestLog;
+  /** Username-and-password users of client sign-in, in `<dataDir>/client/users.json`. */
+  readonly clientUsers: ClientUsers;
+  /** The storage security rule client requests pass (READONLY unless set), in `<dataDir>/client/storage-rule.json`. */
+  readonly storageRule: StorageRuleStore;
   /** The project's cloud functions; their SDK calls come back to `adminUrl`. */
   readonly functions: FunctionRuntime;
   /** Files under `<dataDir>/storage`, with signed URLs on this server. */
@@ -168,12 +172,19 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     log: (entry) => runtime?.logs.append(entry),
   });
   const clientRequests = new ClientRequestLog();
+  const clientUsers = new ClientUsers(join(dataDir, 'client', 'users.json'));
+  const storageRule = new StorageRuleStore(join(dataDir, 'client', 'storage-rule.json'));
   let server: HttpServerHandle;
   try {
     // Sign-in tokens are signed with a key of this environment's own, kept with its data.
     const signer = await TokenSigner.open(join(dataDir, 'client', 'signing-key'), envId);
+    const fileOwners = await FileOwners.open(join(dataDir, 'client', 'storage-owners.json'));
+    const baseUrl = (): string => {
+      if (!serverUrl) throw new StudioError('Internal', 'The local server is not listening yet.');
+      return serverUrl;
+    };
     server = await startHttpServer({
-      browserApi: clientApi({ envId, database, signer, log: clientRequests, onError: options.onError }),
+      browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, onError: options.onError }),
       port: options.port ?? 0,
       routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
       fallback: httpAccessHandler({
@@ -225,6 +236,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     adminUrl: server.url + ADMIN_PATH,
     gatewayUrl: server.url + GATEWAY_PATH,
     clientRequests,
+    clientUsers,
+    storageRule,
     port: server.port,
     database,
     functions: functionRuntime,
