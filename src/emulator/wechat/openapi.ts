@@ -2,7 +2,8 @@
  * The `wx.openApi` action: what wx-server-sdk's `cloud.openapi.<group>.<api>(data)` sends. The
  * call's `apiName` picks a simulated API; its answer goes back as WeChat's JSON
  * (`errcode: 0, errmsg: 'ok'` plus fields, or a WeChat error code) or as bytes (images), inside
- * the protobuf the SDK decodes. An API that is not simulated answers -604100 naming it.
+ * the protobuf the SDK decodes. An open API that is not simulated answers -604100 naming it; the
+ * internal APIs sent the same way (getOpenData, …) answer NOT_AVAILABLE_LOCALLY.
  */
 import type { ActionHandler } from '../server/protocol';
 import { BinaryReply } from '../server/protocol';
@@ -70,7 +71,9 @@ export function wechatOpenApi(options: WeChatOptions): ActionHandler {
     if (requestData instanceof OversizedPart) return weChatError(new WeChatError('contentSizeOutOfLimit', `the request is over ${requestData.limit} bytes`));
     if (!Buffer.isBuffer(requestData)) throw new StudioError('InvalidArgument', 'wx.openApi takes requestData as a binary part of a multipart/form-data body.');
     const call = decodeOpenApiCall(requestData);
-    const api = call.apiType === OPEN_API && Object.hasOwn(SIMULATED_OPEN_APIS, apiName) ? SIMULATED_OPEN_APIS[apiName] : undefined;
+    // Internal APIs (getOpenData, VoIP and cloud-call signatures) expect protobuf answers, not WeChat JSON.
+    if (call.apiType !== OPEN_API) throw new StudioError('NotSupported', `${apiName} is not available in the local environment (it needs WeChat's servers). Run this code in a cloud environment.`);
+    const api = Object.hasOwn(SIMULATED_OPEN_APIS, apiName) ? SIMULATED_OPEN_APIS[apiName] : undefined;
     if (!api) return notSimulated(apiName);
     const context: OpenApiContext = {
       projectRoot: options.projectRoot,
