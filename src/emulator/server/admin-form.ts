@@ -64,6 +64,8 @@ export function readAdminForm(request: IncomingMessage, limits: AdminFormLimits)
     parser.on('file', (name, stream) => {
       const chunks: Buffer[] = [];
       let over = false;
+      // A form cut short fails its open part too; unheard, that error would end the process.
+      stream.on('error', (e: Error) => fail(new StudioError('InvalidArgument', `The multipart body cannot be read: ${e.message}`, { cause: e })));
       stream.on('limit', () => {
         over = true;
         chunks.length = 0;
