@@ -43,30 +43,49 @@ function pathOf(params: Record<string, unknown>, max: number): string {
   return path;
 }
 
-/** The mini program's home page (the first of app.json's pages), which getUnlimited opens without a page. */
-async function homePage(context: OpenApiContext): Promise<string> {
-  const read = async (file: string): Promise<Record<string, unknown> | undefined> => {
-    try {
-      return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
-  };
-  const config = await read(join(context.projectRoot, 'project.config.json'));
+async function readJson(file: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const value: unknown = JSON.parse(await readFile(file, 'utf8'));
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/**
+ * The mini program's pages from its app.json (main package first, then subpackages), or
+ * undefined for a project without one (a CloudBase-only folder), where pages are not checked.
+ */
+async function miniProgramPages(projectRoot: string): Promise<string[] | undefined> {
+  const config = await readJson(join(projectRoot, 'project.config.json'));
   const root = typeof config?.miniprogramRoot === 'string' ? config.miniprogramRoot : '';
-  const app = await read(join(context.projectRoot, root, 'app.json'));
-  const pages = Array.isArray(app?.pages) ? app.pages : [];
-  return typeof pages[0] === 'string' ? pages[0] : 'pages/index/index';
+  const app = await readJson(join(projectRoot, root, 'app.json'));
+  if (!app) return undefined;
+  const pages = strings(app.pages);
+  const subpackages = Array.isArray(app.subpackages) ? app.subpackages : Array.isArray(app.subPackages) ? app.subPackages : [];
+  for (const sub of subpackages as Record<string, unknown>[]) {
+    const prefix = typeof sub?.root === 'string' ? sub.root.replace(/\/+$/, '') : '';
+    pages.push(...strings(sub?.pages).map((p) => (prefix ? `${prefix}/${p}` : p)));
+  }
+  return pages;
 }
 
 export const wxacodeGet: OpenApi = async (params) => png(pathOf(params, 1024), params, true);
 
 export const wxacodeCreateQRCode: OpenApi = async (params) => png(pathOf(params, 128), params, false);
 
-export const wxacodeGetUnlimited: OpenApi = async (params, context) => {
+/**
+ * WeChat checks (check_path, on by default) that the page exists in the published version;
+ * locally it must exist in app.json. Without a page the code opens the home page.
+ */
+export const wxacodeGetUnlimited: OpenApi = async (params, context: OpenApiContext) => {
   const scene = text(params.scene);
   if (!scene || !SCENE_PATTERN.test(scene)) throw new WeChatError('invalidScene', 'scene must be 1 to 32 characters of letters, digits and !#$&\'()*+,/:;=?@-._~');
-  const page = text(params.page) ?? (await homePage(context));
+  const pages = await miniProgramPages(context.projectRoot);
+  const page = text(params.page) ?? pages?.[0] ?? 'pages/index/index';
   if (page.startsWith('/') || /[?#]/.test(page)) throw new WeChatError('invalidPage', 'page is a path such as pages/index/index, without a leading / or a query');
+  if (params.check_path !== false && pages && !pages.includes(page)) throw new WeChatError('invalidPage', `${page} is not a page of app.json (set check_path: false for pages not yet published)`);
   return png(`${page}?scene=${encodeURIComponent(scene)}`, params, true);
 };

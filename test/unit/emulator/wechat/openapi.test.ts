@@ -77,7 +77,7 @@ describe('WeChat open APIs through wx-server-sdk in a local function', function 
     project = makeProject('cbs-wechat-');
     writeFileSync(join(project.root, 'project.config.json'), JSON.stringify({ cloudfunctionRoot: 'cloudfunctions/', appid: 'wx1234567890abcdef', miniprogramRoot: 'miniprogram/' }));
     mkdirSync(join(project.root, 'miniprogram'), { recursive: true });
-    writeFileSync(join(project.root, 'miniprogram', 'app.json'), JSON.stringify({ pages: ['pages/home/home', 'pages/other/other'] }));
+    writeFileSync(join(project.root, 'miniprogram', 'app.json'), JSON.stringify({ pages: ['pages/home/home', 'pages/other/other'], subpackages: [{ root: 'shop/', pages: ['pages/cart/cart'] }] }));
     for (const [name, sdk] of [
       ['openapi', 'wx-server-sdk'],
       ['openapi1', 'wx-server-sdk-1'],
@@ -251,6 +251,14 @@ exports.main = async () => {
       await fails('wxacode.getUnlimited', { scene: 'x'.repeat(33) }, 40169);
       await fails('wxacode.getUnlimited', { page: 'pages/home/home' }, 40169);
       await fails('wxacode.getUnlimited', { scene: 'a', page: '/pages/home/home' }, 41030);
+    });
+
+    it('wxacode.getUnlimited checks the page against app.json (subpackages too) unless check_path is false', async function () {
+      const sub = await call('wxacode.getUnlimited', { scene: 's', page: 'shop/pages/cart/cart' });
+      assert.equal(decodeQr(sub.ok.buffer), 'shop/pages/cart/cart?scene=s');
+      await fails('wxacode.getUnlimited', { scene: 's', page: 'pages/missing/missing' }, 41030, /not a page of app\.json/);
+      const unchecked = await call('wxacode.getUnlimited', { scene: 's', page: 'pages/missing/missing', checkPath: false });
+      assert.equal(decodeQr(unchecked.ok.buffer), 'pages/missing/missing?scene=s');
     });
 
     it('wxacode.createQRCode decodes to the path; a missing path is 40097', async function () {
