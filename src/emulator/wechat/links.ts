@@ -1,11 +1,12 @@
 /**
  * urlscheme.generate and urllink.generate: links shaped as WeChat's (`weixin://dl/business/?t=…`,
  * `https://wxaurl.cn/…`) with a random token. They open nothing outside WeChat's servers; the
- * request is checked as WeChat checks it (page path, query length, expiry).
+ * request is checked as WeChat checks it (the page exists, query length, expiry).
  */
 import { randomBytes } from 'node:crypto';
 import { ok, text, type OpenApi } from './api';
 import { WeChatError } from './errors';
+import { miniProgramPages } from './pages';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** WeChat keeps a generated link at most 30 days. */
@@ -15,8 +16,11 @@ function token(length: number): string {
   return [...randomBytes(length)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
 }
 
-function checkTarget(path: string | undefined, query: string | undefined, maxQuery: number): void {
+/** The page must exist (in app.json, standing for the published version); without one the link opens the home page. */
+async function checkTarget(projectRoot: string, path: string | undefined, query: string | undefined, maxQuery: number): Promise<void> {
   if (path !== undefined && (path.startsWith('/') || path.includes('?'))) throw new WeChatError('invalidPagePath', 'path is a page such as pages/index/index, without a leading / or a query');
+  const pages = path === undefined ? undefined : await miniProgramPages(projectRoot);
+  if (path !== undefined && pages && !pages.includes(path)) throw new WeChatError('invalidPagePath', `${path} is not a page of app.json`);
   if (query !== undefined && query.length > maxQuery) throw new WeChatError('invalidQuery', `query is longer than ${maxQuery} characters`);
   if (query !== undefined && /[^\x21-\x7e]/.test(query)) throw new WeChatError('invalidQuery', 'query holds characters that must be URL-encoded');
 }
@@ -38,14 +42,14 @@ function checkExpiry(params: Record<string, unknown>, nowSeconds: number): void 
 
 export const urlschemeGenerate: OpenApi = async (params, context) => {
   const jump = typeof params.jump_wxa === 'object' && params.jump_wxa !== null ? (params.jump_wxa as Record<string, unknown>) : {};
-  checkTarget(text(jump.path), text(jump.query), 512);
+  await checkTarget(context.projectRoot, text(jump.path), text(jump.query), 512);
   checkEnvVersion(jump.env_version);
   checkExpiry(params, Math.floor(context.now.getTime() / 1000));
   return ok({ openlink: `weixin://dl/business/?t=${token(13)}` });
 };
 
 export const urllinkGenerate: OpenApi = async (params, context) => {
-  checkTarget(text(params.path), text(params.query), 1024);
+  await checkTarget(context.projectRoot, text(params.path), text(params.query), 1024);
   checkEnvVersion(params.env_version);
   checkExpiry(params, Math.floor(context.now.getTime() / 1000));
   return ok({ url_link: `https://wxaurl.cn/${token(12)}` });

@@ -276,6 +276,9 @@ exports.main = async () => {
       const link = await call('urllink.generate', { path: 'pages/home/home', query: 'a=1' });
       assert.match(link.ok.urlLink, /^https:\/\/wxaurl\.cn\/[A-Za-z0-9]{12}$/);
       await fails('urllink.generate', { path: '/pages/home/home' }, 40165);
+      await fails('urllink.generate', { path: 'pages/gone/gone' }, 40165, /not a page of app\.json/);
+      await fails('urlscheme.generate', { jumpWxa: { path: 'pages/gone/gone' } }, 40165);
+      assert.equal((await call('urllink.generate', { path: 'shop/pages/cart/cart' })).ok.errCode, 0);
       await fails('urllink.generate', { query: 'q'.repeat(1025) }, 40212);
       await fails('urlscheme.generate', { isExpire: true, expireType: 0, expireTime: 1 }, 40097, /expire_time/);
     });
