@@ -81,7 +81,12 @@ export function readAdminForm(request: IncomingMessage, limits: AdminFormLimits)
     for (const event of ['fieldsLimit', 'filesLimit', 'partsLimit'] as const) {
       parser.on(event, () => fail(new StudioError('InvalidArgument', 'The form has more parts than a server SDK sends.')));
     }
-    parser.on('error', (e: Error) => reject(new StudioError('InvalidArgument', `The multipart body cannot be read: ${e.message}`, { cause: e })));
+    parser.on('error', (e: Error) => {
+      // The rest of the body is drained (the data listener still bounds it), so the connection stays usable.
+      request.unpipe(parser);
+      request.resume();
+      reject(new StudioError('InvalidArgument', `The multipart body cannot be read: ${e.message}`, { cause: e }));
+    });
     parser.on('close', () => (failure ? reject(failure) : resolve(form)));
     request.on('error', reject);
     request.pipe(parser);

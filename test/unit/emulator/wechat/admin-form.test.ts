@@ -100,4 +100,15 @@ describe('/admin multipart bodies (wx.* calls)', function () {
     const json = (await res.json()) as Json;
     assert.equal(json.code, 'INVALID_PARAM');
   });
+
+  it('a form without a boundary, or with a body that is not a form, is INVALID_PARAM', async function () {
+    for (const [type, body] of [
+      ['multipart/form-data; charset=utf-8', 'action=wx.openApi'],
+      ['multipart/form-data; boundary=zz', 'not a form at all'],
+    ]) {
+      const res = await fetch(adminUrl(), { method: 'POST', headers: { 'content-type': type, 'x-cloudbase-studio-token': TOKEN }, body });
+      const json = (await res.json()) as Json;
+      assert.equal(json.code, 'INVALID_PARAM', `${type}: ${JSON.stringify(json)}`);
+    }
+  });
 });
