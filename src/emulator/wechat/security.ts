@@ -18,8 +18,8 @@ import { isMediaParam } from './wire';
 export const MAX_CHECKED_IMAGE_BYTES = 1024 * 1024;
 export const MEDIA_CHECKS_FILE = join('wechat', 'media-checks.jsonl');
 
-/** WeChat's label for content a word list caught ("other" would be 21000; 20001 is politics…): the local list has no categories. */
-const RISKY_LABEL = 20006;
+/** WeChat labels risky content by class (20001 politics, 20002 porn, …); a word list has no classes, so 21000 "other". */
+const RISKY_LABEL = 21000;
 const PASS_LABEL = 100;
 
 interface Verdict {
