@@ -5,7 +5,7 @@
  * start it through here.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../shared/errors';
 import type { Database } from './database/api';
@@ -19,6 +19,7 @@ import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
 import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
+import { wechatOpenApi } from './wechat/index';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -108,9 +109,26 @@ export interface LocalEnvironment {
   close(): Promise<void>;
 }
 
+/** The mini program's appid from project.config.json, for answers that carry it (phone number watermarks). */
+async function projectAppId(project: ProjectInfo): Promise<string> {
+  try {
+    const config = JSON.parse(await readFile(join(project.root, 'project.config.json'), 'utf8')) as { appid?: unknown };
+    if (typeof config.appid === 'string' && /^wx[0-9a-f]{16}$/i.test(config.appid)) return config.appid;
+  } catch {
+    // No mini program project (a CloudBase-only folder): the default below.
+  }
+  return 'wx0000000000000000';
+}
+
 /** Each area registers its /admin actions here by prefix. */
-function services(database: Database, functions: FunctionInvoker, storage: LocalStorage): ServiceTable {
-  return { ...platformServices(), database: databaseActions(database), functions: functionsActions(functions), storage: storageActions(storage) };
+function services(project: ProjectInfo, dataDir: string, database: Database, functions: FunctionInvoker, storage: LocalStorage): ServiceTable {
+  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid: () => projectAppId(project) });
+  return {
+    ...platformServices({ 'wx.openApi': wechat }),
+    database: databaseActions(database),
+    functions: functionsActions(functions),
+    storage: storageActions(storage),
+  };
 }
 
 /**
@@ -186,7 +204,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     server = await startHttpServer({
       browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, onError: options.onError }),
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
+      routes: [adminRoute({ envId, services: services(project, dataDir, database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
       fallback: httpAccessHandler({
         projectRoot: project.root,
         envId,
