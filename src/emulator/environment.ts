@@ -5,7 +5,7 @@
  * start it through here.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../shared/errors';
 import type { Database } from './database/api';
@@ -18,7 +18,8 @@ import { WebFunctions } from './server/web-functions';
 import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
-import { ClientRequestLog, GATEWAY_PATH, TokenSigner, clientApi } from './client/index';
+import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
+import { wechatOpenApi } from './wechat/index';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -91,6 +92,10 @@ export interface LocalEnvironment {
   readonly gatewayUrl: string;
   /** Every client SDK request with the security rule that decided it. */
   readonly clientRequests: ClientRequestLog;
+  /** Username-and-password users of client sign-in, in `<dataDir>/client/users.json`. */
+  readonly clientUsers: ClientUsers;
+  /** The storage security rule client requests pass (READONLY unless set), in `<dataDir>/client/storage-rule.json`. */
+  readonly storageRule: StorageRuleStore;
   /** The project's cloud functions; their SDK calls come back to `adminUrl`. */
   readonly functions: FunctionRuntime;
   /** Files under `<dataDir>/storage`, with signed URLs on this server. */
@@ -106,9 +111,26 @@ export interface LocalEnvironment {
   close(): Promise<void>;
 }
 
+/** The mini program's appid from project.config.json, for answers that carry it (phone number watermarks). */
+async function projectAppId(project: ProjectInfo): Promise<string> {
+  try {
+    const config = JSON.parse(await readFile(join(project.root, 'project.config.json'), 'utf8')) as { appid?: unknown };
+    if (typeof config.appid === 'string' && /^wx[0-9a-f]{16}$/i.test(config.appid)) return config.appid;
+  } catch {
+    // No mini program project (a CloudBase-only folder): the default below.
+  }
+  return 'wx0000000000000000';
+}
+
 /** Each area registers its /admin actions here by prefix. */
-function services(database: Database, functions: FunctionInvoker, storage: LocalStorage): ServiceTable {
-  return { ...platformServices(), database: databaseActions(database), functions: functionsActions(functions), storage: storageActions(storage) };
+function services(project: ProjectInfo, dataDir: string, database: Database, functions: FunctionInvoker, storage: LocalStorage): ServiceTable {
+  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid: () => projectAppId(project) });
+  return {
+    ...platformServices({ 'wx.openApi': wechat }),
+    database: databaseActions(database),
+    functions: functionsActions(functions),
+    storage: storageActions(storage),
+  };
 }
 
 /**
@@ -170,14 +192,21 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     log: (entry) => runtime?.logs.append(entry),
   });
   const clientRequests = new ClientRequestLog();
+  const clientUsers = new ClientUsers(join(dataDir, 'client', 'users.json'));
+  const storageRule = new StorageRuleStore(join(dataDir, 'client', 'storage-rule.json'));
   let server: HttpServerHandle;
   try {
     // Sign-in tokens are signed with a key of this environment's own, kept with its data.
     const signer = await TokenSigner.open(join(dataDir, 'client', 'signing-key'), envId);
+    const fileOwners = await FileOwners.open(join(dataDir, 'client', 'storage-owners.json'));
+    const baseUrl = (): string => {
+      if (!serverUrl) throw new StudioError('Internal', 'The local server is not listening yet.');
+      return serverUrl;
+    };
     server = await startHttpServer({
-      browserApi: clientApi({ envId, database, signer, log: clientRequests, onError: options.onError }),
+      browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, onError: options.onError }),
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
+      routes: [adminRoute({ envId, services: services(project, dataDir, database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
       fallback: httpAccessHandler({
         projectRoot: project.root,
         envId,
@@ -227,6 +256,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     adminUrl: server.url + ADMIN_PATH,
     gatewayUrl: server.url + GATEWAY_PATH,
     clientRequests,
+    clientUsers,
+    storageRule,
     port: server.port,
     database,
     functions: functionRuntime,

@@ -22,6 +22,8 @@ export const CommandId = {
   importDocuments: 'cloudbase.importDocuments',
   copyCollectionToEnvironment: 'cloudbase.copyCollectionToEnvironment',
   resumeCopy: 'cloudbase.resumeCopy',
+  compareCollection: 'cloudbase.compareCollection',
+  openComparedDocument: 'cloudbase.openComparedDocument',
   copyEventsToEnvironment: 'cloudbase.copyEventsToEnvironment',
   exportDocuments: 'cloudbase.exportDocuments',
   manageIndexes: 'cloudbase.manageIndexes',

@@ -31,6 +31,7 @@ import { registerTriggerCommands } from './functions/triggerCommands';
 import { registerHttpAccessCommands } from './functions/httpAccessCommands';
 import { registerEnvironmentStatus } from './statusBar/environmentStatus';
 import { registerStorageCommands } from './storage/storageCommands';
+import { registerCompareCommands } from './transfer/compareCommands';
 import { registerCopyCommands } from './transfer/copyCommands';
 import { StorageDropController } from './storage/storageDrop';
 import { registerLogCommands } from './logs/logCommands';
@@ -141,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);
   registerCopyCommands(commands, services, context.extensionPath);
+  registerCompareCommands(commands, services, context.extensionPath, context.subscriptions);
   // Registers the panel serializer too, so it must exist before activate() returns.
   const logPanels = new LogPanels({ registry, extensionUri: context.extensionUri, log, errors, prompts });
   context.subscriptions.push(logPanels);

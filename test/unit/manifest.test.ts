@@ -146,7 +146,7 @@ describe('manifest', () => {
 
     it('node-only commands are hidden from the Command Palette', () => {
       const palette = contributes.menus.commandPalette ?? [];
-      for (const id of [CommandId.loadMore, CommandId.retry, CommandId.resumeCopy]) {
+      for (const id of [CommandId.loadMore, CommandId.retry, CommandId.resumeCopy, CommandId.openComparedDocument]) {
         assert.ok(palette.some((m) => m.command === id && m.when === 'false'), `${id} shows in the palette`);
       }
     });

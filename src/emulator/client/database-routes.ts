@@ -16,7 +16,7 @@ import { databaseActions } from '../server/database-actions';
 import type { ActionContext, AdminRequest, ServiceActions } from '../server/protocol';
 import { ejsonCodec, isPlainObject, legacyCodec } from '../server/wire-values';
 import { toWireError } from '../server/wire-errors';
-import { bearerOf, readJsonBody, reply } from './http';
+import { identify, readJsonBody, reply } from './http';
 import type { ClientRequestLog } from './request-log';
 import { decide, fixedFields, RuleError, ruleFor, type ChosenRule, type RuleDecision, type RuleOperation } from './rules';
 import { TokenError, type ClientIdentity, type TokenSigner } from './tokens';
@@ -127,11 +127,6 @@ export function databaseRoutes(options: DatabaseRouteOptions): (request: Incomin
     return { operation, collection, identity, chosen, decision, rawQuery };
   }
 
-  async function identify(request: IncomingMessage): Promise<ClientIdentity | null> {
-    const token = bearerOf(request);
-    return token === undefined ? null : options.signer.verify(token, 'access');
-  }
-
   return async (request, response, url) => {
     const requestId = randomUUID();
     const now = new Date();
@@ -152,7 +147,7 @@ export function databaseRoutes(options: DatabaseRouteOptions): (request: Incomin
       }
       collection = decodeURIComponent(match[1]);
       const id = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
-      identity = await identify(request);
+      identity = await identify(request, options.signer);
       const openid = identity?.openid ?? '';
 
       if (request.method === 'GET') {

@@ -3,12 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StudioError } from '../../shared/errors';
 import { isLoopbackPage, sendJson } from '../server/http-server';
 import { isPlainObject } from '../server/wire-values';
+import type { ClientIdentity, TokenSigner } from './tokens';
 
 /** The cloud's document limit is 16 MB; a batch of them stays under this. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/** js-sdk posts sign-in as text/plain and database calls as application/json: both are JSON. */
-export async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+/** Any JSON value (a function's event, storage's arrays of objects); an empty body is undefined. */
+export async function readJsonValue(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -17,13 +18,17 @@ export async function readJsonBody(request: IncomingMessage): Promise<Record<str
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return {};
-  let body: unknown;
+  if (text === '') return undefined;
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (e) {
     throw new StudioError('InvalidJson', `The request body is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/** js-sdk posts sign-in as text/plain and database calls as application/json: both are JSON. */
+export async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = (await readJsonValue(request)) ?? {};
   if (!isPlainObject(body)) throw new StudioError('InvalidArgument', 'The request body must be a JSON object.');
   return body;
 }
@@ -50,6 +55,12 @@ export function answerPreflight(request: IncomingMessage, response: ServerRespon
 
 export function reply(request: IncomingMessage, response: ServerResponse, status: number, body: unknown): void {
   sendJson(response, status, body, corsHeaders(request));
+}
+
+/** The signed-in user of a request, null without a token; a TokenError for a token this environment refuses. */
+export async function identify(request: IncomingMessage, signer: TokenSigner): Promise<ClientIdentity | null> {
+  const token = bearerOf(request);
+  return token === undefined ? null : signer.verify(token, 'access');
 }
 
 /** The bearer token of a request, or undefined when it carries none. */

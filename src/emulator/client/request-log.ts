@@ -7,9 +7,11 @@ export interface ClientRequestEntry {
   /** Milliseconds since the epoch. */
   time: number;
   requestId: string;
-  /** `signin.anonymous`, `database.get`, `database.update`, … */
+  /** `auth.signin.anonymously`, `database.get`, `functions.call`, `storage.upload`, … */
   operation: string;
   collection?: string;
+  /** The function called (`functions.call`) or the file's path (`storage.*`). */
+  target?: string;
   /** The signed-in user's uid; undefined for a request without a user. */
   uid?: string;
   decision: 'allowed' | 'denied' | 'refused' | 'failed';

@@ -17,12 +17,14 @@ export interface ClientIdentity {
 
 export const ACCESS_TOKEN_SECONDS = 2 * 60 * 60;
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 60 * 60;
+/** An upload URL's life, as for /admin's. */
+const UPLOAD_TICKET_SECONDS = 60 * 60;
 const ISSUER = 'cloudbase-studio-local';
 
 /** A token the environment refuses; `code` is what the client receives. */
 export class TokenError extends Error {
   constructor(
-    readonly wireCode: 'INVALID_ACCESS_TOKEN' | 'ACCESS_TOKEN_EXPIRED' | 'INVALID_REFRESH_TOKEN',
+    readonly wireCode: 'INVALID_ACCESS_TOKEN' | 'ACCESS_TOKEN_EXPIRED' | 'INVALID_REFRESH_TOKEN' | 'INVALID_UPLOAD_TICKET',
     message: string,
   ) {
     super(message);
@@ -66,10 +68,32 @@ export class TokenSigner {
       .sign(this.key);
   }
 
+  /** What the PUT after `get-objects-upload-info` carries as `authorization`: this user may write `key` for an hour. */
+  async issueUploadTicket(identity: ClientIdentity, key: string): Promise<string> {
+    const { SignJWT } = await jose();
+    return new SignJWT({ openid: identity.openid, login_type: identity.loginType, typ: 'upload', key })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(this.envId)
+      .setSubject(identity.uid)
+      .setIssuedAt()
+      .setExpirationTime(`${UPLOAD_TICKET_SECONDS}s`)
+      .sign(this.key);
+  }
+
+  async verifyUploadTicket(ticket: string): Promise<{ identity: ClientIdentity; key: string }> {
+    const payload = await this.payloadOf(ticket, 'upload', 'INVALID_UPLOAD_TICKET');
+    if (typeof payload.key !== 'string') throw new TokenError('INVALID_UPLOAD_TICKET', 'The upload ticket names no file.');
+    return { identity: identityOf(payload), key: payload.key };
+  }
+
   /** The identity a token names, or a TokenError saying why it is refused. */
   async verify(token: string, kind: 'access' | 'refresh'): Promise<ClientIdentity> {
+    return identityOf(await this.payloadOf(token, kind, kind === 'access' ? 'INVALID_ACCESS_TOKEN' : 'INVALID_REFRESH_TOKEN'));
+  }
+
+  private async payloadOf(token: string, kind: 'access' | 'refresh' | 'upload', bad: TokenError['wireCode']): Promise<Record<string, unknown>> {
     const { jwtVerify, errors } = await jose();
-    const bad = kind === 'access' ? 'INVALID_ACCESS_TOKEN' : 'INVALID_REFRESH_TOKEN';
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: this.envId, algorithms: ['HS256'] }));
@@ -82,6 +106,11 @@ export class TokenSigner {
     if (payload.typ !== kind || typeof payload.sub !== 'string' || typeof payload.openid !== 'string' || (loginType !== 'ANONYMOUS' && loginType !== 'USERNAME')) {
       throw new TokenError(bad, `The token is not a ${kind} token of this local environment.`);
     }
-    return { uid: payload.sub, openid: payload.openid, loginType };
+    return payload;
   }
+}
+
+/** Called on a payload payloadOf has checked. */
+function identityOf(payload: Record<string, unknown>): ClientIdentity {
+  return { uid: payload.sub as string, openid: payload.openid as string, loginType: payload.login_type as ClientIdentity['loginType'] };
 }

@@ -11,9 +11,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { StudioError } from '../../shared/errors';
-import type { AdminReply, ServiceTable } from './protocol';
+import { BinaryReply, type AdminReply, type ServiceTable } from './protocol';
 import { dispatchAdmin } from './dispatch';
-import { readFormUpload } from './form-upload';
+import { readAdminForm } from './admin-form';
 import { sendJson, type HttpRoute } from './http-server';
 import { toWireError } from './wire-errors';
 
@@ -21,6 +21,12 @@ export const ADMIN_PATH = '/admin';
 
 /** Far above what the SDKs send (a document is at most 16 MB in the cloud). */
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A `wx.*` call's binary payload (`requestData`). Larger ones reach the service as an
+ * OversizedPart, which answers with WeChat's "content size out of limit".
+ */
+export const MAX_PLATFORM_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface AdminRouteOptions {
   envId: string;
@@ -94,10 +100,10 @@ function parseBody(text: string): unknown {
  */
 async function readRequest(request: IncomingMessage, limit: number): Promise<unknown> {
   if (isMultipart(request.headers['content-type'])) {
-    const form = await readFormUpload(request, limit);
+    const form = await readAdminForm(request, { maxBodyBytes: limit, maxPartBytes: Math.min(limit, MAX_PLATFORM_PAYLOAD_BYTES) });
     // Only the platform calls come this way; a form cannot name any other action.
-    if (!/^wx\./.test(String(form.fields.action ?? ''))) throw new StudioError('InvalidArgument', 'Only wx.* calls may be sent as multipart/form-data; /admin takes application/json.');
-    return { ...form.fields };
+    if (typeof form.action !== 'string' || !/^wx\./.test(form.action)) throw new StudioError('InvalidArgument', 'Only wx.* calls may be sent as multipart/form-data; /admin takes application/json.');
+    return { ...form };
   }
   return parseBody(await readBody(request, limit));
 }
@@ -113,7 +119,7 @@ export function adminRoute(options: AdminRouteOptions): HttpRoute {
     path: ADMIN_PATH,
     async handle(request, response) {
       const requestId = randomUUID();
-      let reply: AdminReply;
+      let reply: AdminReply | BinaryReply;
       let tooLarge = false;
       if (!isJsonContentType(request.headers['content-type']) && !isMultipart(request.headers['content-type'])) {
         request.resume();
@@ -130,6 +136,11 @@ export function adminRoute(options: AdminRouteOptions): HttpRoute {
       } catch (e) {
         tooLarge = e instanceof StudioError && e.code === 'DocumentTooLarge';
         reply = { requestId, ...toWireError(e, 'SYS_ERR') };
+      }
+      if (reply instanceof BinaryReply) {
+        response.writeHead(200, { 'content-type': reply.contentType, 'content-length': String(reply.body.length) });
+        response.end(reply.body);
+        return;
       }
       // The cloud answers protocol errors with HTTP 200 and a code; the SDKs read the code.
       sendJson(response, 200, reply, tooLarge ? { ...JSON_TYPE, connection: 'close' } : JSON_TYPE);

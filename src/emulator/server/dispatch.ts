@@ -3,7 +3,7 @@
  * later `storage.`) and turns every failure into the cloud's error reply; nothing escapes.
  */
 import { StudioError, isStudioError } from '../../shared/errors';
-import { TopLevelReply, type ActionContext, type AdminReply, type AdminRequest, type ServiceActions, type ServiceTable, type WireErrorCode } from './protocol';
+import { BinaryReply, TopLevelReply, type ActionContext, type AdminReply, type AdminRequest, type ServiceActions, type ServiceTable, type WireErrorCode } from './protocol';
 import { isPlainObject } from './wire-values';
 import { toWireError } from './wire-errors';
 
@@ -19,7 +19,7 @@ export async function dispatchAdmin(
   body: unknown,
   context: ActionContext,
   onInternalError?: (error: unknown) => void,
-): Promise<AdminReply> {
+): Promise<AdminReply | BinaryReply> {
   let fallback: WireErrorCode = 'SYS_ERR';
   let codes: ServiceActions['codes'];
   try {
@@ -31,6 +31,7 @@ export async function dispatchAdmin(
     fallback = service.fallbackCode;
     codes = service.codes;
     const data: unknown = await handler(request, context);
+    if (data instanceof BinaryReply) return data;
     if (data instanceof TopLevelReply) return { ...data.fields, requestId: context.requestId };
     return { requestId: context.requestId, data: data ?? {} };
   } catch (e) {

@@ -12,7 +12,7 @@ import { StudioError } from '../../shared/errors';
 import type { ErrorCode } from '../../shared/errors';
 import type { InvokeOutcome, InvokeOptions } from '../functions/runtime';
 import { identityFromCallerToken, type SimulatedIdentity } from '../functions/identity';
-import type { ActionContext, AdminRequest, ServiceActions } from './protocol';
+import type { ActionContext, AdminRequest, ServiceActions, WireErrorCode } from './protocol';
 import { requiredString } from './params';
 import { checkJsonDepth, checkTree } from '../database/guards';
 import { MAX_PAYLOAD_BYTES } from '../functions/payload';
@@ -81,10 +81,16 @@ async function invokeFunction(invoker: FunctionInvoker, params: AdminRequest, co
 /** Whatever went wrong inside the function is FUNCTIONS_EXECUTE_FAIL (-504002 in wx-server-sdk), timeouts included. */
 const EXECUTION_FAILURES: ErrorCode[] = ['Timeout', 'MemoryLimitExceeded', 'FunctionError', 'FunctionCrashed', 'HandlerNotFound', 'FunctionLoadFailed', 'DependenciesMissing'];
 
+/** The cloud's codes for an invocation's failures; the client's callFunction answers with them too. */
+export const FUNCTION_ERROR_CODES: Partial<Record<ErrorCode, WireErrorCode>> = {
+  ...Object.fromEntries(EXECUTION_FAILURES.map((code) => [code, 'FUNCTIONS_EXECUTE_FAIL'])),
+  FunctionNotFound: 'FUNCTION_NOT_FOUND',
+};
+
 export function functionsActions(invoker: FunctionInvoker): ServiceActions {
   return {
     fallbackCode: 'FUNCTIONS_REQUEST_FAIL',
-    codes: { ...Object.fromEntries(EXECUTION_FAILURES.map((code) => [code, 'FUNCTIONS_EXECUTE_FAIL'])), FunctionNotFound: 'FUNCTION_NOT_FOUND' },
+    codes: FUNCTION_ERROR_CODES,
     actions: {
       'functions.invokeFunction': (params, context) => invokeFunction(invoker, params, context),
     },

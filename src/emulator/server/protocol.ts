@@ -73,7 +73,18 @@ export class TopLevelReply {
   constructor(readonly fields: Record<string, unknown>) {}
 }
 
-/** Returns the reply's `data` (or a TopLevelReply); throws StudioError for failures. */
+/**
+ * WeChat open API calls (`wx.openApi`) are answered with bytes (a protobuf the SDK decodes), not
+ * JSON: a handler returns them wrapped in this and /admin sends them as they are.
+ */
+export class BinaryReply {
+  constructor(
+    readonly body: Buffer,
+    readonly contentType = 'application/octet-stream',
+  ) {}
+}
+
+/** Returns the reply's `data` (or a TopLevelReply or BinaryReply); throws StudioError for failures. */
 export type ActionHandler = (params: AdminRequest, context: ActionContext) => unknown;
 
 /** One service's actions, by full action name (`database.getDocument`). */

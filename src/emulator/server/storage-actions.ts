@@ -174,7 +174,7 @@ function sendUploadFailure(request: IncomingMessage, response: ServerResponse, e
  * The request body as a stream the store may destroy on failure without destroying the request
  * (and its socket) with it, so the failure can still be answered.
  */
-function uploadBody(request: IncomingMessage): Readable {
+export function uploadBody(request: IncomingMessage): Readable {
   const body = new PassThrough();
   request.on('error', (e) => body.destroy(e));
   request.on('close', () => {

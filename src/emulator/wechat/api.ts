@@ -1,0 +1,23 @@
+/** What every simulated open API gets and gives back. */
+import type { WeChatSettings } from './settings';
+
+export interface OpenApiContext {
+  /** The project folder (its `.cloudbase/wechat` settings). */
+  projectRoot: string;
+  /** The environment's data folder (inboxes, media check results). */
+  dataDir: string;
+  now: Date;
+  /** The mini program the call is made for. */
+  appid: string;
+  /** Read afresh for each call. */
+  settings(): Promise<WeChatSettings>;
+}
+
+/** JSON fields beside `errcode: 0, errmsg: 'ok'`, or bytes (an image). */
+export type OpenApiAnswer = { json: Record<string, unknown> } | { bytes: Buffer; contentType: string };
+
+export type OpenApi = (params: Record<string, unknown>, context: OpenApiContext) => Promise<OpenApiAnswer>;
+
+export const ok = (json: Record<string, unknown> = {}): OpenApiAnswer => ({ json });
+
+export const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined);
