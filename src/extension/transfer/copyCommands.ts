@@ -225,7 +225,7 @@ async function runStorageCopy(s: Services, transfer: TransferModule, sourceKey: 
   const r = report!;
   s.log.info(`Copied storage ${prefix || '/'} from ${sourceKey} to ${targetKey}: ${r.copied} copied, ${r.skipped} skipped, ${r.failures.length} failed`);
   for (const f of r.failures) s.log.warn(`  ${f.path}: ${f.message}`);
-  s.tree.refresh();
+  s.changes.changed({ envKey: targetKey, area: 'storage', prefix });
   if (!r.complete) {
     offerResume(s, targetKey, targetLabel, stopped, () => runStorageCopy(s, transfer, sourceKey, targetKey, prefix, overwrite, r.afterPath));
     return r;
