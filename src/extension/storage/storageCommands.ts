@@ -23,7 +23,6 @@ import { planUploads, runUploads, type ConflictAnswer, type UploadReport } from 
 /** Files above this size are opened only after the user agrees. */
 export const OPEN_CONFIRM_BYTES = 4 * 1024 * 1024;
 
-type StorageTarget = StorageLocation;
 type StorageItem = { envKey: string; path: string; folder: boolean };
 
 async function storageOf(s: Services, envKey: string): Promise<StorageApi> {
@@ -34,7 +33,7 @@ async function storageOf(s: Services, envKey: string): Promise<StorageApi> {
  * The folder a command uploads into or creates in: the node's, a file's parent, or, from the
  * palette, a chosen environment's folder the user picks (the root or one of its folders).
  */
-async function folderTarget(s: Services, node: unknown): Promise<StorageTarget> {
+async function folderTarget(s: Services, node: unknown): Promise<StorageLocation> {
   if (node instanceof StorageAreaNode || node instanceof StorageFolderNode) return { envKey: node.envKey, prefix: node.prefix };
   if (node instanceof StorageFileNode) return { envKey: node.envKey, prefix: node.parent.prefix };
   if (node instanceof EnvironmentNode) return { envKey: node.envKey, prefix: '' };
@@ -125,7 +124,7 @@ async function askConflict(s: Services, key: string, remaining: number): Promise
 }
 
 /** Uploads local files and folders into a storage folder, with a cancellable notification. */
-export async function uploadInto(s: Services, target: StorageTarget, uris: readonly vscode.Uri[]): Promise<UploadReport> {
+export async function uploadInto(s: Services, target: StorageLocation, uris: readonly vscode.Uri[]): Promise<UploadReport> {
   const localPaths = uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   if (localPaths.length === 0) throw new StudioError('InvalidArgument', 'Only files on this machine can be uploaded.');
   const storage = await storageOf(s, target.envKey);
