@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { DeployReport } from '../../src/cloud/deploy';
+import { recordNotices } from './support/notices';
 import { EXTENSION_ID, waitFor } from './support/scripted';
 import { treeWalker } from './support/tree';
 
@@ -114,5 +115,35 @@ suite('Deploy Function to the local environment', () => {
     }
     const result = await vscode.commands.executeCommand('cloudbase.compareWithDeployed', vscode.Uri.file(folder(PROBES[0]!)));
     assert.equal(result, undefined, 'the command wrapper reported the refusal');
+  });
+
+  test('one deploy names its function in the title and redraws the Functions node once; two are counted', async () => {
+    const [a, b] = PROBES as [string, string];
+    const functions = await child(await child(undefined, environment.info.label), 'Functions');
+    await children(functions);
+    write(a, 'v6');
+    // What the folder watch reports of the edit is not the deploy's to count.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const redraws: string[][] = [];
+    const subscription = api.explorer.onDidChangeTreeData((e) => {
+      const nodes = e === undefined ? [undefined] : Array.isArray(e) ? e : [e];
+      if (nodes.some((n) => n === undefined || n.id.startsWith(functions.id))) redraws.push(nodes.map((n) => n?.id ?? 'everything'));
+    });
+    const notices = recordNotices();
+    try {
+      await deploy(vscode.Uri.file(folder(a)));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.deepEqual(redraws, [[functions.id]], 'one redraw, of the Functions node');
+      assert.deepEqual(notices.progress.map((p) => [p.title, p.messages]), [[`Deploying ${a} to ${environment.info.label}`, ['packing', 'updating the code']]]);
+
+      for (const name of PROBES) write(name, 'v7');
+      await deploy(vscode.Uri.file(folder(a)), PROBES.map((n) => vscode.Uri.file(folder(n))));
+      const [, several] = notices.progress;
+      assert.equal(several?.title, 'Deploying 2 functions');
+      assert.deepEqual([...(several?.messages ?? [])].sort(), [`${a}: packing`, `${a}: updating the code`, `${b}: packing`, `${b}: updating the code`]);
+    } finally {
+      notices.dispose();
+      subscription.dispose();
+    }
   });
 });

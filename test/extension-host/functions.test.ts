@@ -298,4 +298,47 @@ suite('Functions: the demo project\'s cloud functions', () => {
       vscode.debug.removeBreakpoints([breakpoint]);
     }
   });
+
+  test('New Cloud Function… redraws the Functions node once: the folder watch tells the tree', async () => {
+    const functions = await functionsNode();
+    await children(functions);
+    const redraws: string[][] = [];
+    const subscription = api.explorer.onDidChangeTreeData((e) => {
+      const nodes = e === undefined ? [undefined] : Array.isArray(e) ? e : [e];
+      if (nodes.some((n) => n === undefined || n.id.startsWith(functions.id))) redraws.push(nodes.map((n) => n?.id ?? 'everything'));
+    });
+    const folder = join(root, 'cloudfunctions', 'e2eOnce');
+    try {
+      api.useUserInput(new ScriptedInput({ pick: ['Database CRUD'], input: ['e2eOnce'] }));
+      await vscode.commands.executeCommand('cloudbase.newFunction', functions);
+      await waitFor('e2eOnce in the tree', async () => ((await functionNames()).includes('e2eOnce') ? true : undefined));
+      // Longer than the folder watch takes to report anything more.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.deepEqual(redraws, [[functions.id]]);
+    } finally {
+      subscription.dispose();
+      rmSync(folder, { recursive: true, force: true });
+      await waitFor('e2eOnce gone', async () => (!(await functionNames()).includes('e2eOnce') ? true : undefined));
+    }
+  });
+
+  test('a function folder deleted while the environment is stopped is gone from the tree once it starts', async () => {
+    const folder = join(root, 'cloudfunctions', 'e2eWhileStopped');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'index.js'), 'exports.main = async () => "here";\n');
+    await waitFor('e2eWhileStopped in the tree', async () => ((await functionNames()).includes('e2eWhileStopped') ? true : undefined));
+    const env = await child(undefined, environment.info.label);
+    try {
+      await vscode.commands.executeCommand('cloudbase.stopLocalEnvironment', env);
+      assert.equal(api.environments.get(environment.key)?.state, 'stopped');
+      rmSync(folder, { recursive: true, force: true });
+    } finally {
+      await vscode.commands.executeCommand('cloudbase.startLocalEnvironment', env);
+    }
+    assert.equal(api.environments.get(environment.key)?.state, 'running');
+    const names = await functionNames();
+    assert.ok(!names.includes('e2eWhileStopped'), names.join(', '));
+    assert.ok(names.includes('login'), 'the others are listed');
+    assert.equal(api.explorer.environmentNode(environment.key)?.functions.functionNode('e2eWhileStopped'), undefined);
+  });
 });

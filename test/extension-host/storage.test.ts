@@ -14,6 +14,7 @@ import type { CloudBaseStudioApi } from '../../src/extension/api';
 import type { EnvironmentEntry } from '../../src/extension/environments/registry';
 import type { ExplorerNode } from '../../src/extension/explorer/nodes/explorerNode';
 import { offeredCommands } from './support/menus';
+import { recordNotices } from './support/notices';
 import { EXTENSION_ID, ScriptedInput, waitFor } from './support/scripted';
 import { treeWalker } from './support/tree';
 
@@ -42,6 +43,25 @@ suite('Storage: the demo project\'s files', () => {
     scratch = mkdtempSync(join(tmpdir(), 'cbs-storage-eh-'));
   });
   suiteTeardown(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** The storage nodes (or `everything`) the tree redraws while `act` runs, one list per redraw. */
+  async function storageRedraws(act: () => PromiseLike<unknown>): Promise<ExplorerNode[][]> {
+    const prefix = `env/${environment.key}/storage`;
+    const redraws: ExplorerNode[][] = [];
+    const everything = { id: 'everything' } as ExplorerNode;
+    const subscription = api.explorer.onDidChangeTreeData((e) => {
+      const nodes = e === undefined ? [everything] : Array.isArray(e) ? e : [e];
+      if (nodes.some((n) => n === everything || n.id.startsWith(prefix))) redraws.push(nodes);
+    });
+    try {
+      await act();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      subscription.dispose();
+    }
+    return redraws;
+  }
+  const idsOf = (redraws: ExplorerNode[][]): string[][] => redraws.map((nodes) => nodes.map((n) => n.id));
   teardown(() => api.useUserInput(undefined));
 
   test('lists the seeded folders first, then files, with size and type in the tooltip', async () => {
@@ -244,5 +264,113 @@ suite('Storage: the demo project\'s files', () => {
     assert.ok(existsSync(join(storageRoot, 'fresh')));
     const fresh = await folderNode('fresh');
     assert.deepEqual((await children(fresh)).map(labelOf), ['No files']);
+  });
+
+  test('an upload by command redraws only its folder, which then lists the new file; the status bar counts in the singular', async () => {
+    const products = await folderNode('products');
+    await children(products);
+    const one = join(scratch, 'upload-one.txt');
+    writeFileSync(one, 'one');
+    const notices = recordNotices();
+    try {
+      const redraws = await storageRedraws(() => vscode.commands.executeCommand('cloudbase.storage.uploadFiles', products, [vscode.Uri.file(one)]));
+      assert.deepEqual(idsOf(redraws), [[products.id]], 'one redraw, of the folder');
+      assert.equal(redraws[0]![0], products, 'the node VS Code already shows');
+      assert.equal(await folderNode('products'), products, 'the folder keeps its node');
+      assert.ok((await children(products)).map(labelOf).includes('upload-one.txt'));
+      assert.deepEqual(notices.statusBar, ['Uploaded 1 file']);
+      assert.deepEqual(notices.progress.map((p) => [p.title, p.messages]), [['Uploading to storage', ['1 of 1: products/upload-one.txt']]]);
+
+      const two = [join(scratch, 'upload-two-a.txt'), join(scratch, 'upload-two-b.txt')];
+      for (const f of two) writeFileSync(f, 'two');
+      await vscode.commands.executeCommand('cloudbase.storage.uploadFiles', products, two.map((f) => vscode.Uri.file(f)));
+      assert.deepEqual(notices.statusBar, ['Uploaded 1 file', 'Uploaded 2 files']);
+    } finally {
+      notices.dispose();
+    }
+  });
+
+  test('an upload into a folder the tree has not shown redraws the nearest folder it has', async () => {
+    const products = await folderNode('products');
+    await children(products);
+    const file = join(scratch, 'deep.txt');
+    writeFileSync(file, 'deep');
+    // The environment is asked for only when there are others.
+    const others = api.environments.list().length > 1;
+    api.useUserInput(new ScriptedInput({ pick: [...(others ? [environment.info.label] : []), /Another folder/], input: ['products/deeper/'] }));
+    const redraws = await storageRedraws(() => vscode.commands.executeCommand('cloudbase.storage.uploadFiles', undefined, [vscode.Uri.file(file)]));
+    assert.deepEqual(idsOf(redraws), [[products.id]]);
+    const deeper = await child(products, 'deeper');
+    assert.deepEqual((await children(deeper)).map(labelOf), ['deep.txt']);
+  });
+
+  test('New Folder… and Delete redraw only the folder they change', async () => {
+    const products = await folderNode('products');
+    await children(products);
+    api.useUserInput(new ScriptedInput({ input: ['made'] }));
+    const created = await storageRedraws(() => vscode.commands.executeCommand('cloudbase.storage.createFolder', products));
+    assert.deepEqual(idsOf(created), [[products.id]]);
+    const made = await child(products, 'made');
+    api.useUserInput(new ScriptedInput({ confirm: 1 }));
+    const deleted = await storageRedraws(() => vscode.commands.executeCommand('cloudbase.storage.delete', made, [made]));
+    assert.deepEqual(idsOf(deleted), [[products.id]]);
+    assert.ok(!(await children(products)).map(labelOf).includes('made'));
+  });
+
+  test('a download changes nothing the tree shows, so nothing is redrawn; the status bar counts its files', async () => {
+    const products = await folderNode('products');
+    const file = (await children(products)).find((n) => labelOf(n) === 'upload-one.txt');
+    assert.ok(file);
+    const target = join(scratch, 'download-one');
+    mkdirSync(target);
+    api.useUserInput(new ScriptedInput({ folder: vscode.Uri.file(target) }));
+    const notices = recordNotices();
+    try {
+      const redraws = await storageRedraws(() => vscode.commands.executeCommand('cloudbase.storage.download', file, [file]));
+      assert.deepEqual(idsOf(redraws), []);
+      assert.equal(readFileSync(join(target, 'upload-one.txt'), 'utf8'), 'one');
+      assert.deepEqual(notices.statusBar, ['Downloaded 1 file']);
+    } finally {
+      notices.dispose();
+    }
+  });
+
+  test('a storage file saved in its editor redraws its folder once', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      const products = await folderNode('products');
+      const file = (await children(products)).find((n) => labelOf(n) === 'upload-one.txt');
+      assert.ok(file);
+      await vscode.commands.executeCommand('cloudbase.storage.openFile', file);
+      const editor = await waitFor('the storage editor', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'cloudbase-storage' && e.document.uri.path.endsWith('upload-one.txt')));
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'saved ')));
+      const redraws = await storageRedraws(() => editor.document.save());
+      assert.equal(readFileSync(join(storageRoot, 'products', 'upload-one.txt'), 'utf8'), 'saved one');
+      assert.deepEqual(idsOf(redraws), [[products.id]]);
+      const size = (await children(products)).find((n) => labelOf(n) === 'upload-one.txt');
+      assert.equal(item(size!).description, '9 bytes', 'the folder shows the new size');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('the view title\'s Refresh reads everything again: a file written past the tree shows', async () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    assert.ok(
+      manifest.contributes.menus['view/title']!.some((m) => m.command === 'cloudbase.refresh' && m.when === 'view == cloudbase.explorer'),
+      'Refresh is on the explorer\'s title bar',
+    );
+    const products = await folderNode('products');
+    await children(products);
+    const storage = (await api.environments.backend(environment.key)).storage;
+    assert.ok(storage);
+    await storage.upload('products/past-the-tree.txt', { data: Buffer.from('x') }, { overwrite: true });
+    assert.ok(!(await children(products)).map(labelOf).includes('past-the-tree.txt'), 'the tree still shows what it read');
+    // The title bar's button passes no node.
+    const redraws = await storageRedraws(() => vscode.commands.executeCommand('cloudbase.refresh'));
+    assert.deepEqual(idsOf(redraws), [['everything']]);
+    assert.ok((await children(await folderNode('products'))).map(labelOf).includes('past-the-tree.txt'));
   });
 });

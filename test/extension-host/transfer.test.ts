@@ -73,6 +73,28 @@ suite('Copy to Environment: local → Tencent (fake cloud, real manager-node)', 
     return result;
   };
   const collectionNode = async () => child(await child(await child(undefined, local.info.label), 'Database'), SOURCE);
+  /** The nodes of the target environment (or `everything`) the tree redraws while `act` runs. */
+  const targetRedraws = async (act: () => PromiseLike<unknown>): Promise<string[][]> => {
+    const redraws: string[][] = [];
+    const subscription = api.explorer.onDidChangeTreeData((e) => {
+      const nodes = e === undefined ? [undefined] : Array.isArray(e) ? e : [e];
+      if (nodes.some((n) => n === undefined || n.id.startsWith(`env/${cloud.key}`))) redraws.push(nodes.map((n) => n?.id ?? 'everything'));
+    });
+    try {
+      await act();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      subscription.dispose();
+    }
+    return redraws;
+  };
+  const cloudArea = async (label: string) => {
+    const account = (await children(undefined)).find((n) => labelOf(n).startsWith('AKID'));
+    assert.ok(account);
+    const environment = (await children(account)).find((n) => n.id === `env/${cloud.key}`);
+    assert.ok(environment, 'the account shows the environment');
+    return child(environment, label);
+  };
 
   test('from the collection\'s menu: the filtered documents, their index and rule arrive, and the tree shows them', async () => {
     const input = new ScriptedInput({ pick: ['Insert', 'Documents, indexes and security rule'], input: ['copied', '{"n": {"$lt": 25}}', ''] });
@@ -157,5 +179,41 @@ suite('Copy to Environment: local → Tencent (fake cloud, real manager-node)', 
     assert.deepEqual(JSON.parse(readFileSync(join(cloud.functionRoot, 'products', '.events', 'tea.json'), 'utf8')), JSON.parse(readFileSync(join(root, 'cloudfunctions', 'products', '.events', 'tea.json'), 'utf8')));
     api.useUserInput(new ScriptedInput({ pick: ['Skip events the target has'] }));
     assert.deepEqual(await run('cloudbase.copyEventsToEnvironment', products), { copied: [], skipped: ['reserve', 'tea'] });
+  });
+
+  test('a target holding one document is counted in the singular before Replace', async () => {
+    api.useUserInput(new ScriptedInput({ pick: ['Insert', 'Documents only'], input: ['single', '', '1'] }));
+    await run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', await collectionNode());
+    const input = new ScriptedInput({ pick: ['Replace', 'Documents only'], input: ['single', '', '1'], confirm: 1 });
+    api.useUserInput(input);
+    await run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', await collectionNode());
+    const confirm = input.asked.find((q) => q.startsWith('confirm:'));
+    assert.match(confirm ?? '', /Replace the 1 document of "single" in /, input.asked.join(' | '));
+  });
+
+  test('a copy redraws the target once: its Database list and the collection, or the storage folder it wrote into', async () => {
+    const database = await cloudArea('Database');
+    await children(database);
+    api.useUserInput(new ScriptedInput({ pick: ['Insert', 'Documents only'], input: ['redrawn', '', '5'] }));
+    const source = await collectionNode();
+    const copied = await targetRedraws(() => run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', source));
+    assert.equal(copied.length, 1, JSON.stringify(copied));
+    assert.equal(copied[0]![0], database.id, 'the Database list, which shows the new collection');
+    const collection = await child(database, 'redrawn');
+
+    api.useUserInput(new ScriptedInput({ pick: ['Upsert', 'Documents only'], input: ['redrawn', '', '5'] }));
+    const again = await targetRedraws(() => run<CopyReport[]>('cloudbase.copyCollectionToEnvironment', source));
+    assert.deepEqual(again, [[database.id, collection.id]]);
+
+    const storage = await cloudArea('Storage');
+    await children(storage);
+    const files = (await api.environments.backend(local.key)).storage!;
+    await files.upload('redrawdir/c.txt', { data: Buffer.from('gamma') }, { overwrite: true });
+    await vscode.commands.executeCommand('cloudbase.refresh', await child(undefined, local.info.label));
+    const folder = await waitFor('the redrawdir folder', async () => (await children(await child(await child(undefined, local.info.label), 'Storage'))).find((n) => labelOf(n) === 'redrawdir'));
+    api.useUserInput(new ScriptedInput({ pick: ['Skip files the target has'] }));
+    const copiedFiles = await targetRedraws(() => run<StorageCopyReport>('cloudbase.storage.copyToEnvironment', folder));
+    assert.deepEqual(copiedFiles, [[storage.id]], 'the nearest folder the tree shows: the Storage area');
+    assert.ok((await children(storage)).map(labelOf).includes('redrawdir'));
   });
 });

@@ -234,6 +234,12 @@ describe('collection panel page (Chromium, real database behind a fake host)', f
     assert.equal(await rows().count(), 50, 'expanding does not select or reload');
   });
 
+  it('counts a one-element array as 1 item', async () => {
+    await openPage();
+    const cell = page.locator('cb-collection-panel tr[data-id="doc000001"] td[data-field="tags"] .summary');
+    assert.equal(await cell.textContent(), '[…] 1 item');
+  });
+
   it('checks the filter as it is typed, then runs filter, sort, projection and page size', async () => {
     await openPage();
     const filter = page.locator('cb-collection-panel vscode-textfield.filter');

@@ -369,6 +369,18 @@ describe('log panel page (Chromium, fake host)', function () {
     assert.equal(saved.filter.text, '');
   });
 
+  it('says how many entries it copied, one in the singular', async () => {
+    await p.init();
+    await p.generate(5);
+    await p.frames();
+    await p.rows().first().click();
+    await p.page.keyboard.press('Control+c');
+    await p.page.waitForFunction(() => /Copied 1 entry(?!\w)/.test(document.querySelector('cb-log-panel .statusbar')?.textContent ?? ''));
+    await p.page.keyboard.press('Shift+ArrowDown');
+    await p.page.keyboard.press('Control+c');
+    await p.page.waitForFunction(() => /Copied 2 entries/.test(document.querySelector('cb-log-panel .statusbar')?.textContent ?? ''));
+  });
+
   it('copies selected entries, exports what is shown and asks for history', async () => {
     await p.init();
     await p.generate(50);
@@ -403,7 +415,7 @@ describe('log panel page (Chromium, fake host)', function () {
     });
     await p.frames();
     assert.equal((await p.rowTexts())[0], 'number 1 from an hour ago', 'older entries go first');
-    assert.match(await p.status(), /1 earlier entries loaded/);
+    assert.match(await p.status(), /1 earlier entry loaded/);
   });
 
   it('loads history for a custom time range, and refuses an end before the start', async () => {

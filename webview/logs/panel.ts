@@ -166,7 +166,7 @@ export class LogPanel extends LitElement {
         this.detailsAbs = undefined;
         this.dropped = m.dropped;
         if (m.requestId === this.historyRequest) {
-          this.historyNote = { text: fill(this.t.historyLoaded, this.fmt.count(m.entries.length)), error: false };
+          this.historyNote = { text: this.counted(this.t.historyLoaded, this.t.historyLoadedOne, m.entries.length), error: false };
         }
         break;
       case 'historyFailed':
@@ -372,7 +372,12 @@ export class LogPanel extends LitElement {
     }
     if (lines.length === 0) return;
     this.bridge.post({ type: 'copy', text: lines.join('\n') });
-    this.flash(fill(this.t.copied, this.fmt.count(lines.length)));
+    this.flash(this.counted(this.t.copied, this.t.copiedOne, lines.length));
+  }
+
+  /** `one` for exactly one, else `many` with the count in the page's locale. */
+  private counted(many: string, one: string, n: number): string {
+    return n === 1 ? one : fill(many, this.fmt.count(n));
   }
 
   private copySelection(): void {
@@ -522,7 +527,7 @@ export class LogPanel extends LitElement {
         <span class="spacer-flex"></span>
         <vscode-toolbar-button icon="copy" label=${t.copy} title=${t.copy} @click=${() => {
           this.bridge.post({ type: 'copy', text: entryAsText(e) });
-          this.flash(fill(t.copied, 1));
+          this.flash(t.copiedOne);
         }}></vscode-toolbar-button>
         <vscode-toolbar-button class="close-details" icon="close" label=${t.closeDetails} title=${t.closeDetails} @click=${() => {
           this.detailsAbs = undefined;
@@ -559,7 +564,7 @@ export class LogPanel extends LitElement {
           >`
         : nothing}
       <span class="count">${fill(t.shownCount, this.fmt.count(shown), this.fmt.count(this.store.size))}</span>
-      ${this.paused ? html`<span class="paused warn">${fill(t.pausedCount, this.fmt.count(Math.max(0, newWhilePaused)))}</span>` : nothing}
+      ${this.paused ? html`<span class="paused warn">${this.counted(t.pausedCount, t.pausedCountOne, Math.max(0, newWhilePaused))}</span>` : nothing}
       ${this.dropped > 0 ? html`<span class="dropped warn">${fill(t.dropped, this.fmt.count(this.dropped), this.fmt.count(this.store.capacity))}</span>` : nothing}
       ${this.historyNote ? html`<span class=${this.historyNote.error ? 'history-note error-text' : 'history-note'}>${this.historyNote.text}</span>` : nothing}
       ${this.notice ? html`<span class="notice">${this.notice}</span>` : nothing}

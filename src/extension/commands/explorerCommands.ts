@@ -35,8 +35,8 @@ export function registerExplorerCommands(commands: CommandRegistry, s: Services)
       s.tree.refresh(node.parent);
     } else {
       s.model.invalidate();
+      // Forgetting every account's listing redraws the whole tree, once.
       s.accounts.reset();
-      s.tree.refresh();
     }
   });
 

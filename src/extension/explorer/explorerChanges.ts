@@ -1,7 +1,8 @@
 /**
  * The explorer's side of "the data changed": the model forgets exactly the pages that changed and
  * the tree redraws the smallest node VS Code knows that holds them (the collection and the list
- * that shows its count; else the area, the environment, or the whole tree).
+ * that shows its count; the storage folder, or the nearest one shown; else the area, the
+ * environment, or the whole tree).
  */
 import type { DataChange, DataChanges, Subscription } from '../platform/dataChanges';
 import type { ExplorerModel } from './explorerModel';
@@ -9,7 +10,8 @@ import type { ExplorerNode } from './nodes/explorerNode';
 import type { ExplorerTreeProvider } from './treeProvider';
 
 export function followDataChanges(changes: DataChanges, model: ExplorerModel, tree: ExplorerTreeProvider): Subscription {
-  return changes.onDidChange((change) => {
+  return changes.onDidChange((raised) => {
+    const change = shownFolderOf(tree, raised);
     forget(model, change);
     const nodes = nodesToRedraw(tree, change);
     tree.refresh(...nodes);
@@ -35,6 +37,13 @@ function forget(model: ExplorerModel, change: DataChange): void {
   }
 }
 
+/** A storage folder the tree has not shown yet appears in the nearest one it has: that one reads again. */
+function shownFolderOf(tree: ExplorerTreeProvider, change: DataChange): DataChange {
+  if (change.area !== 'storage' || change.prefix === undefined) return change;
+  const shown = tree.environmentNode(change.envKey)?.storage.folderNode(change.prefix);
+  return shown ? { ...change, prefix: shown.prefix } : change;
+}
+
 /** No nodes: the whole tree. */
 function nodesToRedraw(tree: ExplorerTreeProvider, change: DataChange): ExplorerNode[] {
   const environment = tree.environmentNode(change.envKey);
@@ -45,7 +54,7 @@ function nodesToRedraw(tree: ExplorerTreeProvider, change: DataChange): Explorer
       return collection ? [environment.database, collection] : [environment.database];
     }
     case 'storage':
-      return [environment.storage];
+      return [change.prefix === undefined ? environment.storage : environment.storage.folderNode(change.prefix)];
     case 'functions':
       return [environment.functions];
   }

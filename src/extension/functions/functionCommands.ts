@@ -85,7 +85,7 @@ export function registerFunctionCommands(commands: CommandRegistry, s: Services,
     return { port: started.port, sessionId: started.session.id };
   });
 
-  commands.register(CommandId.newFunction, (arg?: unknown) => newFunction(s, arg));
+  commands.register(CommandId.newFunction, (arg?: unknown) => newFunction(s, arg, (envKey) => watcher.watched.includes(envKey)));
 
   commands.register(CommandId.installFunctionDependencies, async (arg?: unknown) => {
     const target = givenTarget(s, arg) ?? (await pickFunction(s));

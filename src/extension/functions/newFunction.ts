@@ -29,10 +29,10 @@ function environmentOfRoot(s: Services, folder: vscode.Uri): EnvironmentEntry | 
 
 /**
  * "New Cloud Function…": template, then name; writes the folder from the template into the
- * project's function root and opens its index.js. The tree learns of it from the folder watch
- * and is also refreshed right away.
+ * project's function root and opens its index.js. The tree learns of it from the folder watch;
+ * `watched` says whether one follows that environment, else the change is raised here.
  */
-export async function newFunction(s: Services, arg: unknown): Promise<string> {
+export async function newFunction(s: Services, arg: unknown, watched: (envKey: string) => boolean): Promise<string> {
   const entry =
     arg instanceof FunctionsNode ? s.registry.get(arg.envKey)
     : arg instanceof vscode.Uri ? environmentOfRoot(s, arg)
@@ -63,7 +63,8 @@ export async function newFunction(s: Services, arg: unknown): Promise<string> {
   ).trim();
   const folder = await createFunctionFromTemplate(functionRoot, name, template);
   s.log.info(`Created function ${name} from the ${template} template in ${folder}`);
-  s.changes.changed({ envKey: environment.key, area: 'functions' });
+  // Raised here as well as by the watch, the Functions node would redraw twice.
+  if (!watched(environment.key)) s.changes.changed({ envKey: environment.key, area: 'functions' });
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder, template === 'typescript' ? 'index.ts' : 'index.js')));
   await vscode.window.showTextDocument(document, { preview: false });
   return folder;

@@ -12,7 +12,6 @@ import { CommandId } from '../commandIds';
 import { pickEnvironment } from '../commands/pickers';
 import { isFromSelection } from '../commands/targets';
 import { EnvironmentNode } from '../explorer/nodes/environmentNode';
-import type { ExplorerNode } from '../explorer/nodes/explorerNode';
 import { StorageAreaNode, StorageFileNode, StorageFolderNode, type StorageLocation } from '../explorer/nodes/storageNodes';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import type { DialogPurpose } from '../platform/dialogFolders';
@@ -24,7 +23,6 @@ import { planUploads, runUploads, type ConflictAnswer, type UploadReport } from 
 /** Files above this size are opened only after the user agrees. */
 export const OPEN_CONFIRM_BYTES = 4 * 1024 * 1024;
 
-type StorageTarget = StorageLocation & { node?: StorageAreaNode | StorageFolderNode };
 type StorageItem = { envKey: string; path: string; folder: boolean };
 
 async function storageOf(s: Services, envKey: string): Promise<StorageApi> {
@@ -35,10 +33,10 @@ async function storageOf(s: Services, envKey: string): Promise<StorageApi> {
  * The folder a command uploads into or creates in: the node's, a file's parent, or, from the
  * palette, a chosen environment's folder the user picks (the root or one of its folders).
  */
-async function folderTarget(s: Services, node: unknown): Promise<StorageTarget> {
-  if (node instanceof StorageAreaNode || node instanceof StorageFolderNode) return { envKey: node.envKey, prefix: node.prefix, node };
-  if (node instanceof StorageFileNode) return { envKey: node.envKey, prefix: node.parent.prefix, node: node.parent };
-  if (node instanceof EnvironmentNode) return { envKey: node.envKey, prefix: '', node: node.storage };
+async function folderTarget(s: Services, node: unknown): Promise<StorageLocation> {
+  if (node instanceof StorageAreaNode || node instanceof StorageFolderNode) return { envKey: node.envKey, prefix: node.prefix };
+  if (node instanceof StorageFileNode) return { envKey: node.envKey, prefix: node.parent.prefix };
+  if (node instanceof EnvironmentNode) return { envKey: node.envKey, prefix: '' };
   const env = await pickEnvironment(s);
   return { envKey: env.key, prefix: await pickStorageFolder(s, env.key) };
 }
@@ -98,11 +96,9 @@ async function itemTargets(s: Services, node: unknown, selected: unknown, fileOn
   return [{ envKey: env.key, path: path.trim(), folder: path.trim().endsWith('/') }];
 }
 
-function refreshFolder(s: Services, envKey: string, prefix: string, node?: ExplorerNode): void {
-  s.model.invalidateStorage(envKey, prefix);
-  const target = node ?? s.tree.environmentNode(envKey)?.storage;
-  if (target) s.tree.refresh(target);
-  else s.tree.refresh();
+/** The folder's entries changed: the tree redraws that folder (explorerChanges.ts). */
+function folderChanged(s: Services, envKey: string, prefix: string): void {
+  s.changes.changed({ envKey, area: 'storage', prefix });
 }
 
 async function askConflict(s: Services, key: string, remaining: number): Promise<ConflictAnswer> {
@@ -128,7 +124,7 @@ async function askConflict(s: Services, key: string, remaining: number): Promise
 }
 
 /** Uploads local files and folders into a storage folder, with a cancellable notification. */
-export async function uploadInto(s: Services, target: StorageTarget, uris: readonly vscode.Uri[]): Promise<UploadReport> {
+export async function uploadInto(s: Services, target: StorageLocation, uris: readonly vscode.Uri[]): Promise<UploadReport> {
   const localPaths = uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   if (localPaths.length === 0) throw new StudioError('InvalidArgument', 'Only files on this machine can be uploaded.');
   const storage = await storageOf(s, target.envKey);
@@ -147,12 +143,12 @@ export async function uploadInto(s: Services, target: StorageTarget, uris: reado
     (r) => r,
     (e: unknown) => {
       // Files sent before a cancel are there: the tree shows them.
-      refreshFolder(s, target.envKey, target.prefix, target.node);
+      folderChanged(s, target.envKey, target.prefix);
       throw e;
     },
   );
   s.log.info(`Uploaded ${report.uploaded.length + report.replaced.length} files to ${target.envKey} storage ${target.prefix || '/'} (${report.replaced.length} replaced, ${report.skipped.length} skipped)`);
-  refreshFolder(s, target.envKey, target.prefix, target.node);
+  folderChanged(s, target.envKey, target.prefix);
   const sent = report.uploaded.length + report.replaced.length;
   vscode.window.setStatusBarMessage(sent === 1 ? vscode.l10n.t('Uploaded 1 file') : vscode.l10n.t('Uploaded {0} files', sent), 4000);
   return report;
@@ -187,7 +183,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
     ).trim();
     const storage = await storageOf(s, target.envKey);
     await withViewProgress(() => storage.createFolder(`${target.prefix}${name.replace(/\/+$/, '')}/`));
-    refreshFolder(s, target.envKey, target.prefix, target.node);
+    folderChanged(s, target.envKey, target.prefix);
   });
 
   commands.register(CommandId.deleteStorage, async (node?: unknown, selected?: unknown) => {
@@ -209,8 +205,7 @@ export function registerStorageCommands(commands: CommandRegistry, s: Services):
     const deleted = await withViewProgress(() => storage.delete(items.map((i) => i.path)));
     s.log.info(`Deleted ${deleted} files from ${envKey} storage`);
     const parents = new Set(items.map((i) => (i.folder ? i.path.replace(/[^/]*\/$/, '') : i.path.replace(/[^/]*$/, ''))));
-    for (const prefix of parents) s.model.invalidateStorage(envKey, prefix);
-    s.tree.refresh();
+    for (const prefix of parents) folderChanged(s, envKey, prefix);
   });
 
   commands.register(CommandId.downloadStorage, async (node?: unknown, selected?: unknown) => {

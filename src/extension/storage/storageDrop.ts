@@ -34,7 +34,7 @@ export class StorageDropController implements vscode.TreeDragAndDropController<E
       .map((line) => vscode.Uri.parse(line));
     if (uris.length === 0) return;
     try {
-      await uploadInto(this.services(), { envKey: folder.envKey, prefix: folder.prefix, node: folder }, uris);
+      await uploadInto(this.services(), { envKey: folder.envKey, prefix: folder.prefix }, uris);
     } catch (e) {
       this.errors.report(e, { what: 'storage drop' });
     }

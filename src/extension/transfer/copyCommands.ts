@@ -108,7 +108,10 @@ async function planCollectionCopy(s: Services, arg: unknown): Promise<Collection
   });
   const targetDb = (await withViewProgress(() => s.registry.backend(target.key))).database;
   const existing = single ? await withViewProgress(() => countIfPresent(targetDb, targetName!)) : undefined;
-  const detail = existing === undefined ? vscode.l10n.t('The collection does not exist there yet.') : vscode.l10n.t('It holds {0} documents there now.', existing);
+  const detail =
+    existing === undefined ? vscode.l10n.t('The collection does not exist there yet.')
+    : existing === 1 ? vscode.l10n.t('It holds 1 document there now.')
+    : vscode.l10n.t('It holds {0} documents there now.', existing);
   const modes: { label: string; detail: string; mode: CopyMode }[] = [
     { label: vscode.l10n.t('Insert'), detail: vscode.l10n.t('Add documents the target lacks; documents with the same _id are skipped'), mode: 'insert' },
     { label: vscode.l10n.t('Upsert'), detail: vscode.l10n.t('Add documents the target lacks and replace those with the same _id'), mode: 'upsert' },
@@ -117,7 +120,9 @@ async function planCollectionCopy(s: Services, arg: unknown): Promise<Collection
   const { mode } = await s.prompts.ui.pick(modes, { title: vscode.l10n.t('Copy mode'), placeHolder: detail, ignoreFocusOut: true });
   if (mode === 'replace' && existing) {
     await s.prompts.ui.confirm(
-      vscode.l10n.t('Replace the {0} documents of "{1}" in {2}?', existing, targetName!, target.info.label),
+      existing === 1
+        ? vscode.l10n.t('Replace the 1 document of "{0}" in {1}?', targetName!, target.info.label)
+        : vscode.l10n.t('Replace the {0} documents of "{1}" in {2}?', existing, targetName!, target.info.label),
       vscode.l10n.t('Replace'),
       vscode.l10n.t('They are deleted before the copy starts. This cannot be undone.'),
     );
@@ -225,7 +230,7 @@ async function runStorageCopy(s: Services, transfer: TransferModule, sourceKey: 
   const r = report!;
   s.log.info(`Copied storage ${prefix || '/'} from ${sourceKey} to ${targetKey}: ${r.copied} copied, ${r.skipped} skipped, ${r.failures.length} failed`);
   for (const f of r.failures) s.log.warn(`  ${f.path}: ${f.message}`);
-  s.tree.refresh();
+  s.changes.changed({ envKey: targetKey, area: 'storage', prefix });
   if (!r.complete) {
     offerResume(s, targetKey, targetLabel, stopped, () => runStorageCopy(s, transfer, sourceKey, targetKey, prefix, overwrite, r.afterPath));
     return r;

@@ -105,6 +105,7 @@ export interface LogPanelStrings {
   invalidRange: string;
   loadHistory: string;
   historyLoaded: string;
+  historyLoadedOne: string;
   historyFailed: string;
   columnTime: string;
   columnLevel: string;
@@ -128,12 +129,14 @@ export interface LogPanelStrings {
   /** `{0}`: seconds until the next poll. */
   pollingEvery: string;
   pausedCount: string;
+  pausedCountOne: string;
   shownCount: string;
   dropped: string;
   empty: string;
   emptyFiltered: string;
   copy: string;
   copied: string;
+  copiedOne: string;
   details: string;
   closeDetails: string;
   /** The hint on a row that shows only part of its entry. */

@@ -15,19 +15,29 @@ export interface StorageLocation {
 /** A folder's page of entries, with the Load more, error and empty nodes every paged level has. */
 async function folderChildren(parent: StorageAreaNode | StorageFolderNode, model: ExplorerModel): Promise<ExplorerNode[]> {
   const children = await model.storageEntries(parent.envKey, parent.prefix);
-  return listNodes(
+  const area = parent instanceof StorageAreaNode ? parent : parent.area;
+  const shown = new Set<string>();
+  const nodes = listNodes(
     parent,
     { envKey: parent.envKey, storage: parent.prefix },
     children,
-    (entry: StorageEntry) => (entry.kind === 'folder' ? new StorageFolderNode(parent, model, parent.envKey, entry) : new StorageFileNode(parent, parent.envKey, entry)),
+    (entry: StorageEntry) => {
+      if (entry.kind !== 'folder') return new StorageFileNode(parent, parent.envKey, entry);
+      shown.add(entry.path);
+      return area.keepFolder(parent, model, entry);
+    },
     vscode.l10n.t('No files'),
   );
+  area.forgetFoldersGoneFrom(parent.prefix, shown);
+  return nodes;
 }
 
 /** The Storage area: the bucket's root folder. */
 export class StorageAreaNode implements ExplorerNode, StorageLocation {
   readonly id: string;
   readonly prefix = '';
+  /** Folder nodes by prefix, kept across refreshes: a change redraws the folder VS Code already knows. */
+  private readonly folders = new Map<string, StorageFolderNode>();
 
   constructor(
     readonly parent: ExplorerNode,
@@ -35,6 +45,35 @@ export class StorageAreaNode implements ExplorerNode, StorageLocation {
     readonly envKey: string,
   ) {
     this.id = `${parent.id}/storage`;
+  }
+
+  /** The node showing `prefix`, else its nearest shown ancestor folder (at worst this area). */
+  folderNode(prefix: string): StorageAreaNode | StorageFolderNode {
+    for (let p = prefix; p !== ''; p = p.replace(/[^/]*\/$/, '')) {
+      const known = this.folders.get(p);
+      if (known) return known;
+    }
+    return this;
+  }
+
+  keepFolder(parent: StorageAreaNode | StorageFolderNode, model: ExplorerModel, entry: StorageEntry): StorageFolderNode {
+    const known = this.folders.get(entry.path);
+    if (known && known.parent === parent) {
+      known.entry = entry;
+      return known;
+    }
+    const node = new StorageFolderNode(parent, model, this.envKey, entry);
+    this.folders.set(entry.path, node);
+    return node;
+  }
+
+  /** Folders of `prefix` it no longer lists are gone, and so are the folders inside them. */
+  forgetFoldersGoneFrom(prefix: string, shown: ReadonlySet<string>): void {
+    for (const [path, node] of this.folders) {
+      if (node.parent.prefix === prefix && !shown.has(path)) {
+        for (const inner of this.folders.keys()) if (inner.startsWith(path)) this.folders.delete(inner);
+      }
+    }
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -57,9 +96,13 @@ export class StorageFolderNode implements ExplorerNode, StorageLocation {
     readonly parent: StorageAreaNode | StorageFolderNode,
     private readonly model: ExplorerModel,
     readonly envKey: string,
-    readonly entry: StorageEntry,
+    public entry: StorageEntry,
   ) {
     this.id = `${parent.id}/${entry.name}/`;
+  }
+
+  get area(): StorageAreaNode {
+    return this.parent instanceof StorageAreaNode ? this.parent : this.parent.area;
   }
 
   get prefix(): string {
