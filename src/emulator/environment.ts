@@ -19,7 +19,7 @@ import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
 import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
-import { wechatOpenApi } from './wechat/index';
+import { WeChatUsers, identityOfWeChatUser, wechatOpenApi } from './wechat/index';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -94,6 +94,8 @@ export interface LocalEnvironment {
   readonly clientUsers: ClientUsers;
   /** The storage security rule client requests pass (READONLY unless set), in `<dataDir>/client/storage-rule.json`. */
   readonly storageRule: StorageRuleStore;
+  /** The simulated WeChat users, in `<dataDir>/wechat/users.json`; the current one calls functions that name no caller. */
+  readonly wechatUsers: WeChatUsers;
   /** The project's cloud functions; their SDK calls come back to `adminUrl`. */
   readonly functions: FunctionRuntime;
   /** Files under `<dataDir>/storage`, with signed URLs on this server. */
@@ -231,6 +233,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     sessionToken: options.token,
   });
   const functionRuntime = runtime;
+  const wechatUsers = new WeChatUsers(join(dataDir, 'wechat', 'users.json'), () => projectAppId(project));
+  const followCurrentUser = (user: Awaited<ReturnType<WeChatUsers['current']>>): void => functionRuntime.setCaller(user && identityOfWeChatUser(user));
+  const stopFollowing = wechatUsers.onCurrentChange(followCurrentUser);
+  try {
+    followCurrentUser(await wechatUsers.current());
+  } catch (e) {
+    // A damaged users file must not keep the environment from starting: the default caller stays.
+    options.onError?.(e);
+  }
   const timers = new TimerScheduler({
     list: () => functionRuntime.list(),
     invoke: (name, event) => functionRuntime.invoke(name, event),
@@ -256,6 +267,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     clientRequests,
     clientUsers,
     storageRule,
+    wechatUsers,
     port: server.port,
     database,
     functions: functionRuntime,
@@ -267,6 +279,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       closing ??= (async () => {
         timers.dispose();
         timerWatch.dispose();
+        stopFollowing();
         webFunctions.dispose();
         try {
           await functionRuntime.dispose();

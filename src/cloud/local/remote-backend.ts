@@ -16,7 +16,9 @@ import type {
   LogsApi,
   StorageApi,
   StorageSource,
+  WeChatApi,
 } from '../backend';
+import type { InboxMessage, NewWeChatUser, WeChatUser, WeChatUserList } from '../../shared/wechat';
 import type {
   CollectionInfo,
   CollectionPermission,
@@ -234,6 +236,28 @@ class RemoteLogsApi implements LogsApi {
   }
 }
 
+class RemoteWeChatApi implements WeChatApi {
+  constructor(private readonly client: StudioClient) {}
+  private call<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
+    return this.client.call<T>(`wechat.${method}`, params, signal);
+  }
+  listUsers(signal?: AbortSignal): Promise<WeChatUserList> {
+    return this.call('listUsers', [], signal);
+  }
+  createUser(user: NewWeChatUser, signal?: AbortSignal): Promise<WeChatUser> {
+    return this.call('createUser', [user], signal);
+  }
+  deleteUser(openId: string, signal?: AbortSignal): Promise<void> {
+    return this.call('deleteUser', [openId], signal);
+  }
+  setCurrentUser(openId: string | undefined, signal?: AbortSignal): Promise<void> {
+    return this.call('setCurrentUser', [openId ?? null], signal);
+  }
+  readInbox(openId: string, signal?: AbortSignal): Promise<InboxMessage[]> {
+    return this.call('readInbox', [openId], signal);
+  }
+}
+
 export interface RemoteBackendOptions {
   client: StudioClient;
   hub: EventHub;
@@ -249,6 +273,7 @@ export class RemoteLocalBackend implements CloudBackend {
   readonly storage: RemoteStorageApi;
   readonly functions: RemoteFunctionsApi;
   readonly logs: RemoteLogsApi;
+  readonly wechat: RemoteWeChatApi;
   private disposing?: Promise<void>;
 
   constructor(private readonly options: RemoteBackendOptions) {
@@ -263,6 +288,7 @@ export class RemoteLocalBackend implements CloudBackend {
     this.storage = new RemoteStorageApi(options.client, options.envId);
     this.functions = new RemoteFunctionsApi(options.client, options.hub);
     this.logs = new RemoteLogsApi(options.client, options.hub);
+    this.wechat = new RemoteWeChatApi(options.client);
   }
 
   /** Hears every database write the process made, whoever asked for it. */

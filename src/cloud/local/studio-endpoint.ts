@@ -71,6 +71,12 @@ const METHODS: Record<string, Method> = {
     return need(b.functions, 'functions').deploy({ name: r.name, folder: r.folder, settings: {} as never, package: { contentHash: r.contentHash } as never }, s);
   },
 
+  'wechat.listUsers': (b, [], s) => need(b.wechat, 'WeChat users').listUsers(s),
+  'wechat.createUser': (b, [user], s) => need(b.wechat, 'WeChat users').createUser(user as never, s),
+  'wechat.deleteUser': (b, [openId], s) => need(b.wechat, 'WeChat users').deleteUser(str(openId), s),
+  'wechat.setCurrentUser': (b, [openId], s) => need(b.wechat, 'WeChat users').setCurrentUser((openId ?? undefined) as string | undefined, s),
+  'wechat.readInbox': (b, [openId], s) => need(b.wechat, 'WeChat users').readInbox(str(openId), s),
+
   'logs.query': (b, [filter], s) => need(b.logs, 'logs').query(filter as never, s),
 };
 
