@@ -35,6 +35,7 @@ import { registerCompareCommands } from './transfer/compareCommands';
 import { registerCopyCommands } from './transfer/copyCommands';
 import { StorageDropController } from './storage/storageDrop';
 import { registerLogCommands } from './logs/logCommands';
+import { registerWeChatUserCommands } from './wechat/wechatUserCommands';
 import { CollectionPanels, registerCollectionPanelCommand } from './panels/collectionPanels';
 import { LogPanels, logPanelsTestApi } from './panels/logPanels';
 import { selectionKind } from './explorer/selectionKind';
@@ -139,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerFunctionCommands(commands, services, context.subscriptions);
   registerTriggerCommands(commands, services, context.subscriptions);
   registerHttpAccessCommands(commands, services, context.subscriptions);
+  registerWeChatUserCommands(commands, services, context.subscriptions);
   registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);
   registerCopyCommands(commands, services, context.extensionPath);
