@@ -133,17 +133,15 @@ export class InboxMessageNode implements ExplorerNode {
     item.id = this.id;
     item.description = new Date(message.sentAt).toLocaleString();
     item.iconPath = new vscode.ThemeIcon('mail');
-    const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${escapeMarkdown(messageHeading(message))}**\n\n`);
-    tooltip.appendText(message.text);
-    tooltip.appendMarkdown('\n\n---\n\n');
-    tooltip.appendText([vscode.l10n.t('Sent with {0} at {1}', message.api, message.sentAt), ...(message.page ? [vscode.l10n.t('Opens {0}', message.page)] : [])].join('\n'));
-    item.tooltip = tooltip;
+    item.tooltip = [
+      messageHeading(message),
+      '',
+      message.text,
+      '',
+      vscode.l10n.t('Sent with {0} at {1}', message.api, message.sentAt),
+      ...(message.page ? [vscode.l10n.t('Opens {0}', message.page)] : []),
+    ].join('\n');
     item.command = { command: CommandId.openInboxMessage, title: vscode.l10n.t('Open Message'), arguments: [this] };
     return item;
   }
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
