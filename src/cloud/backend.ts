@@ -21,7 +21,7 @@ import type {
   StorageEntry,
   UpdateResult,
 } from '../shared/model';
-import type { InboxMessage, NewWeChatUser, WeChatUser, WeChatUserList } from '../shared/wechat';
+import type { InboxMessage, NewWeChatUser, WeChatChange, WeChatUser, WeChatUserList } from '../shared/wechat';
 
 export type { LogQuery };
 import type { DeployWarning, PackedFunction } from './deploy/packager';
@@ -184,6 +184,8 @@ export interface WeChatApi {
   setCurrentUser(openId: string | undefined, signal?: AbortSignal): Promise<void>;
   /** The user's messages, oldest first. */
   readInbox(openId: string, signal?: AbortSignal): Promise<InboxMessage[]>;
+  /** Environments in their own process: hears the users change and messages arrive, whoever caused it. */
+  onChange?(listener: (change: WeChatChange) => void): { dispose(): void };
 }
 
 /** One environment's services. Areas that an implementation does not offer yet are absent. */

@@ -28,6 +28,11 @@ export interface NewWeChatUser {
   appId?: string;
 }
 
+/** What the environment announces: the users changed, or `inbox` (an openid) got a message. */
+export interface WeChatChange {
+  inbox?: string;
+}
+
 export type InboxMessageKind = 'subscribe' | 'customerService' | 'uniform' | 'template';
 
 export interface InboxMessage {

@@ -164,6 +164,23 @@ suite('WeChat users: simulated identity and inbox', () => {
     assert.equal((await invoke()).OPENID, DEFAULT_OPENID);
   });
 
+  test('a switch made outside this window redraws the Users node', async () => {
+    const users = await usersNode();
+    const redrawn = new Promise<void>((resolve) => {
+      const subscription = api.explorer.onDidChangeTreeData((changed) => {
+        const nodes = Array.isArray(changed) ? changed : [changed];
+        if (nodes.includes(users)) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    // Straight to the environment's process, as another window or a script would.
+    await (await api.environments.backend(environment.key)).wechat!.setCurrentUser(alice.openId);
+    await waitFor('the Users node to redraw', () => Promise.race([redrawn.then(() => true as const), new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))]));
+    assert.match(String(item(await userNode('Alice')).description), /^✓/);
+  });
+
   test('Run Functions as the Default Caller on the current user', async () => {
     await vscode.commands.executeCommand('cloudbase.runAsWeChatUser', await userNode('Alice'));
     assert.equal((await invoke()).OPENID, alice.openId);

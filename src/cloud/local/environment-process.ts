@@ -42,6 +42,7 @@ export const studioExtension: CliExtensionFactory = (context) => {
       endpoint.serve(backend, {
         onLog: (listener) => environment.functions.logs.subscribe(listener),
         onWrite: (listener) => environment.onWrite(listener),
+        onWeChat: (listener) => environment.onWeChatChange(listener),
       });
     },
     close: () => endpoint.close(),

@@ -43,6 +43,7 @@ export class WeChatUsers {
   private list?: WeChatUserList;
   private writing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(current: WeChatUser | undefined) => void>();
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(
     private readonly file: string,
@@ -64,6 +65,12 @@ export class WeChatUsers {
   onCurrentChange(listener: (current: WeChatUser | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hears every change: a user created or deleted, another one current. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   async create(input: unknown): Promise<WeChatUser> {
@@ -124,6 +131,7 @@ export class WeChatUsers {
       await writeFile(partial, JSON.stringify(list, null, 2) + '\n');
       await rename(partial, this.file);
       this.list = list;
+      for (const listener of [...this.changeListeners]) listener();
       if (list.current !== before) {
         const current = list.users.find((u) => u.openId === list.current);
         for (const listener of [...this.listeners]) listener(current);

@@ -2,8 +2,6 @@ import * as vscode from 'vscode';
 import type { FunctionsApi } from '../../cloud/backend';
 import { StudioError } from '../../shared/errors';
 import type { InvokeResult, JsonValue } from '../../shared/model';
-import { environmentKindOf } from '../../shared/environmentKeys';
-import { can } from '../environments/capabilities';
 import type { Services } from '../services';
 import type { EventDocuments } from './eventDocuments';
 import { parsePayload } from './eventFiles';
@@ -57,9 +55,6 @@ export class FunctionRunner {
     );
     this.s.log.info(`${target.name} ${result.error ? `failed (${result.error.code ?? 'error'})` : 'returned'} in ${result.durationMs} ms, request ${result.requestId}`);
     this.results.show(target, target.eventName, startedAt, result, target.uri);
-    // It may have sent messages: the users' inboxes in the tree read again.
-    const kind = environmentKindOf(target.envKey);
-    if (kind && can(kind, 'simulatedUsers')) this.s.changes.changed({ envKey: target.envKey, area: 'users' });
     return result;
   }
 

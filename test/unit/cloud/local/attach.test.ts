@@ -78,6 +78,8 @@ describe('local environment process', function () {
     writeFileSync(join(project.root, 'cloudfunctions', 'whoami', 'index.js'), 'exports.main = async (event) => ({ openid: process.env.WX_OPENID, userInfo: event.userInfo });\n');
     const env = await attach();
     const { wechat } = env.backend;
+    const heard: unknown[] = [];
+    wechat.onChange((change) => heard.push(change));
     const dana = await wechat.createUser({ nickname: 'Dana' });
     assert.equal(dana.nickname, 'Dana');
     assert.deepEqual(await wechat.listUsers(), { users: [dana] });
@@ -94,6 +96,8 @@ describe('local environment process', function () {
     assert.equal(((await env.backend.functions.invoke('whoami', {})).result as { openid: string }).openid, before.openid);
     await wechat.deleteUser(dana.openId);
     assert.deepEqual(await wechat.listUsers(), { users: [] });
+    assert.ok(await until(() => heard.length === 4, 2000), `every change is announced on the event stream: ${JSON.stringify(heard)}`);
+    assert.deepEqual(heard[0], {});
   });
 
   it('is shared by a second window, keeps its port across restarts, and stops after the last window detached', async function () {
