@@ -20,7 +20,7 @@ import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
 import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
 import { WeChatUsers, identityOfWeChatUser, wechatOpenApi, type InboxMessage } from './wechat/index';
-import type { WeChatChange } from '../shared/wechat';
+import type { WeChatChange, WeChatUser } from '../shared/wechat';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -241,7 +241,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   });
   const functionRuntime = runtime;
   const wechatUsers = new WeChatUsers(join(dataDir, 'wechat', 'users.json'), () => projectAppId(project));
-  const followCurrentUser = (user: Awaited<ReturnType<WeChatUsers['current']>>): void => functionRuntime.setCaller(user && identityOfWeChatUser(user));
+  const followCurrentUser = (user: WeChatUser | undefined): void => functionRuntime.setCaller(user && identityOfWeChatUser(user));
   const stopFollowing = wechatUsers.onCurrentChange(followCurrentUser);
   const stopAnnouncing = wechatUsers.onChange(() => announceWeChat({}));
   try {
