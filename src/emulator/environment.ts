@@ -19,7 +19,7 @@ import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
 import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
-import { wechatOpenApi } from './wechat/index';
+import { wechatOpenApi, wechatPayApi } from './wechat/index';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -121,10 +121,12 @@ async function projectAppId(project: ProjectInfo): Promise<string> {
 }
 
 /** Each area registers its /admin actions here by prefix. */
-function services(project: ProjectInfo, dataDir: string, database: Database, functions: FunctionInvoker, storage: LocalStorage): ServiceTable {
-  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid: () => projectAppId(project) });
+function services(project: ProjectInfo, dataDir: string, database: Database, functions: FunctionInvoker, storage: LocalStorage, onError?: (error: unknown) => void): ServiceTable {
+  const appid = (): Promise<string> => projectAppId(project);
+  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid });
+  const pay = wechatPayApi({ dataDir, functions, appid, onError });
   return {
-    ...platformServices({ 'wx.openApi': wechat }),
+    ...platformServices({ 'wx.openApi': wechat, 'wx.wxPayApi': pay }),
     database: databaseActions(database),
     functions: functionsActions(functions),
     storage: storageActions(storage),
@@ -204,7 +206,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     server = await startHttpServer({
       browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, onError: options.onError }),
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(project, dataDir, database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
+      routes: [adminRoute({ envId, services: services(project, dataDir, database, invoker, storage, options.onError), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
       fallback: httpAccessHandler({
         projectRoot: project.root,
         envId,
