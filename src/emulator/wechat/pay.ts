@@ -63,8 +63,6 @@ function paramsOf(requestData: unknown): Record<string, unknown> {
   return Object.assign(Object.create(null) as Record<string, unknown>, params);
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-
 export function wechatPayApi(options: WeChatPayOptions): ActionHandler {
   return async (params, actionContext) => {
     const apiName = typeof params.apiName === 'string' ? params.apiName : '';
@@ -81,7 +79,8 @@ export function wechatPayApi(options: WeChatPayOptions): ActionHandler {
       later: (task) => setImmediate(() => void task().catch((e: unknown) => options.onError?.(e))),
       notifyRefund: (order, refund) => notifyRefund(options, order, refund),
     });
-    return new BinaryReply(Buffer.from(JSON.stringify(answer), 'utf8'), JSON_TYPE);
+    // As bytes: node-sdk parses a JSON content type itself, and wx-server-sdk then takes the object for an error.
+    return new BinaryReply(Buffer.from(JSON.stringify(answer), 'utf8'));
   };
 }
 
