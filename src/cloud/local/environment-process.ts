@@ -37,6 +37,7 @@ export const studioExtension: CliExtensionFactory = (context) => {
         database: environment.database,
         functions: environment.functions,
         storage: environment.storage,
+        dataDir: environment.dataDir,
       });
       endpoint.serve(backend, {
         onLog: (listener) => environment.functions.logs.subscribe(listener),

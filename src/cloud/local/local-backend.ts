@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import type { CloudBackend, DatabaseApi, LogsApi } from '../backend';
+import { LocalPaymentsApi } from './payments-api';
 import { throwIfAborted } from '../../shared/errors';
 import { localEnvironmentKey } from '../../shared/environmentKeys';
 import type {
@@ -138,6 +139,8 @@ export interface LocalBackendOptions {
   storage?: LocalStorage;
   /** The environment's function runtime; without it the backend offers no functions and no logs. */
   functions?: FunctionRuntime;
+  /** The environment's data folder; with the runtime, the backend offers its WeChat Pay orders. */
+  dataDir?: string;
   /** Stops what the backend runs on (the environment); called once by dispose(). */
   dispose?: () => Promise<void>;
 }
@@ -148,6 +151,7 @@ export class LocalBackend implements CloudBackend {
   readonly functions?: LocalFunctionsApi;
   readonly logs?: LogsApi;
   readonly storage?: LocalStorageApi;
+  readonly payments?: LocalPaymentsApi;
   private disposing?: Promise<void>;
 
   constructor(private readonly options: LocalBackendOptions) {
@@ -163,6 +167,7 @@ export class LocalBackend implements CloudBackend {
     if (options.functions) {
       this.functions = new LocalFunctionsApi(options.functions);
       this.logs = new LocalLogsApi(options.functions.logs);
+      if (options.dataDir !== undefined) this.payments = new LocalPaymentsApi(options.dataDir, options.functions);
     }
   }
 
