@@ -29,6 +29,7 @@ import { registerDeployCommands } from './functions/deployCommands';
 import { registerFunctionCommands } from './functions/functionCommands';
 import { registerTriggerCommands } from './functions/triggerCommands';
 import { registerHttpAccessCommands } from './functions/httpAccessCommands';
+import { registerPaymentCommands } from './payments/paymentCommands';
 import { registerEnvironmentStatus } from './statusBar/environmentStatus';
 import { registerStorageCommands } from './storage/storageCommands';
 import { registerCompareCommands } from './transfer/compareCommands';
@@ -139,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerFunctionCommands(commands, services, context.subscriptions);
   registerTriggerCommands(commands, services, context.subscriptions);
   registerHttpAccessCommands(commands, services, context.subscriptions);
+  registerPaymentCommands(commands, services);
   registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);
   registerCopyCommands(commands, services, context.extensionPath);

@@ -41,6 +41,8 @@ export const ContextValue = {
   timerTrigger: 'cloudbase.timerTrigger',
   /** A served HTTP access route (Copy URL, Open in Browser). */
   httpRoute: 'cloudbase.httpRoute',
+  /** A simulated WeChat Pay order nobody has paid yet (Pay Order, Fail Order). */
+  unpaidOrder: 'cloudbase.unpaidOrder',
   /** The Storage area (its root folder), its folders and files. */
   storage: 'cloudbase.storage',
   storageFolder: 'cloudbase.storageFolder',

@@ -10,6 +10,7 @@ import type { ExplorerNode } from './explorerNode';
 import { FunctionsNode } from './functionsNode';
 import { HttpAccessNode } from './httpAccessNodes';
 import { InfoNode } from './infoNode';
+import { PaymentsNode } from './paymentNodes';
 import { StorageAreaNode } from './storageNodes';
 
 const ICONS: Record<EnvironmentState, vscode.ThemeIcon> = {
@@ -45,6 +46,8 @@ export class EnvironmentNode implements ExplorerNode {
   readonly functions: FunctionsNode;
   /** Environments that serve the project's HTTP access routes (capability httpAccess). */
   readonly httpAccess?: HttpAccessNode;
+  /** Environments that simulate WeChat Pay (capability simulatedPayments). */
+  readonly payments?: PaymentsNode;
 
   constructor(
     /** The registry's live entry: its state is read at each render. */
@@ -59,6 +62,7 @@ export class EnvironmentNode implements ExplorerNode {
     this.storage = new StorageAreaNode(this, model, entry.key);
     this.functions = new FunctionsNode(this, model, entry.key);
     if (can(entry.info.kind, 'httpAccess') && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
+    if (can(entry.info.kind, 'simulatedPayments')) this.payments = new PaymentsNode(this, entry.key, model);
   }
 
   get envKey(): string {
@@ -131,7 +135,9 @@ export class EnvironmentNode implements ExplorerNode {
       }
     });
     // Beside the areas once the environment runs (its address is known then).
-    if (this.httpAccess && children.some((c) => c.kind === 'area' && c.area === 'functions')) nodes.push(this.httpAccess);
+    const running = children.some((c) => c.kind === 'area' && c.area === 'functions');
+    if (this.httpAccess && running) nodes.push(this.httpAccess);
+    if (this.payments && running) nodes.push(this.payments);
     return nodes;
   }
 }
