@@ -38,10 +38,12 @@ export const studioExtension: CliExtensionFactory = (context) => {
         functions: environment.functions,
         storage: environment.storage,
         dataDir: environment.dataDir,
+        wechat: { users: environment.wechatUsers, dataDir: environment.dataDir },
       });
       endpoint.serve(backend, {
         onLog: (listener) => environment.functions.logs.subscribe(listener),
         onWrite: (listener) => environment.onWrite(listener),
+        onWeChat: (listener) => environment.onWeChatChange(listener),
       });
     },
     close: () => endpoint.close(),

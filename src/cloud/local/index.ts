@@ -46,6 +46,7 @@ export async function openLocalEnvironment(options: OpenLocalEnvironmentOptions)
     functions: environment.functions,
     storage: environment.storage,
     dataDir: environment.dataDir,
+    wechat: { users: environment.wechatUsers, dataDir: environment.dataDir },
     dispose: () => environment.close(),
   });
   return {

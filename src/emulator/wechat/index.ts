@@ -7,3 +7,4 @@ export { readWeChatSettings, WECHAT_SETTINGS_FOLDER, SENSITIVE_WORDS_FILE, SETTI
 export { wechatPayApi, payOrder, failOrder, paymentEvent, refundEvent, type PayTarget, type PayResult, type WeChatPayOptions } from './pay';
 export { listPayOrders, readPayOrder, PAY_ORDERS_FILE, type PayOrder, type PayRefund, type PayTradeState, type PayNotifyOutcome } from './pay-orders';
 export { SIMULATED_PAY_APIS } from './pay-api';
+export { WeChatUsers, identityOfWeChatUser, madeUpOpenId } from './users';

@@ -43,6 +43,14 @@ export const ContextValue = {
   httpRoute: 'cloudbase.httpRoute',
   /** A simulated WeChat Pay order nobody has paid yet (Pay Order, Fail Order). */
   unpaidOrder: 'cloudbase.unpaidOrder',
+  /** The Users node of an environment with simulated WeChat users: Create WeChat User…. */
+  wechatUsers: 'cloudbase.wechatUsers',
+  /** A simulated WeChat user: Delete User. */
+  wechatUser: 'cloudbase.wechatUser',
+  /** A user functions do not run as yet: Run Functions as This User. */
+  switchableUser: 'cloudbase.switchableUser',
+  /** The user functions run as: Run Functions as the Default Caller. */
+  currentUser: 'cloudbase.currentUser',
   /** The Storage area (its root folder), its folders and files. */
   storage: 'cloudbase.storage',
   storageFolder: 'cloudbase.storageFolder',

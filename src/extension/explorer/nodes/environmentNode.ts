@@ -12,6 +12,7 @@ import { HttpAccessNode } from './httpAccessNodes';
 import { InfoNode } from './infoNode';
 import { PaymentsNode } from './paymentNodes';
 import { StorageAreaNode } from './storageNodes';
+import { UsersNode } from './wechatUserNodes';
 
 const ICONS: Record<EnvironmentState, vscode.ThemeIcon> = {
   idle: new vscode.ThemeIcon('vm-outline'),
@@ -48,6 +49,8 @@ export class EnvironmentNode implements ExplorerNode {
   readonly httpAccess?: HttpAccessNode;
   /** Environments that simulate WeChat Pay (capability simulatedPayments). */
   readonly payments?: PaymentsNode;
+  /** Environments with simulated WeChat users (capability simulatedUsers). */
+  readonly users?: UsersNode;
 
   constructor(
     /** The registry's live entry: its state is read at each render. */
@@ -63,6 +66,7 @@ export class EnvironmentNode implements ExplorerNode {
     this.functions = new FunctionsNode(this, model, entry.key);
     if (can(entry.info.kind, 'httpAccess') && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
     if (can(entry.info.kind, 'simulatedPayments')) this.payments = new PaymentsNode(this, entry.key, model);
+    if (can(entry.info.kind, 'simulatedUsers')) this.users = new UsersNode(this, model, entry.key);
   }
 
   get envKey(): string {
@@ -137,6 +141,7 @@ export class EnvironmentNode implements ExplorerNode {
     // Beside the areas once the environment runs (its address is known then).
     const running = children.some((c) => c.kind === 'area' && c.area === 'functions');
     if (this.httpAccess && running) nodes.push(this.httpAccess);
+    if (this.users && running) nodes.push(this.users);
     if (this.payments && running) nodes.push(this.payments);
     return nodes;
   }
