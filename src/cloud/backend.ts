@@ -175,6 +175,43 @@ export interface TailHooks {
   onPolled?(poll: { at: number; nextInMs: number }): void;
 }
 
+/** A simulated WeChat Pay order of a local environment (`cloud.cloudPay.unifiedOrder`). */
+export interface PaymentOrderInfo {
+  outTradeNo: string;
+  body: string;
+  /** Fen. */
+  totalFee: number;
+  /** WeChat Pay's trade_state: NOTPAY, SUCCESS, PAYERROR, CLOSED, REFUND. */
+  state: string;
+  /** The payment result callback function. */
+  functionName: string;
+  /** ISO times. */
+  createdAt: string;
+  paidAt?: string;
+  transactionId?: string;
+  /** Fen refunded so far. */
+  refundedFee: number;
+}
+
+/** What a callback function answered WeChat Pay's notification with. */
+export interface PaymentCallbackOutcome {
+  functionName: string;
+  errcode?: number;
+  errmsg?: string;
+  /** The invocation failed, or the answer was not `{ errcode, errmsg }`. */
+  error?: string;
+}
+
+/** Local environments: the user's side of a WeChat Pay payment, which nobody performs locally. */
+export interface PaymentsApi {
+  /** Oldest first. */
+  listOrders(signal?: AbortSignal): Promise<PaymentOrderInfo[]>;
+  /** Pays an unpaid order, then runs its callback function with the payment result event. */
+  pay(outTradeNo: string, signal?: AbortSignal): Promise<{ order: PaymentOrderInfo; callback?: PaymentCallbackOutcome }>;
+  /** Fails an unpaid order (PAYERROR); no function runs, as with WeChat Pay. */
+  fail(outTradeNo: string, signal?: AbortSignal): Promise<{ order: PaymentOrderInfo }>;
+}
+
 /** Local environments: the simulated WeChat users functions run as, and what functions sent them. */
 export interface WeChatApi {
   listUsers(signal?: AbortSignal): Promise<WeChatUserList>;
@@ -195,6 +232,7 @@ export interface CloudBackend {
   readonly storage?: StorageApi;
   readonly functions?: FunctionsApi;
   readonly logs?: LogsApi;
+  readonly payments?: PaymentsApi;
   readonly wechat?: WeChatApi;
   dispose(): Promise<void>;
 }

@@ -19,7 +19,7 @@ import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
 import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
-import { WeChatUsers, identityOfWeChatUser, wechatOpenApi, type InboxMessage } from './wechat/index';
+import { WeChatUsers, identityOfWeChatUser, wechatOpenApi, wechatPayApi, type InboxMessage } from './wechat/index';
 import type { WeChatChange, WeChatUser } from '../shared/wechat';
 import {
   ADMIN_PATH,
@@ -128,10 +128,20 @@ async function projectAppId(project: ProjectInfo): Promise<string> {
 }
 
 /** Each area registers its /admin actions here by prefix. */
-function services(project: ProjectInfo, dataDir: string, database: Database, functions: FunctionInvoker, storage: LocalStorage, onDelivered: (message: InboxMessage) => void): ServiceTable {
-  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid: () => projectAppId(project), onDelivered });
+function services(
+  project: ProjectInfo,
+  dataDir: string,
+  database: Database,
+  functions: FunctionInvoker,
+  storage: LocalStorage,
+  onDelivered: (message: InboxMessage) => void,
+  onError?: (error: unknown) => void,
+): ServiceTable {
+  const appid = (): Promise<string> => projectAppId(project);
+  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid, onDelivered });
+  const pay = wechatPayApi({ dataDir, functions, appid, onError });
   return {
-    ...platformServices({ 'wx.openApi': wechat }),
+    ...platformServices({ 'wx.openApi': wechat, 'wx.wxPayApi': pay }),
     database: databaseActions(database),
     functions: functionsActions(functions),
     storage: storageActions(storage),
@@ -215,7 +225,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     server = await startHttpServer({
       browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, onError: options.onError }),
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(project, dataDir, database, invoker, storage, (message) => announceWeChat({ inbox: message.touser })), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
+      routes: [
+        adminRoute({ envId, services: services(project, dataDir, database, invoker, storage, (message) => announceWeChat({ inbox: message.touser }), options.onError), onError: options.onError, token: options.token }),
+        ...storageRoutes(storage),
+        ...(options.routes ?? []),
+      ],
       fallback: httpAccessHandler({
         projectRoot: project.root,
         envId,

@@ -38,6 +38,8 @@ export const CommandId = {
   runTriggerNow: 'cloudbase.runTriggerNow',
   copyHttpUrl: 'cloudbase.copyHttpUrl',
   openHttpUrl: 'cloudbase.openHttpUrl',
+  payOrder: 'cloudbase.payOrder',
+  failOrder: 'cloudbase.failOrder',
   deployFunction: 'cloudbase.deployFunction',
   compareWithDeployed: 'cloudbase.compareWithDeployed',
   tailLogs: 'cloudbase.tailLogs',

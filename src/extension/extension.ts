@@ -29,6 +29,7 @@ import { registerDeployCommands } from './functions/deployCommands';
 import { registerFunctionCommands } from './functions/functionCommands';
 import { registerTriggerCommands } from './functions/triggerCommands';
 import { registerHttpAccessCommands } from './functions/httpAccessCommands';
+import { registerPaymentCommands } from './payments/paymentCommands';
 import { registerEnvironmentStatus } from './statusBar/environmentStatus';
 import { registerStorageCommands } from './storage/storageCommands';
 import { registerCompareCommands } from './transfer/compareCommands';
@@ -142,6 +143,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerFunctionCommands(commands, services, context.subscriptions);
   registerTriggerCommands(commands, services, context.subscriptions);
   registerHttpAccessCommands(commands, services, context.subscriptions);
+  registerPaymentCommands(commands, services);
   registerWeChatUserCommands(commands, services, context.subscriptions);
   registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);

@@ -37,6 +37,7 @@ export const studioExtension: CliExtensionFactory = (context) => {
         database: environment.database,
         functions: environment.functions,
         storage: environment.storage,
+        dataDir: environment.dataDir,
         wechat: { users: environment.wechatUsers, dataDir: environment.dataDir },
       });
       endpoint.serve(backend, {

@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import type { CloudBackend, DatabaseApi, LogsApi } from '../backend';
+import { LocalPaymentsApi } from './payments-api';
 import { throwIfAborted } from '../../shared/errors';
 import { localEnvironmentKey } from '../../shared/environmentKeys';
 import type {
@@ -140,6 +141,8 @@ export interface LocalBackendOptions {
   storage?: LocalStorage;
   /** The environment's function runtime; without it the backend offers no functions and no logs. */
   functions?: FunctionRuntime;
+  /** The environment's data folder; with the runtime, the backend offers its WeChat Pay orders. */
+  dataDir?: string;
   /** The simulated WeChat users and the data folder their inboxes are in; without them the backend offers no WeChat users. */
   wechat?: { users: WeChatUsers; dataDir: string };
   /** Stops what the backend runs on (the environment); called once by dispose(). */
@@ -152,6 +155,7 @@ export class LocalBackend implements CloudBackend {
   readonly functions?: LocalFunctionsApi;
   readonly logs?: LogsApi;
   readonly storage?: LocalStorageApi;
+  readonly payments?: LocalPaymentsApi;
   readonly wechat?: LocalWeChatApi;
   private disposing?: Promise<void>;
 
@@ -169,6 +173,7 @@ export class LocalBackend implements CloudBackend {
     if (options.functions) {
       this.functions = new LocalFunctionsApi(options.functions);
       this.logs = new LocalLogsApi(options.functions.logs);
+      if (options.dataDir !== undefined) this.payments = new LocalPaymentsApi(options.dataDir, options.functions);
     }
   }
 

@@ -14,6 +14,9 @@ import type {
   FunctionsChange,
   LogQuery,
   LogsApi,
+  PaymentCallbackOutcome,
+  PaymentOrderInfo,
+  PaymentsApi,
   StorageApi,
   StorageSource,
   WeChatApi,
@@ -276,12 +279,26 @@ export interface RemoteBackendOptions {
   dispose: () => Promise<void>;
 }
 
+class RemotePaymentsApi implements PaymentsApi {
+  constructor(private readonly client: StudioClient) {}
+  listOrders(signal?: AbortSignal): Promise<PaymentOrderInfo[]> {
+    return this.client.call('payments.listOrders', [], signal);
+  }
+  pay(outTradeNo: string, signal?: AbortSignal): Promise<{ order: PaymentOrderInfo; callback?: PaymentCallbackOutcome }> {
+    return this.client.call('payments.pay', [outTradeNo], signal);
+  }
+  fail(outTradeNo: string, signal?: AbortSignal): Promise<{ order: PaymentOrderInfo }> {
+    return this.client.call('payments.fail', [outTradeNo], signal);
+  }
+}
+
 export class RemoteLocalBackend implements CloudBackend {
   readonly environment: EnvironmentInfo;
   readonly database: RemoteDatabaseApi;
   readonly storage: RemoteStorageApi;
   readonly functions: RemoteFunctionsApi;
   readonly logs: RemoteLogsApi;
+  readonly payments: RemotePaymentsApi;
   readonly wechat: RemoteWeChatApi;
   private disposing?: Promise<void>;
 
@@ -297,6 +314,7 @@ export class RemoteLocalBackend implements CloudBackend {
     this.storage = new RemoteStorageApi(options.client, options.envId);
     this.functions = new RemoteFunctionsApi(options.client, options.hub);
     this.logs = new RemoteLogsApi(options.client, options.hub);
+    this.payments = new RemotePaymentsApi(options.client);
     this.wechat = new RemoteWeChatApi(options.client, options.hub);
   }
 

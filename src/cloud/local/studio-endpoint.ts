@@ -79,6 +79,10 @@ const METHODS: Record<string, Method> = {
   'wechat.readInbox': (b, [openId], s) => need(b.wechat, 'WeChat users').readInbox(str(openId), s),
 
   'logs.query': (b, [filter], s) => need(b.logs, 'logs').query(filter as never, s),
+
+  'payments.listOrders': (b, [], s) => need(b.payments, 'payments').listOrders(s),
+  'payments.pay': (b, [outTradeNo], s) => need(b.payments, 'payments').pay(str(outTradeNo), s),
+  'payments.fail': (b, [outTradeNo], s) => need(b.payments, 'payments').fail(str(outTradeNo), s),
 };
 
 function tokenMatches(expected: Buffer, given: string | string[] | undefined): boolean {

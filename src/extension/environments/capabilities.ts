@@ -19,11 +19,13 @@ export type EnvironmentCapability =
   | 'deployedCopy'
   /** Runs a function's timer trigger on demand (Run Trigger Now). */
   | 'runTriggers'
+  /** Simulates WeChat Pay: its orders show under Payments, where the user's side is played (Pay Order, Fail Order). */
+  | 'simulatedPayments'
   /** Keeps simulated WeChat users that functions run as, each with an inbox (the Users node). */
   | 'simulatedUsers';
 
 const BY_KIND: Record<EnvironmentKind, ReadonlySet<EnvironmentCapability>> = {
-  local: new Set<EnvironmentCapability>(['startStop', 'sdkSetup', 'httpAccess', 'debugFunctions', 'runTriggers', 'simulatedUsers']),
+  local: new Set<EnvironmentCapability>(['startStop', 'sdkSetup', 'httpAccess', 'debugFunctions', 'runTriggers', 'simulatedPayments', 'simulatedUsers']),
   // Nothing runs here to start or debug; the cloud serves its own HTTP access and timers.
   tencent: new Set<EnvironmentCapability>(['deployedCopy', 'runTriggers']),
 };

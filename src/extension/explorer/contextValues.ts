@@ -41,6 +41,8 @@ export const ContextValue = {
   timerTrigger: 'cloudbase.timerTrigger',
   /** A served HTTP access route (Copy URL, Open in Browser). */
   httpRoute: 'cloudbase.httpRoute',
+  /** A simulated WeChat Pay order nobody has paid yet (Pay Order, Fail Order). */
+  unpaidOrder: 'cloudbase.unpaidOrder',
   /** The Users node of an environment with simulated WeChat users: Create WeChat User…. */
   wechatUsers: 'cloudbase.wechatUsers',
   /** A simulated WeChat user: Delete User. */

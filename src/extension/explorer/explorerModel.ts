@@ -5,7 +5,7 @@
  * logging of failures and cache resets follow one set of rules. Nodes map these children to tree items; commands call loadMore/retry/invalidate.
  * No vscode import, so the paging and state rules are unit-tested in plain Node.
  */
-import type { CloudBackend } from '../../cloud/backend';
+import type { CloudBackend, PaymentOrderInfo } from '../../cloud/backend';
 import { StudioError, messageOf } from '../../shared/errors';
 import type { StorageApi, WeChatApi } from '../../cloud/backend';
 import type { CollectionInfo, DocumentJson, FunctionInfo, StorageEntry } from '../../shared/model';
@@ -100,6 +100,12 @@ export class ExplorerModel {
     // A local environment offers every area; a Tencent one shows only those its backend implements.
     const offered = (area: Area): boolean => entry.info.kind === 'local' || area === 'database' || backend[area] !== undefined;
     return AREAS.filter(offered).map((area) => ({ kind: 'area', area }));
+  }
+
+  /** A local environment's simulated WeChat Pay orders, oldest first; read afresh at each call. */
+  async paymentOrders(envKey: string): Promise<PaymentOrderInfo[]> {
+    const payments = (await this.registry.backend(envKey)).payments;
+    return payments ? payments.listOrders() : [];
   }
 
   async functions(envKey: string): Promise<ListChild<FunctionInfo>[]> {

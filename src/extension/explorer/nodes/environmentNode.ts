@@ -10,6 +10,7 @@ import type { ExplorerNode } from './explorerNode';
 import { FunctionsNode } from './functionsNode';
 import { HttpAccessNode } from './httpAccessNodes';
 import { InfoNode } from './infoNode';
+import { PaymentsNode } from './paymentNodes';
 import { StorageAreaNode } from './storageNodes';
 import { UsersNode } from './wechatUserNodes';
 
@@ -46,6 +47,8 @@ export class EnvironmentNode implements ExplorerNode {
   readonly functions: FunctionsNode;
   /** Environments that serve the project's HTTP access routes (capability httpAccess). */
   readonly httpAccess?: HttpAccessNode;
+  /** Environments that simulate WeChat Pay (capability simulatedPayments). */
+  readonly payments?: PaymentsNode;
   /** Environments with simulated WeChat users (capability simulatedUsers). */
   readonly users?: UsersNode;
 
@@ -62,6 +65,7 @@ export class EnvironmentNode implements ExplorerNode {
     this.storage = new StorageAreaNode(this, model, entry.key);
     this.functions = new FunctionsNode(this, model, entry.key);
     if (can(entry.info.kind, 'httpAccess') && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
+    if (can(entry.info.kind, 'simulatedPayments')) this.payments = new PaymentsNode(this, entry.key, model);
     if (can(entry.info.kind, 'simulatedUsers')) this.users = new UsersNode(this, model, entry.key);
   }
 
@@ -138,6 +142,7 @@ export class EnvironmentNode implements ExplorerNode {
     const running = children.some((c) => c.kind === 'area' && c.area === 'functions');
     if (this.httpAccess && running) nodes.push(this.httpAccess);
     if (this.users && running) nodes.push(this.users);
+    if (this.payments && running) nodes.push(this.payments);
     return nodes;
   }
 }

@@ -221,8 +221,10 @@ describe('/admin answers as the cloud does (node-sdk 3.x, wx-server-sdk)', funct
       return res.json();
     };
 
-    it('a raw multipart wx.wxPayApi request gets the NOT_AVAILABLE_LOCALLY code', async function () {
-      assert.equal((await postForm('wx.wxPayApi')).code, 'NOT_AVAILABLE_LOCALLY');
+    it('a raw multipart wx.wxPayApi request without its requestData part gets INVALID_PARAM (WeChat Pay is simulated)', async function () {
+      const json = await postForm('wx.wxPayApi');
+      assert.equal(json.code, 'INVALID_PARAM');
+      assert.match(json.message, /requestData/);
     });
 
     it('a raw multipart wx.openApi request without its requestData part gets INVALID_PARAM', async function () {

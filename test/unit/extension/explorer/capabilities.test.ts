@@ -33,7 +33,8 @@ const functionValue = (kind: EnvironmentKind, workspaceSource: boolean, dependen
 
 describe('capabilities', () => {
   it('declares what each kind of environment can do', () => {
-    assert.deepEqual([...capabilitiesOf('local')].sort(), ['debugFunctions', 'httpAccess', 'runTriggers', 'sdkSetup', 'simulatedUsers', 'startStop']);
+    assert.deepEqual([...capabilitiesOf('local')].sort(), ['debugFunctions', 'httpAccess', 'runTriggers', 'sdkSetup', 'simulatedPayments', 'simulatedUsers', 'startStop']);
+    assert.equal(can('tencent', 'simulatedPayments'), false, 'WeChat Pay is simulated only locally');
     assert.deepEqual([...capabilitiesOf('tencent')].sort(), ['deployedCopy', 'runTriggers']);
     assert.equal(can('tencent', 'startStop'), false);
     assert.equal(can('local', 'deployedCopy'), false);
