@@ -46,6 +46,8 @@ export { tencentEnvironmentKey };
 
 export class TencentAccounts {
   private readonly listings = new Map<string, AccountListing>();
+  /** How many times each account was forgotten (signed out, or signed in anew): a listing started before is dropped. */
+  private readonly forgotten = new Map<string, number>();
   private readonly loading = new Map<string, Promise<EnvironmentEntry[]>>();
   private readonly listeners = new Set<(accountId: string | undefined) => void>();
   private readonly log: Logger;
@@ -157,6 +159,9 @@ export class TencentAccounts {
     const account = this.options.store.get(accountId);
     if (!account) return [];
     this.listings.set(accountId, { state: 'loading' });
+    // A sign-out (or a new sign-in) while the listing is on the wire must not see it put back.
+    const generation = this.forgotten.get(accountId) ?? 0;
+    const stale = (): boolean => (this.forgotten.get(accountId) ?? 0) !== generation;
     try {
       const { credentials } = await this.credentials(account);
       const tencent = this.options.tencent();
@@ -167,13 +172,16 @@ export class TencentAccounts {
           found.set(key, { ...env, key, label: env.label });
         }
       }
+      if (stale()) return [];
       const ref = { id: account.id, label: account.label };
       for (const entry of this.entriesOf(accountId)) if (!found.has(entry.key)) await this.options.registry.remove(entry.key);
+      if (stale()) return [];
       for (const info of found.values()) this.options.registry.addTencent(info, ref, () => this.open(account, info), this.functionRoot(account.id, info.envId));
       this.listings.set(accountId, { state: 'ready', keys: [...found.keys()] });
       this.log.info(`${account.label}: ${found.size} environment(s) in ${this.regions().join(', ')}`);
       return this.entriesOf(accountId);
     } catch (e) {
+      if (stale()) return [];
       this.log.error(`Listing the environments of ${account.label} failed: ${messageOf(e)}`);
       this.listings.set(accountId, { state: 'failed', error: e });
       throw e;
@@ -196,6 +204,7 @@ export class TencentAccounts {
   }
 
   private async forget(accountId: string): Promise<void> {
+    this.forgotten.set(accountId, (this.forgotten.get(accountId) ?? 0) + 1);
     this.listings.delete(accountId);
     for (const entry of this.entriesOf(accountId)) await this.options.registry.remove(entry.key);
   }

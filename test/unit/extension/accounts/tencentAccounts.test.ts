@@ -149,6 +149,17 @@ function suiteWith(name: string, module: () => TencentModule): void {
       assert.equal(secrets.values.size, 0);
     });
 
+    it('a sign-out while the listing is on the wire keeps the environments out', async () => {
+      await accounts.add(ACCOUNT, KEYS);
+      h.fake.inject('DescribeEnvs', { kind: 'slow', delayMs: 500 }, 1);
+      const listing = accounts.environments(ACCOUNT.id);
+      await new Promise((r) => setTimeout(r, 100));
+      await accounts.remove(ACCOUNT.id);
+      await listing.catch(() => undefined);
+      assert.deepEqual(registry.list(), [], 'the late listing put nothing back');
+      assert.deepEqual(accounts.list(), []);
+    });
+
     it('a CLI login account reads its keys from auth.json each time; a missing login says so', async () => {
       await writeFile(
         join(dir, 'auth.json'),
