@@ -60,6 +60,8 @@ interface Watch {
 
 interface Connection {
   socket: WebSocket;
+  /** Settles once the sign in the socket's URL is checked. */
+  ready: Promise<void>;
   identity: ClientIdentity | null | undefined;
   envId: string;
   watches: Map<string, Watch>;
@@ -217,6 +219,7 @@ export function realtimeServer(options: RealtimeOptions): RealtimeServer {
   }
 
   async function handle(connection: Connection, message: Envelope): Promise<void> {
+    await connection.ready;
     const requestId = typeof message.requestId === 'string' ? message.requestId : randomUUID();
     switch (message.msgType) {
       case 'PING':
@@ -287,8 +290,17 @@ export function realtimeServer(options: RealtimeOptions): RealtimeServer {
     });
   }
 
-  wss.on('connection', (socket: WebSocket) => {
-    const connection: Connection = { socket, identity: undefined, envId: '', watches: new Map() };
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const connection: Connection = { socket, ready: Promise.resolve(), identity: undefined, envId: '', watches: new Map() };
+    // js-sdk reuses a login it made on a socket that is still closing, so a new socket may see
+    // INIT_WATCH without LOGIN: the sign in its URL (the `wsUrl` of auth.wsWebSign) logs it in.
+    const sign = new URL(request.url ?? '/', 'http://localhost').searchParams.get('sign');
+    if (sign) {
+      connection.ready = options.signer.verifyWatchSign(sign).then(
+        (identity) => void (connection.identity = identity),
+        () => undefined,
+      );
+    }
     socket.on('message', (raw, isBinary) => received(connection, raw, isBinary));
     socket.on('error', () => socket.terminate());
     socket.on('close', () => {

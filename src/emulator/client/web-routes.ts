@@ -2,7 +2,7 @@
  * The CLOUD_API endpoint (`/web`), as far as GATEWAY mode still uses it: js-sdk 3.x posts
  * `auth.wsWebSign` there before it opens a realtime WebSocket (`database.watch()`), with the
  * access token in the body. The answer names the socket (`wsUrl`, this server's `/ws`) and a
- * sign the LOGIN message carries, valid for this user only. Other actions are not served yet.
+ * sign the LOGIN message carries, valid for this user only (the URL carries it as well). Other actions are not served yet.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -43,8 +43,9 @@ export async function handleWeb(options: WebRouteOptions, request: IncomingMessa
   try {
     const identity = token === undefined ? null : await options.signer.verify(token, 'access');
     const envId = typeof body.env === 'string' ? body.env : '';
-    const wsUrl = options.baseUrl().replace(/^http/, 'ws') + REALTIME_PATH;
     const signStr = await options.signer.issueWatchSign(identity);
+    // The sign rides in the URL too, so that a socket is logged in from its first message (realtime.ts).
+    const wsUrl = `${options.baseUrl().replace(/^http/, 'ws')}${REALTIME_PATH}?sign=${encodeURIComponent(signStr)}`;
     reply(request, response, 200, { data: { signStr, wsUrl, secretVersion: 1, envId }, requestId });
   } catch (e) {
     if (!(e instanceof TokenError)) throw e;
