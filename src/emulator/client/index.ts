@@ -55,7 +55,8 @@ export function clientApi(options: ClientApiOptions): BrowserApi {
   const hub = new WatchHub(options.database, options.documentWrites, options.onError);
   const realtime = realtimeServer({ ...options, hub });
   return {
-    matches: (pathname) => pathname.startsWith(AUTH_PREFIX) || pathname.startsWith(GATEWAY_PATH + '/') || pathname === CLOUD_API_PATH || pathname === REALTIME_PATH,
+    // js-sdk only POSTs to the CLOUD_API endpoint; other methods on `/web` stay HTTP access's.
+    matches: (pathname, method) => pathname.startsWith(AUTH_PREFIX) || pathname.startsWith(GATEWAY_PATH + '/') || (pathname === CLOUD_API_PATH && (method === 'POST' || method === 'OPTIONS')),
     upgrade(request, socket, head, url) {
       if (url.pathname !== REALTIME_PATH) return false;
       realtime.handleUpgrade(request, socket, head);

@@ -52,6 +52,19 @@ interface GroupChange {
   queueType: Exclude<QueueType, 'init'>;
   before?: StoredDocument;
   after?: StoredDocument;
+  /** Worked out once for all the group's watchers. */
+  text?: string;
+  fields?: { updated: string; removed: string };
+}
+
+const docText = (c: GroupChange): string => (c.text ??= JSON.stringify(encode(c.after!)));
+
+function fieldTexts(c: GroupChange): { updated: string; removed: string } {
+  if (!c.fields) {
+    const { updated, removed } = fieldChanges(encode(c.before!), encode(c.after!));
+    c.fields = { updated: JSON.stringify(updated), removed: JSON.stringify(removed) };
+  }
+  return c.fields;
 }
 
 interface Member {
@@ -154,7 +167,7 @@ function viewOf(member: Member, changes: GroupChange[]): WatchChange[] {
       member.sent.add(c.id);
       // A document this watcher could not read before arrives whole.
       const dataType = c.queueType === 'enqueue' ? c.dataType : c.dataType === 'replace' ? 'replace' : 'update';
-      out.push({ DataType: dataType, QueueType: 'enqueue', DocID: c.id, Doc: JSON.stringify(encode(c.after!)), ...(dataType === 'update' ? { UpdatedFields: '{}', removedFields: '[]' } : {}) });
+      out.push({ DataType: dataType, QueueType: 'enqueue', DocID: c.id, Doc: docText(c), ...(dataType === 'update' ? { UpdatedFields: '{}', removedFields: '[]' } : {}) });
       continue;
     }
     if (!wasSent) continue;
@@ -166,11 +179,11 @@ function viewOf(member: Member, changes: GroupChange[]): WatchChange[] {
       continue;
     }
     if (c.dataType === 'replace') {
-      out.push({ DataType: 'replace', QueueType: 'update', DocID: c.id, Doc: JSON.stringify(encode(c.after!)) });
+      out.push({ DataType: 'replace', QueueType: 'update', DocID: c.id, Doc: docText(c) });
       continue;
     }
-    const { updated, removed } = fieldChanges(encode(c.before!), encode(c.after!));
-    out.push({ DataType: 'update', QueueType: 'update', DocID: c.id, Doc: '', UpdatedFields: JSON.stringify(updated), removedFields: JSON.stringify(removed) });
+    const { updated, removed } = fieldTexts(c);
+    out.push({ DataType: 'update', QueueType: 'update', DocID: c.id, Doc: '', UpdatedFields: updated, removedFields: removed });
   }
   return out;
 }

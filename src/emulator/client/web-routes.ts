@@ -22,11 +22,6 @@ export interface WebRouteOptions {
 
 export async function handleWeb(options: WebRouteOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const requestId = randomUUID();
-  if (request.method !== 'POST') {
-    request.resume();
-    reply(request, response, 405, { code: 'INVALID_PARAM', message: `${CLOUD_API_PATH} takes POST only.`, requestId });
-    return;
-  }
   let body: Record<string, unknown>;
   try {
     body = await readJsonBody(request);

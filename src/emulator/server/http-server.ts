@@ -21,7 +21,7 @@ export interface HttpRoute {
 }
 
 export interface BrowserApi {
-  matches(pathname: string): boolean;
+  matches(pathname: string, method?: string): boolean;
   handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
   /** A WebSocket upgrade on one of its paths (Host and Origin already checked); false: not served here. */
   upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean;
@@ -105,7 +105,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     busy.add(request.socket);
     response.on('close', () => busy.delete(request.socket));
     const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
-    const browserApi = options.browserApi?.matches(url.pathname) ? options.browserApi : undefined;
+    const browserApi = options.browserApi?.matches(url.pathname, request.method) ? options.browserApi : undefined;
     const refused = refusal(request, port, browserApi !== undefined);
     if (refused) {
       request.resume();
@@ -166,7 +166,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
-    const api = options.browserApi?.matches(url.pathname) ? options.browserApi : undefined;
     const refused = refusal(request, port, true);
     const deny = (status: string, message: string): void => {
       const body = JSON.stringify({ code: 'PERMISSION_DENIED', message });
@@ -179,7 +178,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     try {
-      if (!api?.upgrade?.(request, socket, head, url)) deny('404 Not Found', `No WebSocket is served at ${url.pathname}.`);
+      if (!options.browserApi?.upgrade?.(request, socket, head, url)) deny('404 Not Found', `No WebSocket is served at ${url.pathname}.`);
     } catch (e) {
       options.onError?.(e);
       socket.destroy();
