@@ -60,6 +60,9 @@ interface Watch {
 
 interface Connection {
   socket: WebSocket;
+  /** The upgraded TCP socket, corked while one write's changes go out to many watches. */
+  raw: Duplex | undefined;
+  corked: boolean;
   /** Settles once the sign in the socket's URL is checked. */
   ready: Promise<void>;
   identity: ClientIdentity | null | undefined;
@@ -130,8 +133,22 @@ export function realtimeServer(options: RealtimeOptions): RealtimeServer {
   function readable(identity: ClientIdentity | null, collection: string): (doc: StoredDocument) => boolean {
     return (doc) => {
       if (!options.database.hasCollection(collection)) return false;
+      // A preset's `true` or `false` needs no document (READONLY and ADMINWRITE reads, ADMINONLY).
+      const rule = ruleFor(options.database.collection(collection).getPermission(), 'read').rule;
+      if (typeof rule === 'boolean') return rule;
       return readDecision(identity, collection, { doc: (path) => ({ value: valueAt(doc, path) }), now: new Date() }).decision.allowed;
     };
+  }
+
+  /** One write's messages to the watches of a socket leave in as few packets as they fit. */
+  function cork(connection: Connection): void {
+    if (connection.corked || !connection.raw) return;
+    connection.corked = true;
+    connection.raw.cork();
+    setImmediate(() => {
+      connection.corked = false;
+      connection.raw?.uncork();
+    });
   }
 
   function deliver(watch: Watch, changes: WatchChange[]): void {
@@ -140,6 +157,7 @@ export function realtimeServer(options: RealtimeOptions): RealtimeServer {
     const events = changes.map((c) => ({ ...c, ID: watch.currEvent }));
     watch.history.push(...events);
     if (watch.history.length > HISTORY_EVENTS) watch.history.splice(0, watch.history.length - HISTORY_EVENTS);
+    if (watch.connection) cork(watch.connection);
     if (watch.connection) send(watch.connection, { watchId: watch.watchId, requestId: randomUUID(), msgType: 'NEXT_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events } });
   }
 
@@ -290,8 +308,8 @@ export function realtimeServer(options: RealtimeOptions): RealtimeServer {
     });
   }
 
-  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const connection: Connection = { socket, ready: Promise.resolve(), identity: undefined, envId: '', watches: new Map() };
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage, raw?: Duplex) => {
+    const connection: Connection = { socket, raw, corked: false, ready: Promise.resolve(), identity: undefined, envId: '', watches: new Map() };
     // js-sdk reuses a login it made on a socket that is still closing, so a new socket may see
     // INIT_WATCH without LOGIN: the sign in its URL (the `wsUrl` of auth.wsWebSign) logs it in.
     const sign = new URL(request.url ?? '/', 'http://localhost').searchParams.get('sign');
@@ -316,7 +334,7 @@ export function realtimeServer(options: RealtimeOptions): RealtimeServer {
 
   return {
     handleUpgrade(request, socket, head) {
-      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, socket));
     },
     get connections() {
       return wss.clients.size;
