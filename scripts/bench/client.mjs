@@ -111,6 +111,8 @@ export async function run() {
   writeFileSync(join(project, 'project.config.json'), JSON.stringify({ cloudfunctionRoot: 'cloudfunctions/' }));
   const { startLocalEnvironment } = await bundle(join(work, 'dist'));
   const env = await startLocalEnvironment({ projectRoot: project, envId: 'bench' });
+  // As the printed SDK setup does: no probe of Tencent's metadata host on every call.
+  process.env.TENCENTCLOUD = 'true';
   const tcb = requireFromRoot('@cloudbase/node-sdk');
   const admin = tcb.init({ env: env.envId, secretId: 'AKIDlocal', secretKey: 'local-secret', serviceUrl: env.adminUrl }).database();
   const rows = [];
