@@ -190,7 +190,10 @@ async function grid(webviewHtml, rows, say) {
       else if (m.type === 'query') {
         const start = pageNo++ * PAGE;
         const documents = Array.from({ length: PAGE }, (_, i) => makeDocument(start + i));
-        void send({ type: 'page', requestId: m.requestId, documents, nextCursor: `c${pageNo}`, total: N, elapsedMs: 0 });
+        // The page comes first and its count after it, as the real host sends them.
+        void send({ type: 'page', requestId: m.requestId, documents, nextCursor: `c${pageNo}`, counting: true, elapsedMs: 0 }).then(() =>
+          send({ type: 'total', requestId: m.requestId, total: N }),
+        );
       }
     });
     await page.goto(origin);

@@ -21,6 +21,7 @@ import type {
   StorageEntry,
   UpdateResult,
 } from '../shared/model';
+import type { InboxMessage, NewWeChatUser, WeChatChange, WeChatUser, WeChatUserList } from '../shared/wechat';
 
 export type { LogQuery };
 import type { DeployWarning, PackedFunction } from './deploy/packager';
@@ -174,6 +175,19 @@ export interface TailHooks {
   onPolled?(poll: { at: number; nextInMs: number }): void;
 }
 
+/** Local environments: the simulated WeChat users functions run as, and what functions sent them. */
+export interface WeChatApi {
+  listUsers(signal?: AbortSignal): Promise<WeChatUserList>;
+  createUser(user: NewWeChatUser, signal?: AbortSignal): Promise<WeChatUser>;
+  deleteUser(openId: string, signal?: AbortSignal): Promise<void>;
+  /** The next invocations run as this user; undefined: as the environment's default caller. */
+  setCurrentUser(openId: string | undefined, signal?: AbortSignal): Promise<void>;
+  /** The user's messages, oldest first. */
+  readInbox(openId: string, signal?: AbortSignal): Promise<InboxMessage[]>;
+  /** Environments in their own process: hears the users change and messages arrive, whoever caused it. */
+  onChange?(listener: (change: WeChatChange) => void): { dispose(): void };
+}
+
 /** One environment's services. Areas that an implementation does not offer yet are absent. */
 export interface CloudBackend {
   readonly environment: EnvironmentInfo;
@@ -181,5 +195,6 @@ export interface CloudBackend {
   readonly storage?: StorageApi;
   readonly functions?: FunctionsApi;
   readonly logs?: LogsApi;
+  readonly wechat?: WeChatApi;
   dispose(): Promise<void>;
 }

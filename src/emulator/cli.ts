@@ -233,6 +233,8 @@ export async function main(argv: string[], extend?: CliExtensionFactory): Promis
           token: endpoint.token || undefined,
           routes: extension?.routes,
           onError: (e) => process.stderr.write(`cloudbase-emulator: ${messageOf(e)}\n`),
+          onMigrationProgress: (p) =>
+            process.stdout.write(`Converting the database to the store format (once): ${p.collection} ${p.documentsDone}/${p.documents} (collection ${p.collectionsDone + 1} of ${p.collections})\n`),
         }),
       endpoint,
     );

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../shared/errors';
 import type { Database } from './database/api';
-import { openDatabase } from './database/index';
+import { openDatabase, type DatabaseOptions } from './database/index';
 import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from '../project/project';
 import { LocalStorage } from './storage/index';
@@ -19,7 +19,8 @@ import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
 import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
-import { wechatOpenApi } from './wechat/index';
+import { WeChatUsers, identityOfWeChatUser, wechatOpenApi, type InboxMessage } from './wechat/index';
+import type { WeChatChange, WeChatUser } from '../shared/wechat';
 import {
   ADMIN_PATH,
   adminRoute,
@@ -74,6 +75,8 @@ export interface LocalEnvironmentOptions {
   token?: string;
   /** More routes on the same server (the editor's endpoint, served by the environment's process). */
   routes?: HttpRoute[];
+  /** Told while a database in the earlier format is converted, which happens once. */
+  onMigrationProgress?: DatabaseOptions['onMigrationProgress'];
 }
 
 export interface LocalEnvironment {
@@ -94,12 +97,16 @@ export interface LocalEnvironment {
   readonly clientUsers: ClientUsers;
   /** The storage security rule client requests pass (READONLY unless set), in `<dataDir>/client/storage-rule.json`. */
   readonly storageRule: StorageRuleStore;
+  /** The simulated WeChat users, in `<dataDir>/wechat/users.json`; the current one calls functions that name no caller. */
+  readonly wechatUsers: WeChatUsers;
   /** The project's cloud functions; their SDK calls come back to `adminUrl`. */
   readonly functions: FunctionRuntime;
   /** Files under `<dataDir>/storage`, with signed URLs on this server. */
   readonly storage: LocalStorage;
   /** The functions' timer triggers, fired on schedule; follows edits to their settings. */
   readonly timers: TimerScheduler;
+  /** Hears the simulated users change and messages arrive in their inboxes; returns the unsubscribe. */
+  onWeChatChange(listener: (change: WeChatChange) => void): () => void;
   /** Hears every database write, whoever made it (functions, SDK scripts, the editor); returns the unsubscribe. */
   onWrite(listener: WriteListener): () => void;
   /**
@@ -121,8 +128,8 @@ async function projectAppId(project: ProjectInfo): Promise<string> {
 }
 
 /** Each area registers its /admin actions here by prefix. */
-function services(project: ProjectInfo, dataDir: string, database: Database, functions: FunctionInvoker, storage: LocalStorage): ServiceTable {
-  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid: () => projectAppId(project) });
+function services(project: ProjectInfo, dataDir: string, database: Database, functions: FunctionInvoker, storage: LocalStorage, onDelivered: (message: InboxMessage) => void): ServiceTable {
+  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid: () => projectAppId(project), onDelivered });
   return {
     ...platformServices({ 'wx.openApi': wechat }),
     database: databaseActions(database),
@@ -155,7 +162,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const project = (await detectProject(options.projectRoot, true)) as ProjectInfo;
   const dataDir = dataDirectory(project, options.dataDir);
   const envId = options.envId ?? localEnvId(project);
-  const observed = observeWrites(await openDatabase(join(dataDir, 'database')));
+  const observed = observeWrites(await openDatabase(join(dataDir, 'database'), { onMigrationProgress: options.onMigrationProgress }));
   const database = observed.database;
   // Like the runtime, storage URLs need the server's address, known once it listens.
   let serverUrl: string | undefined;
@@ -189,6 +196,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     execPath: options.functions?.execPath,
     log: (entry) => runtime?.logs.append(entry),
   });
+  const wechatListeners = new Set<(change: WeChatChange) => void>();
+  const announceWeChat = (change: WeChatChange): void => {
+    for (const listener of [...wechatListeners]) listener(change);
+  };
   const clientRequests = new ClientRequestLog();
   const clientUsers = new ClientUsers(join(dataDir, 'client', 'users.json'));
   const storageRule = new StorageRuleStore(join(dataDir, 'client', 'storage-rule.json'));
@@ -204,7 +215,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     server = await startHttpServer({
       browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, documentWrites: (listener) => observed.subscribeDocuments(listener), onError: options.onError }),
       port: options.port ?? 0,
-      routes: [adminRoute({ envId, services: services(project, dataDir, database, invoker, storage), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
+      routes: [adminRoute({ envId, services: services(project, dataDir, database, invoker, storage, (message) => announceWeChat({ inbox: message.touser })), onError: options.onError, token: options.token }), ...storageRoutes(storage), ...(options.routes ?? [])],
       fallback: httpAccessHandler({
         projectRoot: project.root,
         envId,
@@ -231,6 +242,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     sessionToken: options.token,
   });
   const functionRuntime = runtime;
+  const wechatUsers = new WeChatUsers(join(dataDir, 'wechat', 'users.json'), () => projectAppId(project));
+  const followCurrentUser = (user: WeChatUser | undefined): void => functionRuntime.setCaller(user && identityOfWeChatUser(user));
+  const stopFollowing = wechatUsers.onCurrentChange(followCurrentUser);
+  const stopAnnouncing = wechatUsers.onChange(() => announceWeChat({}));
+  try {
+    followCurrentUser(await wechatUsers.current());
+  } catch (e) {
+    // A damaged users file must not keep the environment from starting: the default caller stays.
+    options.onError?.(e);
+  }
   const timers = new TimerScheduler({
     list: () => functionRuntime.list(),
     invoke: (name, event) => functionRuntime.invoke(name, event),
@@ -256,17 +277,25 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     clientRequests,
     clientUsers,
     storageRule,
+    wechatUsers,
     port: server.port,
     database,
     functions: functionRuntime,
     storage,
     timers,
     onWrite: (listener) => observed.subscribe(listener),
+    onWeChatChange(listener) {
+      wechatListeners.add(listener);
+      return () => wechatListeners.delete(listener);
+    },
     close() {
       // Functions first: an invocation waiting on /admin ends (cancelled) instead of holding the server open.
       closing ??= (async () => {
         timers.dispose();
         timerWatch.dispose();
+        stopFollowing();
+        stopAnnouncing();
+        wechatListeners.clear();
         webFunctions.dispose();
         try {
           await functionRuntime.dispose();

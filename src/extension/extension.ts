@@ -35,11 +35,13 @@ import { registerCompareCommands } from './transfer/compareCommands';
 import { registerCopyCommands } from './transfer/copyCommands';
 import { StorageDropController } from './storage/storageDrop';
 import { registerLogCommands } from './logs/logCommands';
+import { registerWeChatUserCommands } from './wechat/wechatUserCommands';
 import { CollectionPanels, registerCollectionPanelCommand } from './panels/collectionPanels';
 import { LogPanels, logPanelsTestApi } from './panels/logPanels';
 import { selectionKind } from './explorer/selectionKind';
 import { ExplorerTreeProvider } from './explorer/treeProvider';
 import { DatabaseWriteFollower } from './explorer/databaseWrites';
+import { WeChatChangeFollower } from './explorer/wechatChanges';
 import { followDataChanges } from './explorer/explorerChanges';
 import { DataChanges } from './platform/dataChanges';
 import { CommandRegistry } from './platform/commandRegistry';
@@ -93,7 +95,8 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   context.subscriptions.push(changes, followDataChanges(changes, model, tree));
   // Counts and documents follow writes made by functions and scripts, not only by this window.
   const writes = new DatabaseWriteFollower(registry, changes);
-  context.subscriptions.push(writes);
+  // The Users nodes follow switches and inbox messages, whoever made them.
+  context.subscriptions.push(writes, new WeChatChangeFollower(registry, changes));
   const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: storageDrop });
   const prompts = new Prompts();
   // Editable documents on cloudbase:, and their stored versions on cloudbase-readonly: (compare views).
@@ -139,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerFunctionCommands(commands, services, context.subscriptions);
   registerTriggerCommands(commands, services, context.subscriptions);
   registerHttpAccessCommands(commands, services, context.subscriptions);
+  registerWeChatUserCommands(commands, services, context.subscriptions);
   registerDeployCommands(commands, services, context.workspaceState, context.subscriptions);
   registerStorageCommands(commands, services);
   registerCopyCommands(commands, services, context.extensionPath);

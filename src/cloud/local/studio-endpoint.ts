@@ -11,6 +11,7 @@ import type { JsonObject, JsonValue, LogEntry } from '../../shared/model';
 import type { HttpRoute } from '../../emulator/server/index';
 import { isJsonContentType } from '../../emulator/server/admin-route';
 import type { WriteEvent } from '../../emulator/process/write-events';
+import type { WeChatChange } from '../../shared/wechat';
 import type { LocalBackend } from './local-backend';
 import { EVENTS_PATH, RPC_PATH, TOKEN_HEADER, type EncodedBytes, type EnvironmentDescription, type RpcReply, type RpcRequest, type StudioEventName } from './studio-protocol';
 
@@ -70,6 +71,12 @@ const METHODS: Record<string, Method> = {
     const r = request as { name: string; folder: string; contentHash: string };
     return need(b.functions, 'functions').deploy({ name: r.name, folder: r.folder, settings: {} as never, package: { contentHash: r.contentHash } as never }, s);
   },
+
+  'wechat.listUsers': (b, [], s) => need(b.wechat, 'WeChat users').listUsers(s),
+  'wechat.createUser': (b, [user], s) => need(b.wechat, 'WeChat users').createUser(user as never, s),
+  'wechat.deleteUser': (b, [openId], s) => need(b.wechat, 'WeChat users').deleteUser(str(openId), s),
+  'wechat.setCurrentUser': (b, [openId], s) => need(b.wechat, 'WeChat users').setCurrentUser((openId ?? undefined) as string | undefined, s),
+  'wechat.readInbox': (b, [openId], s) => need(b.wechat, 'WeChat users').readInbox(str(openId), s),
 
   'logs.query': (b, [filter], s) => need(b.logs, 'logs').query(filter as never, s),
 };
@@ -141,10 +148,14 @@ export class StudioEndpoint {
   }
 
   /** Called once the environment runs; calls before that are answered "starting". */
-  serve(backend: LocalBackend, events: { onLog(listener: (entry: LogEntry) => void): void; onWrite(listener: (event: WriteEvent) => void): void }): void {
+  serve(
+    backend: LocalBackend,
+    events: { onLog(listener: (entry: LogEntry) => void): void; onWrite(listener: (event: WriteEvent) => void): void; onWeChat?(listener: (change: WeChatChange) => void): void },
+  ): void {
     this.backend = backend;
     events.onLog((entry) => this.broadcast('log', entry));
     events.onWrite((event) => this.broadcast('database', event));
+    events.onWeChat?.((change) => this.broadcast('wechat', change));
     backend.functions?.watch((change) => this.broadcast('functions', change));
   }
 

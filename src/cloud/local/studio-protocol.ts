@@ -3,7 +3,7 @@
  * - `POST /studio/rpc` `{method, params}` → `{result}` or `{error: {code, message}}`; `method` is
  *   one of the backend contract's calls (`database.queryDocuments`, …) run by LocalBackend inside
  *   the process. Closing the request cancels the call.
- * - `GET /studio/events`: Server-Sent Events (`log`, `functions`, `database`). While a window
+ * - `GET /studio/events`: Server-Sent Events (`log`, `functions`, `database`, `wechat`). While a window
  *   holds this stream open it counts as attached; the process started by a window stops a short
  *   while after the last one left.
  * Both need the environment's token in TOKEN_HEADER. Light: the extension bundles this.
@@ -34,4 +34,4 @@ export interface EnvironmentDescription {
   projectRoot: string;
 }
 
-export type StudioEventName = 'log' | 'functions' | 'database';
+export type StudioEventName = 'log' | 'functions' | 'database' | 'wechat';

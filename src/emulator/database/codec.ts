@@ -1,10 +1,10 @@
 /**
- * Canonical Extended JSON for the journal and snapshots, so every type survives a restart and the
- * files stay readable by any EJSON parser (bson's `EJSON.parse` reads them).
+ * Canonical Extended JSON for stored documents (and the earlier format's journals and snapshots),
+ * so every type survives a restart and stays readable by any EJSON parser (bson's `EJSON.parse`).
  *
  * The common types (strings, numbers, booleans, null, Date, arrays, objects) take a direct path
  * that is several times faster than bson's general walk; every other bson type goes through bson.
- * Opening a million-document collection is dominated by this decoding, hence the fast path.
+ * Every document read is decoded, so scans are dominated by this decoding, hence the fast path.
  * Plain numbers are written as $numberInt or $numberDouble, so $numberLong always means a Long.
  */
 import { EJSON, calculateObjectSize } from 'bson';
@@ -80,7 +80,7 @@ function encodeValue(v: unknown): string {
   return `${s}}`;
 }
 
-/** One value (usually a document or a journal record) as a single line of canonical EJSON. */
+/** One value (usually a document) as a single line of canonical EJSON. */
 export function encode(value: unknown): string {
   return encodeValue(value);
 }
@@ -92,7 +92,7 @@ export function encode(value: unknown): string {
  */
 const SURELY_SMALL = MAX_DOCUMENT_BYTES / 16;
 
-/** Encodes a document for the journal, refusing one over MongoDB's BSON size limit. */
+/** Encodes a document for the store, refusing one over MongoDB's BSON size limit. */
 export function encodeDocument(doc: Record<string, unknown>): string {
   const line = encodeValue(doc);
   if (line.length >= SURELY_SMALL) {

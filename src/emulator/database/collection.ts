@@ -1,24 +1,16 @@
 /**
- * One collection: documents in memory (the `_id` index), secondary indexes, and the files that make
- * every acknowledged write durable. Reads are synchronous; a write changes memory at once (all or
- * nothing) and resolves when its journal record is on disk.
+ * One collection: its documents (the `_id` index) and secondary indexes in the database's store.
+ * Reads are synchronous and see only durable writes; a write is one store transaction (all or
+ * nothing) that resolves once it is on disk. Writes run their reads inside the transaction, so
+ * two writes never work from the same stale document.
  */
 import type { CollectionPermission, IndexInfo, IndexSpec, UpdateResult } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { Collection, FindOptions, FindResult, QueryPlan, StoredDocument, UpdateOptions } from './api';
-import {
-  deleteRecord,
-  loadCollectionFiles,
-  nextJournal,
-  putRecord,
-  removeCollectionFiles,
-  writeSnapshot,
-} from './collection-files';
 import { encodeDocument } from './codec';
 import { decodeCursor } from './cursor';
 import { executeFind, matching, type ExecutionStats } from './execute';
 import type { IdGenerator } from './ids';
-import type { Journal } from './journal';
 import { MAX_INDEXES } from './limits';
 import type { CollectionEntry } from './metadata';
 import { checkCount, checkIndexSpec, invalidArgument, normalizeSort } from './options';
@@ -26,66 +18,55 @@ import { choosePlan, type Plan, type SortSpec } from './planner';
 import { DEFAULT_PERMISSION, checkPermission } from '../../project/permission';
 import { ID_INDEX, PrimaryIndex } from './primary-index';
 import { compileFilter, compilePipeline, compileProjection, type CompiledFilter } from './query';
-import { SecondaryIndex, duplicateKey } from './secondary-index';
+import { SecondaryIndex, duplicateKey, type IndexKeys } from './secondary-index';
+import type { Store } from './store';
 import { applyUpdate, parseUpdate, upsertSeed } from './update';
 import { cloneValue, isPlainObject, normalizeDocument, type PlainObject } from './values';
 
 /** What a collection needs from its database. */
 export interface CollectionHost {
-  readonly folder: string;
+  readonly store: Store;
   readonly ids: IdGenerator;
-  /** Compaction starts once the journals exceed both this and `compactionRatio` × the snapshot's size. */
-  readonly compactionMinBytes: number;
-  readonly compactionRatio: number;
   /** Documents of another collection of the same database, for `$lookup`. */
   documentsOf(name: string): StoredDocument[] | undefined;
-  /** Persists the catalogue (index definitions included). */
-  saveCatalog(): Promise<void>;
+  /** Inside a store write: puts the catalogue (index definitions included) in the transaction. */
+  writeCatalog(): void;
 }
 
 /** One document's change: insert (no before), replace (both), delete (no after). */
 interface Change {
   before?: StoredDocument;
   after?: StoredDocument;
-  /** `after` encoded for the journal. */
   encoded?: string;
-  keysBefore?: ReturnType<SecondaryIndex['keysOf']>[];
-  keysAfter?: ReturnType<SecondaryIndex['keysOf']>[];
+  keysBefore?: IndexKeys[];
+  keysAfter?: IndexKeys[];
 }
 
 export class LocalCollection implements Collection {
-  private readonly primary = new PrimaryIndex();
+  private readonly primary: PrimaryIndex;
   private indexes: SecondaryIndex[] = [];
-  private journal!: Journal;
-  private snapshotBytes = 0;
-  private olderJournalBytes = 0;
-  private compacting: Promise<void> | undefined;
-  /** After a failed compaction, wait for this much journal before trying again. */
-  private compactionFloor = 0;
   private state: 'open' | 'dropped' | 'closed' = 'open';
   private permission: CollectionPermission | undefined;
 
   private constructor(
     private readonly entry: CollectionEntry,
     private readonly host: CollectionHost,
-  ) {}
+  ) {
+    this.primary = new PrimaryIndex(host.store, entry.file);
+  }
 
-  static async open(entry: CollectionEntry, host: CollectionHost): Promise<LocalCollection> {
+  /** Opening reads nothing but the last `_id` (so new ids stay ordered after it). */
+  static open(entry: CollectionEntry, host: CollectionHost): LocalCollection {
     const c = new LocalCollection(entry, host);
     c.permission = entry.permission === undefined ? undefined : checkPermission(entry.permission);
-    const files = await loadCollectionFiles(host.folder, entry.file);
-    c.primary.load(files.documents);
-    c.journal = files.journal;
-    c.snapshotBytes = files.snapshotBytes;
-    c.olderJournalBytes = files.olderJournalBytes;
     const last = c.primary.maxId();
     if (last !== undefined) host.ids.observe(last);
-    for (const info of entry.indexes) {
-      const index = new SecondaryIndex(info);
-      index.build(files.documents);
-      c.indexes.push(index);
-    }
+    c.indexes = entry.indexes.map((info) => c.newIndex(info));
     return c;
+  }
+
+  private newIndex(info: IndexInfo): SecondaryIndex {
+    return new SecondaryIndex(info, this.host.store, this.entry.file, this.primary);
   }
 
   get name(): string {
@@ -96,9 +77,9 @@ export class LocalCollection implements Collection {
     return this.primary.size;
   }
 
-  /** Bytes on disk: snapshot plus journals. */
+  /** Bytes of the stored documents. */
   get sizeBytes(): number {
-    return this.snapshotBytes + this.olderJournalBytes + this.journal.size;
+    return this.primary.bytes;
   }
 
   /** The catalogue entry, with the current index definitions. */
@@ -129,7 +110,8 @@ export class LocalCollection implements Collection {
     if (after && after.tie !== (spec.tie ?? 1)) throw invalidArgument('Invalid page cursor: it belongs to a different sort.');
     const plan = this.plan(compiled, spec);
     const outcome = executeFind(plan, { filter: compiled, sort: spec, sortSignature: signature, skip, limit, after }, stats);
-    let documents = outcome.documents.map((d) => cloneValue(d));
+    // Documents are decoded afresh for every read: the caller owns them.
+    let documents = outcome.documents;
     if (project) documents = project(documents) as StoredDocument[];
     return { result: { documents, nextCursor: outcome.nextCursor }, plan };
   }
@@ -197,6 +179,15 @@ export class LocalCollection implements Collection {
 
   // ---- writes ----
 
+  /** Runs a write in a store transaction, checking inside it that the collection still exists. */
+  private write<T>(fn: () => T): Promise<T> {
+    this.checkOpen();
+    return this.host.store.write(() => {
+      this.checkOpen();
+      return fn();
+    });
+  }
+
   private firstMatches(filter: CompiledFilter, multi: boolean): StoredDocument[] {
     const out: StoredDocument[] = [];
     for (const doc of matching(this.plan(filter), filter, { examined: 0 })) {
@@ -206,13 +197,9 @@ export class LocalCollection implements Collection {
     return out;
   }
 
-  /**
-   * Applies changes to memory and indexes, all or none: a unique-index conflict undoes the lot.
-   * Returns the journal record that makes them durable.
-   */
-  private applyChanges(changes: Change[]): string {
-    // Encoding (size limit) and key extraction (parallel arrays) can refuse a document: all of it
-    // happens before anything changes.
+  /** Inside a store write: applies changes to documents and indexes; a throw undoes the transaction. */
+  private applyChanges(changes: Change[]): void {
+    // Encoding (size limit) and key extraction (parallel arrays) can refuse a document.
     for (const c of changes) {
       if (c.before) c.keysBefore = this.indexes.map((i) => i.keysOf(c.before!));
       if (c.after) {
@@ -220,83 +207,58 @@ export class LocalCollection implements Collection {
         c.keysAfter = this.indexes.map((i) => i.keysOf(c.after!));
       }
     }
-    const done: Change[] = [];
-    try {
-      for (const c of changes) {
-        this.applyOne(c);
-        done.push(c);
-      }
-    } catch (e) {
-      for (const c of done.reverse()) this.undoOne(c);
-      throw e;
-    }
-    const puts = changes.filter((c) => c.after).map((c) => c.encoded!);
-    const deletes = changes.filter((c) => !c.after).map((c) => c.before!._id);
-    return puts.length > 0 ? putRecord(puts) : deleteRecord(deletes);
+    for (const c of changes) this.applyOne(c);
   }
 
   private applyOne(c: Change): void {
     const id = (c.after ?? c.before)!._id;
-    if (c.after && !c.before && this.primary.get(id)) {
+    if (c.after && !c.before && this.primary.has(id)) {
       throw new StudioError('DuplicateKey', `Duplicate key in unique index _id_ { _id: ${JSON.stringify(id)} }.`);
     }
     if (c.before) this.indexes.forEach((ix, k) => ix.remove(c.before!, c.keysBefore![k]));
-    if (c.after) {
-      for (let k = 0; k < this.indexes.length; k++) {
-        const ix = this.indexes[k];
-        if (ix.conflict(c.keysAfter![k].keys, id)) {
-          if (c.before) this.indexes.forEach((x, j) => x.add(c.before!, c.keysBefore![j]));
-          const key = c.keysAfter![k].keys.find((kk) => ix.conflict([kk], id))!;
-          throw duplicateKey(ix, key, id);
-        }
-      }
-      this.indexes.forEach((ix, k) => ix.add(c.after!, c.keysAfter![k]));
-      this.primary.set(c.after);
-    } else {
+    if (!c.after) {
       this.primary.delete(id);
+      return;
     }
-  }
-
-  private undoOne(c: Change): void {
-    const id = (c.after ?? c.before)!._id;
-    if (c.after) this.indexes.forEach((ix, k) => ix.remove(c.after!, c.keysAfter![k]));
-    if (c.before) {
-      this.indexes.forEach((ix, k) => ix.add(c.before!, c.keysBefore![k]));
-      this.primary.set(c.before);
-    } else {
-      this.primary.delete(id);
-    }
-  }
-
-  /** Writes the journal record for changes already applied in memory; resolves once durable. */
-  private async commit(record: string): Promise<void> {
-    await this.journal.append(record);
-    this.maybeCompact();
-  }
-
-  async insertMany(documents: Record<string, unknown>[]): Promise<string[]> {
-    this.checkOpen();
-    if (!Array.isArray(documents)) throw new StudioError('InvalidDocument', 'Documents to insert must be a list.');
-    if (documents.length === 0) return [];
-    const docs = documents.map((d) => {
-      const doc = normalizeDocument(d);
-      // A new _id goes first, where MongoDB and CloudBase put it.
-      return (doc._id === undefined ? { _id: this.host.ids.next(), ...doc } : doc) as StoredDocument;
+    this.indexes.forEach((ix, k) => {
+      const clash = ix.conflict(c.keysAfter![k].keys, id);
+      if (clash) throw duplicateKey(ix, clash.key, id);
+      ix.add(c.after!, c.keysAfter![k]);
     });
-    await this.commit(this.applyChanges(docs.map((after) => ({ after }))));
+    this.primary.put(id, c.encoded!);
+  }
+
+  /** Inside a store write (also a batch's). */
+  insertNow(docs: StoredDocument[]): string[] {
+    this.checkOpen();
+    this.applyChanges(docs.map((after) => ({ after })));
     return docs.map((d) => d._id);
   }
 
-  async update(filter: Record<string, unknown>, update: Record<string, unknown>, options: UpdateOptions): Promise<UpdateResult> {
+  /** Documents ready to insert, with new `_id`s first, where MongoDB and CloudBase put them. */
+  prepareInsert(documents: Record<string, unknown>[]): StoredDocument[] {
     this.checkOpen();
-    if (!isPlainObject(options as unknown)) throw invalidArgument('Update options must be an object.');
-    const compiled = compileFilter(filter);
-    const parsed = parseUpdate(update);
+    if (!Array.isArray(documents)) throw new StudioError('InvalidDocument', 'Documents to insert must be a list.');
+    return documents.map((d) => {
+      const doc = normalizeDocument(d);
+      return (doc._id === undefined ? { _id: this.host.ids.next(), ...doc } : doc) as StoredDocument;
+    });
+  }
+
+  async insertMany(documents: Record<string, unknown>[]): Promise<string[]> {
+    const docs = this.prepareInsert(documents);
+    if (docs.length === 0) return [];
+    return this.write(() => this.insertNow(docs));
+  }
+
+  /** Inside a store write (also a batch's). */
+  updateNow(compiled: CompiledFilter, parsed: ReturnType<typeof parseUpdate>, options: UpdateOptions): UpdateResult {
+    this.checkOpen();
     const matches = this.firstMatches(compiled, options.multi === true);
     if (matches.length === 0) {
       if (!options.upsert) return { matched: 0, modified: 0 };
       const doc = this.upsertDocument(compiled.source, parsed);
-      await this.commit(this.applyChanges([{ after: doc }]));
+      this.applyChanges([{ after: doc }]);
       return { matched: 0, modified: 0, upsertedId: doc._id };
     }
     const changes: Change[] = [];
@@ -304,10 +266,20 @@ export class LocalCollection implements Collection {
       const after = applyUpdate(before, parsed, compiled.source) as StoredDocument | undefined;
       if (after) changes.push({ before, after });
     }
-    if (changes.length > 0) {
-      await this.commit(this.applyChanges(changes));
-    }
+    this.applyChanges(changes);
     return { matched: matches.length, modified: changes.length };
+  }
+
+  /** The checked arguments of an update, before any transaction. */
+  prepareUpdate(filter: Record<string, unknown>, update: Record<string, unknown>, options: UpdateOptions): { compiled: CompiledFilter; parsed: ReturnType<typeof parseUpdate> } {
+    this.checkOpen();
+    if (!isPlainObject(options as unknown)) throw invalidArgument('Update options must be an object.');
+    return { compiled: compileFilter(filter), parsed: parseUpdate(update) };
+  }
+
+  async update(filter: Record<string, unknown>, update: Record<string, unknown>, options: UpdateOptions): Promise<UpdateResult> {
+    const { compiled, parsed } = this.prepareUpdate(filter, update, options);
+    return this.write(() => this.updateNow(compiled, parsed, options));
   }
 
   private upsertDocument(filter: PlainObject, parsed: ReturnType<typeof parseUpdate>): StoredDocument {
@@ -330,22 +302,39 @@ export class LocalCollection implements Collection {
     this.checkOpen();
     const compiled = compileFilter(filter);
     const parsed = parseUpdate(update);
-    const [before] = this.firstMatches(compiled, false);
-    if (!before) return undefined;
-    const after = applyUpdate(before, parsed, compiled.source) as StoredDocument | undefined;
-    if (!after) return cloneValue(before);
-    await this.commit(this.applyChanges([{ before, after }]));
-    return cloneValue(after);
+    return this.write(() => {
+      const [before] = this.firstMatches(compiled, false);
+      if (!before) return undefined;
+      const after = applyUpdate(before, parsed, compiled.source) as StoredDocument | undefined;
+      if (!after) return before;
+      this.applyChanges([{ before, after }]);
+      return cloneValue(after);
+    });
+  }
+
+  /** Inside a store write (also a batch's). */
+  removeNow(compiled: CompiledFilter, options: { multi: boolean }): number {
+    this.checkOpen();
+    const matches = this.firstMatches(compiled, options.multi === true);
+    this.applyChanges(matches.map((before) => ({ before })));
+    return matches.length;
+  }
+
+  prepareRemove(filter: Record<string, unknown>, options: { multi: boolean }): CompiledFilter {
+    this.checkOpen();
+    if (!isPlainObject(options as unknown)) throw invalidArgument('Remove options must be an object.');
+    return compileFilter(filter);
   }
 
   async remove(filter: Record<string, unknown>, options: { multi: boolean }): Promise<number> {
+    const compiled = this.prepareRemove(filter, options);
+    return this.write(() => this.removeNow(compiled, options));
+  }
+
+  /** The stored document with this id, or null; inside a write it sees the write's own changes. */
+  stored(id: string): StoredDocument | null {
     this.checkOpen();
-    if (!isPlainObject(options as unknown)) throw invalidArgument('Remove options must be an object.');
-    const compiled = compileFilter(filter);
-    const matches = this.firstMatches(compiled, options.multi === true);
-    if (matches.length === 0) return 0;
-    await this.commit(this.applyChanges(matches.map((before) => ({ before }))));
-    return matches.length;
+    return this.primary.get(id) ?? null;
   }
 
   // ---- indexes ----
@@ -353,27 +342,33 @@ export class LocalCollection implements Collection {
   async createIndex(spec: IndexSpec): Promise<IndexInfo> {
     this.checkOpen();
     const info = checkIndexSpec(spec);
-    const sameKeys = (a: IndexInfo) =>
-      a.keys.length === info.keys.length && a.keys.every((k, i) => k.field === info.keys[i].field && k.direction === info.keys[i].direction);
-    const all = [ID_INDEX, ...this.indexes.map((i) => i.info)];
-    const existing = all.find((i) => i.name === info.name || sameKeys(i));
-    if (existing) {
-      const idIndex = existing === ID_INDEX && sameKeys(existing) && (spec.name === undefined || spec.name === ID_INDEX.name);
-      if (idIndex || (existing.name === info.name && sameKeys(existing) && existing.unique === info.unique)) return cloneValue(existing);
-      throw new StudioError('IndexExists', `An index ${existing.name} already exists with ${existing.name === info.name ? 'other keys or options' : 'the same keys'}.`);
-    }
-    if (this.indexes.length + 1 >= MAX_INDEXES) throw invalidArgument(`A collection has at most ${MAX_INDEXES} indexes.`);
-    const index = new SecondaryIndex(info);
-    index.build(this.primary.values());
-    // Installed before the catalogue write so writes made meanwhile keep it up to date.
-    this.indexes.push(index);
-    try {
-      await this.host.saveCatalog();
-    } catch (e) {
-      this.indexes = this.indexes.filter((i) => i !== index);
+    return this.write(() => {
+      const sameKeys = (a: IndexInfo) =>
+        a.keys.length === info.keys.length && a.keys.every((k, i) => k.field === info.keys[i].field && k.direction === info.keys[i].direction);
+      const all = [ID_INDEX, ...this.indexes.map((i) => i.info)];
+      const existing = all.find((i) => i.name === info.name || sameKeys(i));
+      if (existing) {
+        const idIndex = existing === ID_INDEX && sameKeys(existing) && (spec.name === undefined || spec.name === ID_INDEX.name);
+        if (idIndex || (existing.name === info.name && sameKeys(existing) && existing.unique === info.unique)) return cloneValue(existing);
+        throw new StudioError('IndexExists', `An index ${existing.name} already exists with ${existing.name === info.name ? 'other keys or options' : 'the same keys'}.`);
+      }
+      if (this.indexes.length + 1 >= MAX_INDEXES) throw invalidArgument(`A collection has at most ${MAX_INDEXES} indexes.`);
+      const index = this.newIndex(info);
+      index.build(this.primary.allDocuments());
+      // Later writes in the same commit must keep it up to date; undone if the commit fails.
+      const before = this.indexes;
+      this.indexes = [...before, index];
+      try {
+        this.host.writeCatalog();
+      } catch (e) {
+        this.indexes = before;
+        throw e;
+      }
+      return cloneValue(info);
+    }).catch((e) => {
+      this.indexes = this.indexes.filter((i) => i.info !== info);
       throw e;
-    }
-    return cloneValue(info);
+    });
   }
 
   getPermission(): CollectionPermission {
@@ -385,75 +380,35 @@ export class LocalCollection implements Collection {
     this.checkOpen();
     const next = checkPermission(permission);
     const before = this.permission;
-    this.permission = next;
-    try {
-      await this.host.saveCatalog();
-    } catch (e) {
+    await this.write(() => {
+      this.permission = next;
+      this.host.writeCatalog();
+    }).catch((e) => {
       this.permission = before;
       throw e;
-    }
+    });
   }
 
   async dropIndex(name: string): Promise<void> {
     this.checkOpen();
     if (name === ID_INDEX.name) throw invalidArgument('The _id_ index cannot be dropped.');
-    const index = this.indexes.find((i) => i.name === name);
-    if (!index) throw new StudioError('IndexNotFound', `Index ${String(name)} does not exist on ${this.name}.`);
     const before = this.indexes;
-    this.indexes = this.indexes.filter((i) => i !== index);
-    try {
-      await this.host.saveCatalog();
-    } catch (e) {
+    await this.write(() => {
+      const index = this.indexes.find((i) => i.name === name);
+      if (!index) throw new StudioError('IndexNotFound', `Index ${String(name)} does not exist on ${this.name}.`);
+      this.indexes = this.indexes.filter((i) => i !== index);
+      this.host.writeCatalog();
+      index.clear();
+    }).catch((e) => {
       this.indexes = before;
       throw e;
-    }
+    });
   }
 
-  // ---- files ----
+  // ---- lifetime ----
 
-  private journalBytes(): number {
-    return this.olderJournalBytes + this.journal.size;
-  }
-
-  private worthCompacting(): boolean {
-    const bytes = this.journalBytes();
-    return bytes > Math.max(this.host.compactionMinBytes, this.snapshotBytes * this.host.compactionRatio, this.compactionFloor);
-  }
-
-  private maybeCompact(): void {
-    if (this.compacting || this.state !== 'open' || !this.worthCompacting()) return;
-    this.compacting = this.compact()
-      .catch(() => {
-        // The journals still hold everything; try again once they have grown further.
-        this.compactionFloor = this.journalBytes() * 2;
-      })
-      .finally(() => {
-        this.compacting = undefined;
-      });
-  }
-
-  /** Rewrites the snapshot from memory and drops the journals it covers. */
-  async compact(): Promise<void> {
-    const old = this.journal;
-    // Writes from here on go to the next generation; the snapshot holds everything before.
-    this.journal = nextJournal(this.host.folder, this.entry.file, old.generation + 1);
-    const docs = this.primary.snapshot();
-    this.olderJournalBytes += old.size;
-    await old.close();
-    this.snapshotBytes = await writeSnapshot(this.host.folder, this.entry.file, old.generation, docs);
-    this.olderJournalBytes = 0;
-    this.compactionFloor = 0;
-  }
-
-  /** Waits for writes and compaction in flight; compacts first when `compactIfWorthwhile`. */
-  async close(compactIfWorthwhile = true): Promise<void> {
-    if (this.state === 'closed') return;
-    await this.compacting;
-    if (compactIfWorthwhile && this.state === 'open' && this.worthCompacting()) {
-      await this.compact().catch(() => undefined);
-    }
+  close(): void {
     if (this.state === 'open') this.state = 'closed';
-    await this.journal.close();
   }
 
   /** Marks the collection deleted: every later call fails with CollectionNotFound. */
@@ -461,16 +416,15 @@ export class LocalCollection implements Collection {
     this.state = 'dropped';
   }
 
-  /** Undoes markDropped when the catalogue could not be saved. */
+  /** Undoes markDropped when the drop could not be committed. */
   unmarkDropped(): void {
     this.state = 'open';
   }
 
-  /** Removes the collection's files once the catalogue no longer names it. */
-  async destroy(): Promise<void> {
-    await this.compacting;
-    await this.journal.close();
-    await removeCollectionFiles(this.host.folder, this.entry.file);
+  /** Inside a store write: removes the collection's documents, entries and counters. */
+  clearStored(): void {
+    for (const index of this.indexes) index.clear();
+    this.primary.clear();
   }
 
   /** Documents for another collection's `$lookup`; not copied (the caller copies). */

@@ -1,102 +1,66 @@
 /**
  * A database in one folder:
- *   LOCK                 the owning process (one at a time)
- *   database.json        the catalogue: collections, their file stems, their indexes
- *   collections/         per collection a snapshot and journals (see collection-files.ts)
+ *   LOCK        the owning process (one at a time)
+ *   store.mdb   documents, indexes and the catalogue, in one LMDB store (store.ts)
+ * A folder in the earlier format (database.json and collections/) is converted on first open
+ * (migration.ts). Opening reads the catalogue and nothing of the documents.
  */
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CollectionInfo } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { Database, StoredDocument } from './api';
+import { CATALOG_KEY, type Catalog } from './catalog';
 import { LocalCollection, type CollectionHost } from './collection';
-import { syncFolder } from './files';
 import { IdGenerator } from './ids';
 import { lockFolder, type FolderLock } from './lock';
-import { fileStem, readMetadata, writeMetadata, type Metadata } from './metadata';
+import { fileStem } from './metadata';
+import { migrateLegacyFolder, type MigrationProgress } from './migration';
 import { checkCollectionName } from './names';
-import { writeBatch, type BatchResult, type BatchWrite } from './write-batch';
+import { STORE_FILE, Store } from './store';
+import { runBatch, type BatchResult, type BatchWrite } from './write-batch';
 
 export interface DatabaseOptions {
-  /**
-   * A collection's journals are compacted into its snapshot once they exceed both this many bytes
-   * and `compactionRatio` times the snapshot's size. Default 16 MiB.
-   */
-  compactionMinBytes?: number;
-  /** How large the journals may grow relative to the snapshot before compaction. Default 1. */
-  compactionRatio?: number;
-}
-
-const DEFAULT_COMPACTION_MIN_BYTES = 16 * 1024 * 1024;
-const COLLECTIONS_FOLDER = 'collections';
-
-/** The stem a collection file belongs to, or undefined for names the engine does not write. */
-function stemOf(fileName: string): string | undefined {
-  const m = /^(.*)\.(?:snapshot|snapshot\.tmp|\d+\.journal)$/.exec(fileName);
-  return m?.[1];
+  /** Reports the conversion of a folder in the earlier format, which happens once. */
+  onMigrationProgress?(progress: MigrationProgress): void;
 }
 
 class LocalDatabase implements Database {
   private readonly collections = new Map<string, LocalCollection>();
-  private readonly ids = new IdGenerator();
   private nextFile = 1;
-  private catalogWrites: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly host: CollectionHost;
 
   constructor(
     readonly dir: string,
     private readonly lock: FolderLock,
-    options: DatabaseOptions,
+    private readonly store: Store,
+    ids: IdGenerator,
   ) {
-    const db = this;
     this.host = {
-      folder: join(dir, COLLECTIONS_FOLDER),
-      ids: this.ids,
-      compactionMinBytes: options.compactionMinBytes ?? DEFAULT_COMPACTION_MIN_BYTES,
-      compactionRatio: options.compactionRatio ?? 1,
-      documentsOf: (name) => db.collections.get(name)?.allDocuments(),
-      saveCatalog: () => db.saveCatalog(),
+      store,
+      ids,
+      documentsOf: (name) => this.collections.get(name)?.allDocuments(),
+      writeCatalog: () => void store.meta.put(CATALOG_KEY, this.catalog()),
     };
   }
 
-  async load(): Promise<void> {
-    await fs.mkdir(this.host.folder, { recursive: true });
-    // A catalogue write cut short leaves its temporary file; the catalogue itself is intact.
-    for (const name of await fs.readdir(this.dir)) {
-      if (/^\.database\.json\.\d+\.tmp$/.test(name)) await fs.rm(join(this.dir, name), { force: true });
+  load(): void {
+    const catalog = this.store.meta.get(CATALOG_KEY) as Catalog | undefined;
+    if (catalog === undefined) return;
+    if (catalog.format !== 2 || !Array.isArray(catalog.collections)) {
+      throw new StudioError('Internal', `The database catalogue in ${join(this.dir, STORE_FILE)} has an unknown format.`);
     }
-    const metadata = await readMetadata(this.dir);
-    this.nextFile = metadata.nextFile;
-    const stems = new Set(metadata.collections.map((c) => c.file));
-    // Files of collections deleted from the catalogue before their files were.
-    for (const name of await fs.readdir(this.host.folder)) {
-      const stem = stemOf(name);
-      if (stem === undefined || !stems.has(stem)) await fs.rm(join(this.host.folder, name), { force: true, recursive: true });
-    }
-    for (const entry of metadata.collections) {
-      this.collections.set(entry.name, await LocalCollection.open(entry, this.host));
-    }
-    await syncFolder(this.dir);
+    this.nextFile = catalog.nextFile;
+    for (const entry of catalog.collections) this.collections.set(entry.name, LocalCollection.open(entry, this.host));
   }
 
   private checkOpen(): void {
     if (this.closed) throw new StudioError('Internal', 'The database is closed.');
   }
 
-  private metadata(): Metadata {
-    return {
-      format: 1,
-      nextFile: this.nextFile,
-      collections: [...this.collections.values()].map((c) => c.catalogEntry()),
-    };
-  }
-
-  /** Writes the catalogue as it is when the write starts; writes never overlap. */
-  saveCatalog(): Promise<void> {
-    const write = this.catalogWrites.then(() => writeMetadata(this.dir, this.metadata()));
-    this.catalogWrites = write.catch(() => undefined);
-    return write;
+  private catalog(): Catalog {
+    return { format: 2, nextFile: this.nextFile, collections: [...this.collections.values()].map((c) => c.catalogEntry()) };
   }
 
   listCollections(): CollectionInfo[] {
@@ -122,17 +86,20 @@ class LocalDatabase implements Database {
     this.checkOpen();
     checkCollectionName(name);
     if (this.collections.has(name)) throw new StudioError('CollectionExists', `Collection ${name} already exists.`);
-    const entry = { name, file: fileStem(this.nextFile++, name), createdAt: new Date().toISOString(), indexes: [] };
-    const collection = await LocalCollection.open(entry, this.host);
-    if (this.collections.has(name)) throw new StudioError('CollectionExists', `Collection ${name} already exists.`);
-    this.collections.set(name, collection);
+    let created: LocalCollection | undefined;
     try {
-      await this.saveCatalog();
+      return await this.store.write(() => {
+        if (this.collections.has(name)) throw new StudioError('CollectionExists', `Collection ${name} already exists.`);
+        const entry = { name, file: fileStem(this.nextFile++, name), createdAt: new Date().toISOString(), indexes: [] };
+        created = LocalCollection.open(entry, this.host);
+        this.collections.set(name, created);
+        this.host.writeCatalog();
+        return created;
+      });
     } catch (e) {
-      this.collections.delete(name);
+      if (created && this.collections.get(name) === created) this.collections.delete(name);
       throw e;
     }
-    return collection;
   }
 
   async dropCollection(name: string): Promise<void> {
@@ -140,25 +107,28 @@ class LocalDatabase implements Database {
     this.collections.delete(name);
     collection.markDropped();
     try {
-      await this.saveCatalog();
+      await this.store.write(() => {
+        this.host.writeCatalog();
+        collection.clearStored();
+      });
     } catch (e) {
       collection.unmarkDropped();
-      this.collections.set(name, collection);
+      if (!this.collections.has(name)) this.collections.set(name, collection);
       throw e;
     }
-    await collection.destroy();
   }
 
   writeBatch(writes: BatchWrite[]): Promise<BatchResult> {
-    return writeBatch(this, writes);
+    this.checkOpen();
+    return runBatch(this.store, (name) => this.collection(name), writes);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
-      for (const c of this.collections.values()) await c.close();
-      await this.catalogWrites;
+      for (const c of this.collections.values()) c.close();
+      await this.store.close();
     } finally {
       await this.lock.release();
     }
@@ -170,14 +140,20 @@ export async function openDatabase(dir: string, options: DatabaseOptions = {}): 
   const folder = resolve(dir);
   await fs.mkdir(folder, { recursive: true });
   const lock = await lockFolder(folder);
-  const db = new LocalDatabase(folder, lock, options);
+  let store: Store | undefined;
   try {
-    await db.load();
+    const ids = new IdGenerator();
+    const file = join(folder, STORE_FILE);
+    await migrateLegacyFolder(folder, file, ids, options.onMigrationProgress);
+    store = Store.open(file);
+    const db = new LocalDatabase(folder, lock, store, ids);
+    db.load();
+    return db;
   } catch (e) {
+    await store?.close().catch(() => undefined);
     await lock.release();
     throw e;
   }
-  return db;
 }
 
 export type { StoredDocument };

@@ -1,6 +1,5 @@
-/** File-system steps that durability rests on: fsync of folders, atomic replacement, line reading. */
+/** File-system steps: fsync of folders, line reading. */
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 
 /**
  * Makes a folder's entries (new, renamed or removed files) durable. Windows cannot open folders;
@@ -16,28 +15,7 @@ export async function syncFolder(dir: string): Promise<void> {
   }
 }
 
-/** Replaces a file so that a crash leaves either the old or the new content, never a mix. */
-export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const handle = await fs.open(tmp, 'w');
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(tmp, file);
-  await syncFolder(dirname(file));
-}
 
-export async function fileSize(file: string): Promise<number | undefined> {
-  try {
-    return (await fs.stat(file)).size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
 
 export interface LineReadResult {
   /** Bytes up to and including the last newline: the part that holds complete lines. */

@@ -10,8 +10,9 @@ export type IndexKeyTuple = unknown[];
 /** A position between values: just below (`side` -1) or just above (+1) a value or a whole type. */
 export class Edge {
   private constructor(
-    private readonly value: unknown,
-    private readonly rank: number | undefined,
+    readonly value: unknown,
+    /** Set for the edge of a whole type. */
+    readonly rank: number | undefined,
     readonly side: -1 | 1,
   ) {}
 

@@ -1,12 +1,11 @@
 /**
- * The database's catalogue (collections, their files, their index definitions) in one JSON file,
- * replaced atomically on every change.
+ * A collection's catalogue entry, and the earlier format's catalogue file (database.json), read
+ * once when a folder is converted to the store (migration.ts).
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectionPermission, IndexInfo } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
-import { writeFileAtomic } from './files';
 
 export const METADATA_FILE = 'database.json';
 const FORMAT = 1;
@@ -46,10 +45,6 @@ export async function readMetadata(dir: string): Promise<Metadata> {
     throw new StudioError('Internal', `The database catalogue ${join(dir, METADATA_FILE)} has an unknown format.`);
   }
   return parsed;
-}
-
-export async function writeMetadata(dir: string, metadata: Metadata): Promise<void> {
-  await writeFileAtomic(join(dir, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
 }
 
 /** A file stem from a collection name: the counter keeps stems distinct where names differ only in case. */

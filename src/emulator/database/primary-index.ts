@@ -1,16 +1,21 @@
 /**
- * The `_id_` index, which is also where documents live: an ordered B+ tree from `_id` to document.
- * Ids made by the engine are time-ordered, so this order is insertion order.
+ * The `_id_` index, which is also where documents live: the store's documents table, keyed by the
+ * collection's prefix and the `_id`. Ids made by the engine are time-ordered, so this order is
+ * insertion order. Documents are decoded when read; nothing is held in memory.
  */
-import BTree from 'sorted-btree';
-import { bulkLoad } from 'sorted-btree/extended/bulkLoad';
 import type { IndexInfo } from '../../shared/model';
+import { StudioError } from '../../shared/errors';
 import type { StoredDocument } from './api';
+import { decode } from './codec';
+import { boundKey, decodeEntryKey, entryKey } from './key-encoding';
 import { compareIds, type IndexKeyTuple } from './keys';
-
-const NODE_SIZE = 128;
+import type { Store, Table } from './store';
 
 export const ID_INDEX: IndexInfo = { name: '_id_', keys: [{ field: '_id', direction: 1 }], unique: true };
+
+/** LMDB's longest key, less room for the prefix. */
+export const MAX_KEY_BYTES = 1900;
+const ID_DIRECTIONS: readonly (1 | -1)[] = [1];
 
 /** What the planner needs from an index, primary or secondary. */
 export interface OrderedIndex {
@@ -26,6 +31,25 @@ export interface OrderedIndex {
   allDocuments?(): Iterable<StoredDocument>;
 }
 
+/** Store entries between `low` and `high` (inclusive low, exclusive high), in order or reversed; `value` only when `values`. */
+export function* keyRange<V>(table: Table<V>, low: Buffer, high: Buffer, reverse: boolean, values: boolean): Generator<{ key: Buffer; value: V }> {
+  const read = (options: { start: Buffer; end?: Buffer; reverse?: boolean }): Iterable<{ key: Buffer; value: V }> =>
+    values ? table.getRange(options) : mapKeys(table.getKeys(options));
+  if (!reverse) {
+    yield* read({ start: low, end: high });
+    return;
+  }
+  for (const e of read({ start: high, reverse: true })) {
+    if (Buffer.compare(e.key, low) < 0) return;
+    if (e.key.equals(high)) continue;
+    yield e;
+  }
+}
+
+function* mapKeys<V>(keys: Iterable<Buffer>): Generator<{ key: Buffer; value: V }> {
+  for (const key of keys) yield { key, value: undefined as V };
+}
+
 export class PrimaryIndex implements OrderedIndex {
   readonly name = ID_INDEX.name;
   readonly unique = true;
@@ -33,62 +57,95 @@ export class PrimaryIndex implements OrderedIndex {
   readonly fields: readonly string[] = [];
   readonly directions: readonly (1 | -1)[] = [];
   readonly compare = (a: IndexKeyTuple, b: IndexKeyTuple): number => compareIds(a[0], b[0]);
-  private tree = new BTree<unknown, StoredDocument>(undefined, compareIds, NODE_SIZE);
+  readonly prefix: Buffer;
+  private readonly countKey: string;
+  private readonly bytesKey: string;
+
+  constructor(
+    private readonly store: Store,
+    stem: string,
+  ) {
+    this.prefix = Buffer.from(`${stem}\u0000`);
+    this.countKey = `count:${stem}`;
+    this.bytesKey = `bytes:${stem}`;
+  }
 
   get size(): number {
-    return this.tree.size;
+    return this.store.count(this.countKey);
+  }
+
+  /** Bytes of the encoded documents. */
+  get bytes(): number {
+    return this.store.count(this.bytesKey);
+  }
+
+  keyOf(id: string): Buffer {
+    const key = entryKey(this.prefix, [id], ID_DIRECTIONS);
+    if (key.length > MAX_KEY_BYTES) throw new StudioError('InvalidDocument', `The _id is too long (${key.length} bytes; at most ${MAX_KEY_BYTES}).`);
+    return key;
+  }
+
+  has(id: string): boolean {
+    return this.store.documents.get(this.keyOf(id)) !== undefined;
   }
 
   get(id: string): StoredDocument | undefined {
-    return this.tree.get(id);
+    const text = this.store.documents.get(this.keyOf(id));
+    return text === undefined ? undefined : (decode(text) as StoredDocument);
   }
 
-  set(doc: StoredDocument): void {
-    this.tree.set(doc._id, doc);
+  /** Inside a store write: stores a document (encoded by `encodeDocument`), new or replacing. */
+  put(id: string, encoded: string): void {
+    const key = this.keyOf(id);
+    const old = this.store.documents.get(key);
+    void this.store.documents.put(key, encoded);
+    if (old === undefined) this.store.addCount(this.countKey, 1);
+    this.store.addCount(this.bytesKey, encoded.length - (old?.length ?? 0));
   }
 
+  /** Inside a store write. */
   delete(id: string): void {
-    this.tree.delete(id);
+    const key = this.keyOf(id);
+    const old = this.store.documents.get(key);
+    if (old === undefined) return;
+    void this.store.documents.remove(key);
+    this.store.addCount(this.countKey, -1);
+    this.store.addCount(this.bytesKey, -old.length);
   }
 
-  values(): IterableIterator<StoredDocument> {
-    return this.tree.values();
+  /** Inside a store write: removes every document and the counters. */
+  clear(): void {
+    for (const { key } of keyRange(this.store.documents, this.prefix, Buffer.concat([this.prefix, Buffer.from([0xff])]), false, false)) {
+      void this.store.documents.remove(key);
+    }
+    void this.store.meta.remove(this.countKey);
+    void this.store.meta.remove(this.bytesKey);
   }
 
-  allDocuments(): Iterable<StoredDocument> {
-    return this.tree.values();
+  *allDocuments(): Generator<StoredDocument> {
+    for (const { value } of keyRange(this.store.documents, this.prefix, Buffer.concat([this.prefix, Buffer.from([0xff])]), false, true)) {
+      yield decode(value) as StoredDocument;
+    }
   }
 
   /** Every document, in `_id` order, as an array that later writes do not change. */
   snapshot(): StoredDocument[] {
-    return this.tree.valuesArray();
+    return [...this.allDocuments()];
   }
 
   maxId(): string | undefined {
-    return this.tree.maxKey() as string | undefined;
-  }
-
-  /** Replaces the content with documents sorted by `_id`; used when a collection is opened. */
-  load(docs: StoredDocument[]): void {
-    this.tree = bulkLoad(
-      docs.map((d) => d._id),
-      docs,
-      NODE_SIZE,
-      compareIds,
-    ) as BTree<unknown, StoredDocument>;
+    for (const { key } of keyRange(this.store.documents, this.prefix, Buffer.concat([this.prefix, Buffer.from([0xff])]), true, false)) {
+      return decodeEntryKey(key, this.prefix.length, ID_DIRECTIONS).values[0] as string;
+    }
+    return undefined;
   }
 
   *scan(low: IndexKeyTuple, high: IndexKeyTuple, reverse: boolean): Generator<[IndexKeyTuple, StoredDocument]> {
-    if (!reverse) {
-      for (const [id, doc] of this.tree.entries(low[0])) {
-        if (compareIds(id, high[0]) > 0) return;
-        yield [[id], doc];
-      }
-    } else {
-      for (const [id, doc] of this.tree.entriesReversed(high[0])) {
-        if (compareIds(id, low[0]) < 0) return;
-        yield [[id], doc];
-      }
+    const from = boundKey(this.prefix, low, ID_DIRECTIONS, false);
+    const to = boundKey(this.prefix, high, ID_DIRECTIONS, true);
+    for (const { value } of keyRange(this.store.documents, from, to, reverse, true)) {
+      const doc = decode(value) as StoredDocument;
+      yield [[doc._id], doc];
     }
   }
 }

@@ -236,7 +236,7 @@ export function checkFieldName(name: string, path: string): void {
 
 /**
  * Copies a value into the form the store keeps, refusing what it cannot keep faithfully. Int32
- * and Double become plain numbers (the journal stores numbers by value), RegExp becomes
+ * and Double become plain numbers (the store keeps numbers by value), RegExp becomes
  * BSONRegExp, bigint becomes Long, undefined fields are dropped, as BSON drivers do.
  */
 function normalizeValue(v: unknown, path: string, depth: number): unknown {
@@ -293,7 +293,7 @@ function normalizeObject(o: PlainObject, path: string, depth: number): PlainObje
 
 /**
  * Checks a document and returns the copy to store. `_id`, when present, must be a non-empty
- * string. (The size limit is checked where the document is encoded for the journal.)
+ * string. (The size limit is checked where the document is encoded for the store.)
  */
 export function normalizeDocument(doc: unknown): PlainObject {
   if (!isPlainObject(doc)) throw invalid('', 'a document must be an object.');

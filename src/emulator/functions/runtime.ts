@@ -106,7 +106,7 @@ export class FunctionRuntime {
   /** Open invocation logs by request ID, so output arriving after the end is still charged to them. */
   private readonly recent = new Map<string, InvocationLog>();
   private readonly reaper: NodeJS.Timeout;
-  private readonly defaultIdentity: SimulatedIdentity;
+  private defaultIdentity: SimulatedIdentity;
   private readonly nodePath: string[];
   private disposed = false;
 
@@ -119,6 +119,14 @@ export class FunctionRuntime {
       for (const [name, pool] of this.pools) if (!this.debugging.has(name)) pool.reap(idleMs);
     }, Math.min(idleMs, 60_000));
     this.reaper.unref();
+  }
+
+  /**
+   * Who calls from the next invocation on when the invocation does not say (the current simulated
+   * user); undefined: the configured default again. Fields left out keep the configured default's.
+   */
+  setCaller(identity: Partial<SimulatedIdentity> | undefined): void {
+    this.defaultIdentity = { ...DEFAULT_IDENTITY, ...this.options.defaultIdentity, ...identity };
   }
 
   get project(): ProjectInfo {

@@ -1,4 +1,5 @@
 /** What every simulated open API gets and gives back. */
+import type { InboxMessage } from './inbox';
 import type { WeChatSettings } from './settings';
 
 export interface OpenApiContext {
@@ -11,6 +12,8 @@ export interface OpenApiContext {
   appid: string;
   /** Read afresh for each call. */
   settings(): Promise<WeChatSettings>;
+  /** Told about each message once it is in its inbox. */
+  delivered?: (message: InboxMessage) => void;
 }
 
 /** JSON fields beside `errcode: 0, errmsg: 'ok'`, or bytes (an image). */

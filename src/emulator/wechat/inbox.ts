@@ -6,31 +6,14 @@
  */
 import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { InboxMessage } from '../../shared/wechat';
 
 export const INBOX_FOLDER = join('wechat', 'inbox');
 
 /** WeChat openids are 28 characters of [A-Za-z0-9_-]; anything else is refused before a file is named after it. */
 export const OPENID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export type InboxMessageKind = 'subscribe' | 'customerService' | 'uniform' | 'template';
-
-export interface InboxMessage {
-  id: string;
-  kind: InboxMessageKind;
-  /** The open API that sent it, e.g. `subscribeMessage.send`. */
-  api: string;
-  touser: string;
-  /** ISO time of sending. */
-  sentAt: string;
-  templateId?: string;
-  /** The page the message opens, if any. */
-  page?: string;
-  title?: string;
-  /** The message as the user would read it: the template rendered with its data, or the text. */
-  text: string;
-  /** The request's own parameters, as sent (snake case). */
-  request: Record<string, unknown>;
-}
+export type { InboxMessage, InboxMessageKind } from '../../shared/wechat';
 
 function inboxFile(dataDir: string, openid: string): string {
   if (!OPENID_PATTERN.test(openid)) throw new Error(`Not an openid: ${openid}`);

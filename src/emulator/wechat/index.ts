@@ -4,3 +4,4 @@ export { listInboxes, readInbox, INBOX_FOLDER, type InboxMessage, type InboxMess
 export { MEDIA_CHECKS_FILE } from './security';
 export { WECHAT_CODES } from './errors';
 export { readWeChatSettings, WECHAT_SETTINGS_FOLDER, SENSITIVE_WORDS_FILE, SETTINGS_FILE, TEMPLATES_FILE, type WeChatSettings } from './settings';
+export { WeChatUsers, identityOfWeChatUser, madeUpOpenId } from './users';

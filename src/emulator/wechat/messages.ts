@@ -70,7 +70,9 @@ async function deliver(
   params: Json,
   fields: Pick<InboxMessage, 'touser' | 'text'> & Partial<Pick<InboxMessage, 'templateId' | 'page' | 'title'>>,
 ): Promise<void> {
-  await appendToInbox(context.dataDir, { id: randomUUID(), kind, api, sentAt: context.now.toISOString(), request: params, ...fields });
+  const message: InboxMessage = { id: randomUUID(), kind, api, sentAt: context.now.toISOString(), request: params, ...fields };
+  await appendToInbox(context.dataDir, message);
+  context.delivered?.(message);
 }
 
 async function templated(context: OpenApiContext, templateId: string, data: Record<string, string>): Promise<{ title?: string; text: string }> {

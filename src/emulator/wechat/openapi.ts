@@ -5,6 +5,7 @@
  * the protobuf the SDK decodes. An open API that is not simulated answers -604100 naming it; the
  * internal APIs sent the same way (getOpenData, …) answer NOT_AVAILABLE_LOCALLY.
  */
+import type { InboxMessage } from './inbox';
 import type { ActionHandler } from '../server/protocol';
 import { BinaryReply } from '../server/protocol';
 import { OversizedPart } from '../server/admin-form';
@@ -42,6 +43,8 @@ export interface WeChatOptions {
   dataDir: string;
   /** The mini program's appid when the call names none; default the project's (project.config.json) or a made-up one. */
   appid?: () => Promise<string>;
+  /** Hears each message delivered to an inbox (the editor redraws that user's Inbox). */
+  onDelivered?: (message: InboxMessage) => void;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -81,6 +84,7 @@ export function wechatOpenApi(options: WeChatOptions): ActionHandler {
       now: actionContext.now,
       appid: call.appid ?? (await options.appid?.()) ?? 'wx0000000000000000',
       settings: () => readWeChatSettings(options.projectRoot),
+      delivered: options.onDelivered,
     };
     try {
       const answer = await api(call.params, context);

@@ -18,10 +18,12 @@ export type EnvironmentCapability =
   /** Keeps deployed code apart from the function folders (Compare with Deployed). */
   | 'deployedCopy'
   /** Runs a function's timer trigger on demand (Run Trigger Now). */
-  | 'runTriggers';
+  | 'runTriggers'
+  /** Keeps simulated WeChat users that functions run as, each with an inbox (the Users node). */
+  | 'simulatedUsers';
 
 const BY_KIND: Record<EnvironmentKind, ReadonlySet<EnvironmentCapability>> = {
-  local: new Set<EnvironmentCapability>(['startStop', 'sdkSetup', 'httpAccess', 'debugFunctions', 'runTriggers']),
+  local: new Set<EnvironmentCapability>(['startStop', 'sdkSetup', 'httpAccess', 'debugFunctions', 'runTriggers', 'simulatedUsers']),
   // Nothing runs here to start or debug; the cloud serves its own HTTP access and timers.
   tencent: new Set<EnvironmentCapability>(['deployedCopy', 'runTriggers']),
 };

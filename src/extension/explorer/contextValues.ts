@@ -41,6 +41,14 @@ export const ContextValue = {
   timerTrigger: 'cloudbase.timerTrigger',
   /** A served HTTP access route (Copy URL, Open in Browser). */
   httpRoute: 'cloudbase.httpRoute',
+  /** The Users node of an environment with simulated WeChat users: Create WeChat User…. */
+  wechatUsers: 'cloudbase.wechatUsers',
+  /** A simulated WeChat user: Delete User. */
+  wechatUser: 'cloudbase.wechatUser',
+  /** A user functions do not run as yet: Run Functions as This User. */
+  switchableUser: 'cloudbase.switchableUser',
+  /** The user functions run as: Run Functions as the Default Caller. */
+  currentUser: 'cloudbase.currentUser',
   /** The Storage area (its root folder), its folders and files. */
   storage: 'cloudbase.storage',
   storageFolder: 'cloudbase.storageFolder',

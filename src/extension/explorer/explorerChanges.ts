@@ -14,6 +14,8 @@ export function followDataChanges(changes: DataChanges, model: ExplorerModel, tr
     const change = shownFolderOf(tree, raised);
     forget(model, change);
     const nodes = nodesToRedraw(tree, change);
+    // An environment without a Users node shows nothing of its users: no redraw at all.
+    if (change.area === 'users' && nodes.length === 0) return;
     tree.refresh(...nodes);
   });
 }
@@ -33,6 +35,9 @@ function forget(model: ExplorerModel, change: DataChange): void {
       return;
     case 'functions':
       model.invalidateFunctions(envKey);
+      return;
+    case 'users':
+      // Read at each expand: nothing kept to forget.
       return;
   }
 }
@@ -57,5 +62,7 @@ function nodesToRedraw(tree: ExplorerTreeProvider, change: DataChange): Explorer
       return [change.prefix === undefined ? environment.storage : environment.storage.folderNode(change.prefix)];
     case 'functions':
       return [environment.functions];
+    case 'users':
+      return environment.users ? [environment.users] : [];
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { CloudBackend } from '../../cloud/backend';
 import { StudioError, messageOf } from '../../shared/errors';
-import type { StorageApi } from '../../cloud/backend';
+import type { StorageApi, WeChatApi } from '../../cloud/backend';
 import type { CollectionInfo, DocumentJson, FunctionInfo, StorageEntry } from '../../shared/model';
 import { functionCapabilities, type FunctionCapability } from '../environments/capabilities';
 import type { EnvironmentEntry, EnvironmentRegistry, EnvironmentState } from '../environments/registry';
@@ -146,6 +146,13 @@ export class ExplorerModel {
     const backend = await this.backend(envKey);
     if (!backend.storage) throw new StudioError('NotSupported', `Storage is not available for ${backend.environment.label}.`);
     return backend.storage;
+  }
+
+  /** The environment's simulated WeChat users (local environments); read at each expand, never cached. */
+  async wechatOf(envKey: string): Promise<WeChatApi> {
+    const backend = await this.backend(envKey);
+    if (!backend.wechat) throw new StudioError('NotSupported', `Simulated WeChat users are not available for ${backend.environment.label}.`);
+    return backend.wechat;
   }
 
   async collections(envKey: string): Promise<ListChild<CollectionInfo>[]> {

@@ -9,7 +9,8 @@ import { messageOf } from '../../shared/errors';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
 
-export type DataArea = 'database' | 'storage' | 'functions';
+/** `users`: the simulated WeChat users of a local environment, or who functions run as. */
+export type DataArea = 'database' | 'storage' | 'functions' | 'users';
 
 export interface DataChange {
   envKey: string;

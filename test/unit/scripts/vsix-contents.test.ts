@@ -9,7 +9,7 @@ import { COLLECTION_PANEL_BUNDLE } from '../../../src/shared/protocol/collection
 import { LOG_PANEL_BUNDLE } from '../../../src/shared/protocol/logPanel';
 
 const root = join(__dirname, '..', '..', '..', '..');
-const allowed = [/^dist\/[^/]+\.js$/, /^dist\/webview\/.+\.(js|css|woff2|svg|png)$/, /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\//, /^media\//, /^schemas\/[\w.-]+\.schema(\.[\w-]+)?\.json$/, /^README\.md$/, /^LICENSE(\.md)?$/, /^CHANGELOG\.md$/];
+const allowed = [/^dist\/[^/]+\.js$/, /^dist\/node_modules\/(lmdb|msgpackr|ordered-binary|weak-lru-cache|node-gyp-build-optional-packages|detect-libc|@harperfast\/extended-iterable|@lmdb\/lmdb-(linux|darwin|win32)-(x64|arm64))\//, /^dist\/webview\/.+\.(js|css|woff2|svg|png)$/, /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\//, /^media\//, /^schemas\/[\w.-]+\.schema(\.[\w-]+)?\.json$/, /^README\.md$/, /^LICENSE(\.md)?$/, /^CHANGELOG\.md$/];
 
 describe('e2e harness: VSIX contents', function () {
   this.timeout(120_000);

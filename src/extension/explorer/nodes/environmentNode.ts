@@ -11,6 +11,7 @@ import { FunctionsNode } from './functionsNode';
 import { HttpAccessNode } from './httpAccessNodes';
 import { InfoNode } from './infoNode';
 import { StorageAreaNode } from './storageNodes';
+import { UsersNode } from './wechatUserNodes';
 
 const ICONS: Record<EnvironmentState, vscode.ThemeIcon> = {
   idle: new vscode.ThemeIcon('vm-outline'),
@@ -45,6 +46,8 @@ export class EnvironmentNode implements ExplorerNode {
   readonly functions: FunctionsNode;
   /** Environments that serve the project's HTTP access routes (capability httpAccess). */
   readonly httpAccess?: HttpAccessNode;
+  /** Environments with simulated WeChat users (capability simulatedUsers). */
+  readonly users?: UsersNode;
 
   constructor(
     /** The registry's live entry: its state is read at each render. */
@@ -59,6 +62,7 @@ export class EnvironmentNode implements ExplorerNode {
     this.storage = new StorageAreaNode(this, model, entry.key);
     this.functions = new FunctionsNode(this, model, entry.key);
     if (can(entry.info.kind, 'httpAccess') && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
+    if (can(entry.info.kind, 'simulatedUsers')) this.users = new UsersNode(this, model, entry.key);
   }
 
   get envKey(): string {
@@ -131,7 +135,9 @@ export class EnvironmentNode implements ExplorerNode {
       }
     });
     // Beside the areas once the environment runs (its address is known then).
-    if (this.httpAccess && children.some((c) => c.kind === 'area' && c.area === 'functions')) nodes.push(this.httpAccess);
+    const running = children.some((c) => c.kind === 'area' && c.area === 'functions');
+    if (this.httpAccess && running) nodes.push(this.httpAccess);
+    if (this.users && running) nodes.push(this.users);
     return nodes;
   }
 }

@@ -73,6 +73,33 @@ describe('local environment process', function () {
     assert.equal(statSync(join(dataDir, 'endpoint.json')).mode & 0o777, 0o600);
   });
 
+  it('serves the simulated WeChat users: the current one is the next invocation\'s caller', async function () {
+    mkdirSync(join(project.root, 'cloudfunctions', 'whoami'), { recursive: true });
+    writeFileSync(join(project.root, 'cloudfunctions', 'whoami', 'index.js'), 'exports.main = async (event) => ({ openid: process.env.WX_OPENID, userInfo: event.userInfo });\n');
+    const env = await attach();
+    const { wechat } = env.backend;
+    const heard: unknown[] = [];
+    wechat.onChange((change) => heard.push(change));
+    const dana = await wechat.createUser({ nickname: 'Dana' });
+    assert.equal(dana.nickname, 'Dana');
+    assert.deepEqual(await wechat.listUsers(), { users: [dana] });
+    const before = (await env.backend.functions.invoke('whoami', {})).result as { openid: string };
+    assert.notEqual(before.openid, dana.openId);
+    await wechat.setCurrentUser(dana.openId);
+    assert.equal((await wechat.listUsers()).current, dana.openId);
+    const after = (await env.backend.functions.invoke('whoami', {})).result as { openid: string; userInfo: unknown };
+    assert.equal(after.openid, dana.openId);
+    assert.deepEqual(after.userInfo, { appId: dana.appId, openId: dana.openId });
+    assert.deepEqual(await wechat.readInbox(dana.openId), []);
+    await assert.rejects(wechat.setCurrentUser('oNobody'), (e: unknown) => isStudioError(e, 'InvalidArgument'));
+    await wechat.setCurrentUser(undefined);
+    assert.equal(((await env.backend.functions.invoke('whoami', {})).result as { openid: string }).openid, before.openid);
+    await wechat.deleteUser(dana.openId);
+    assert.deepEqual(await wechat.listUsers(), { users: [] });
+    assert.ok(await until(() => heard.length === 4, 2000), `every change is announced on the event stream: ${JSON.stringify(heard)}`);
+    assert.deepEqual(heard[0], {});
+  });
+
   it('is shared by a second window, keeps its port across restarts, and stops after the last window detached', async function () {
     const first = await attach();
     const second = await attach();

@@ -3,7 +3,7 @@
  * and prints one line per acknowledged write, until it is killed.
  *   node durability-writer.js <data folder> <round>
  * Lines: `ready`, `ack <id>` (inserted), `deleting <id>` (about to remove), `del <id>` (removed),
- * `cnt <value>` (counter reached value).
+ * `cnt <value>` (counter reached value), `big-start <batch>` / `big-ack <batch>` (a 5,000-document insert).
  */
 import { openDatabase } from '../../../../src/emulator/database';
 import type { Collection } from '../../../../src/emulator/database/api';
@@ -42,18 +42,29 @@ async function writer(c: Collection, w: number): Promise<never> {
   }
 }
 
+/** Large inserts, one transaction each, so a kill can land in the middle of one. */
+async function bigWriter(c: Collection): Promise<never> {
+  for (let b = 0; ; b++) {
+    const batch = `big-r${round}-${b}`;
+    say(`big-start ${batch}`);
+    await c.insertMany(Array.from({ length: 5000 }, (_, i) => ({ _id: `${batch}-${i}`, round, pad: PAD })));
+    say(`big-ack ${batch}`);
+    // Room for the small writes, which would otherwise wait behind one large commit after another.
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function main(): Promise<void> {
-  // Compact whenever the journal passes 64 KiB, so kills often land inside a compaction.
-  const db = await openDatabase(dir, { compactionMinBytes: 64 * 1024, compactionRatio: 0 });
+  const db = await openDatabase(dir);
   const c = db.hasCollection('log') ? db.collection('log') : await db.createCollection('log');
   if (c.count({ _id: 'counter' }) === 0) {
     await c.createIndex({ keys: [{ field: 'round', direction: 1 }, { field: 'w', direction: 1 }] });
     await c.insertMany([{ _id: 'counter', n: 0 }]);
-    // Bulk so each snapshot takes a while to write.
+    // Bulk, so the store holds more than a few pages.
     for (let b = 0; b < 10; b++) await c.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: `bulk-${b}-${i}`, pad: PAD })));
   }
   say('ready');
-  await Promise.all([0, 1, 2, 3].map((w) => writer(c, w)));
+  await Promise.all([...[0, 1, 2, 3].map((w) => writer(c, w)), bigWriter(c)]);
 }
 
 main().catch((e) => {

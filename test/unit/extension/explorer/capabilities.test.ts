@@ -33,7 +33,7 @@ const functionValue = (kind: EnvironmentKind, workspaceSource: boolean, dependen
 
 describe('capabilities', () => {
   it('declares what each kind of environment can do', () => {
-    assert.deepEqual([...capabilitiesOf('local')].sort(), ['debugFunctions', 'httpAccess', 'runTriggers', 'sdkSetup', 'startStop']);
+    assert.deepEqual([...capabilitiesOf('local')].sort(), ['debugFunctions', 'httpAccess', 'runTriggers', 'sdkSetup', 'simulatedUsers', 'startStop']);
     assert.deepEqual([...capabilitiesOf('tencent')].sort(), ['deployedCopy', 'runTriggers']);
     assert.equal(can('tencent', 'startStop'), false);
     assert.equal(can('local', 'deployedCopy'), false);
@@ -85,6 +85,14 @@ describe('capabilities', () => {
         assert.ok(!tencent.has(command), command);
       }
       assert.ok(tencent.has('cloudbase.signOut') && tencent.has('cloudbase.createCollection'));
+    });
+
+    it('simulated WeChat users: Create on Users, Run as on any user but the current one, back to the default caller on the current one', () => {
+      assert.deepEqual([...offered(contextValue(ContextValue.wechatUsers))], ['cloudbase.createWeChatUser']);
+      const other = offered(contextValue(ContextValue.wechatUser, ContextValue.switchableUser));
+      assert.deepEqual([...other].sort(), ['cloudbase.deleteWeChatUser', 'cloudbase.runAsWeChatUser']);
+      const current = offered(contextValue(ContextValue.wechatUser, ContextValue.currentUser));
+      assert.deepEqual([...current].sort(), ['cloudbase.deleteWeChatUser', 'cloudbase.runAsDefaultCaller']);
     });
   });
 });

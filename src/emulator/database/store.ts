@@ -1,0 +1,111 @@
+/**
+ * The database's one file: an LMDB store (lmdb-js), memory-mapped, so opening reads nothing of the
+ * data and memory does not grow with it. No vscode import.
+ *
+ *   documents  <collection prefix><_id component> → the document as canonical Extended JSON
+ *   entries    <index prefix><values…><_id component> → empty; secondary index entries (key-encoding.ts)
+ *   meta       "catalog" → the catalogue; "count:<stem>", "multi:<stem>:<index>" → counters
+ *
+ * Every write is one child transaction of LMDB's write batch: all of it or none, and it resolves
+ * after the batch's commit reached the disk (overlappingSync off, so nothing is visible earlier).
+ * Writes that arrive together share one commit.
+ */
+import { open, type RootDatabase } from 'lmdb';
+import { StudioError } from '../../shared/errors';
+
+export const STORE_FILE = 'store.mdb';
+
+/** The part of an LMDB table the engine uses, with binary keys. */
+export interface Table<V> {
+  get(key: Buffer): V | undefined;
+  put(key: Buffer, value: V): Promise<boolean>;
+  remove(key: Buffer): Promise<boolean>;
+  getRange(options: { start?: Buffer; end?: Buffer; reverse?: boolean }): Iterable<{ key: Buffer; value: V }>;
+  getKeys(options: { start?: Buffer; end?: Buffer; reverse?: boolean }): Iterable<Buffer>;
+}
+
+export interface MetaTable {
+  get(key: string): unknown;
+  put(key: string, value: unknown): Promise<boolean>;
+  remove(key: string): Promise<boolean>;
+}
+
+export class Store {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly pendingCounts = new Map<string, number>();
+
+  private constructor(
+    private readonly env: RootDatabase,
+    readonly documents: Table<string>,
+    readonly entries: Table<Buffer>,
+    readonly meta: MetaTable,
+  ) {}
+
+  static open(file: string): Store {
+    const env = open({ path: file, overlappingSync: false, maxDbs: 4 });
+    return new Store(
+      env,
+      env.openDB('documents', { keyEncoding: 'binary', encoding: 'string' }) as unknown as Table<string>,
+      env.openDB('entries', { keyEncoding: 'binary', encoding: 'binary' }) as unknown as Table<Buffer>,
+      env.openDB('meta', { encoding: 'json' }) as unknown as MetaTable,
+    );
+  }
+
+  /** Runs `fn` in a transaction; a throw undoes everything it wrote. Resolves once durable. */
+  write<T>(fn: () => T): Promise<T> {
+    const done = this.env.childTransaction(() => {
+      this.pendingCounts.clear();
+      const result = fn();
+      this.flushCounts();
+      return result;
+    }).then(
+      (v) => v as T,
+      (e: unknown) => {
+        throw diskError(e) ?? e;
+      },
+    );
+    this.inFlight.add(done);
+    void done.then(
+      () => this.inFlight.delete(done),
+      () => this.inFlight.delete(done),
+    );
+    return done;
+  }
+
+  count(key: string): number {
+    return (this.meta.get(key) as number | undefined) ?? 0;
+  }
+
+  /** Inside `write` only: counter changes, summed and written once when `flushCounts` runs. */
+  addCount(key: string, delta: number): void {
+    if (delta !== 0) this.pendingCounts.set(key, (this.pendingCounts.get(key) ?? 0) + delta);
+  }
+
+  private flushCounts(): void {
+    for (const [key, delta] of this.pendingCounts) {
+      const n = this.count(key) + delta;
+      if (n === 0) void this.meta.remove(key);
+      else void this.meta.put(key, n);
+    }
+    this.pendingCounts.clear();
+  }
+
+  /** Bytes the store's file holds. */
+  sizeBytes(): number {
+    const stat = this.env.getStats() as { treeBranchPageCount?: number; pageSize?: number; lastPageNumber?: number };
+    return (stat.lastPageNumber ?? 0) * (stat.pageSize ?? 4096);
+  }
+
+  /** Waits for the writes in flight, then closes the file. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.env.close();
+  }
+}
+
+function diskError(e: unknown): StudioError | undefined {
+  const err = e as NodeJS.ErrnoException;
+  const text = `${err?.code ?? ''} ${err?.message ?? ''}`;
+  if (!/ENOSPC|EDQUOT|No space left|MDB_MAP_FULL|Disk quota/i.test(text)) return undefined;
+  return new StudioError('DiskFull', 'The write failed: the disk is full. Free some space and try again; nothing was kept of it.', { cause: e });
+}

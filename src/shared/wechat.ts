@@ -1,0 +1,54 @@
+/**
+ * The simulated WeChat platform as the editor sees it: the users functions run as, and the
+ * messages functions sent them. Types only; the local environment keeps both in its data folder.
+ */
+
+/** A simulated mini program user; the current one is who `cloud.getWXContext()` returns. */
+export interface WeChatUser {
+  /** 28 characters of [A-Za-z0-9_-], as WeChat's. */
+  openId: string;
+  unionId: string;
+  appId: string;
+  nickname: string;
+  /** ms since the epoch. */
+  createdAt: number;
+}
+
+export interface WeChatUserList {
+  users: WeChatUser[];
+  /** The openid functions run as; none: the environment's default caller. */
+  current?: string;
+}
+
+/** What Create WeChat User asks for; ids left out are made up, the appid is the project's. */
+export interface NewWeChatUser {
+  nickname: string;
+  openId?: string;
+  unionId?: string;
+  appId?: string;
+}
+
+/** What the environment announces: the users changed, or `inbox` (an openid) got a message. */
+export interface WeChatChange {
+  inbox?: string;
+}
+
+export type InboxMessageKind = 'subscribe' | 'customerService' | 'uniform' | 'template';
+
+export interface InboxMessage {
+  id: string;
+  kind: InboxMessageKind;
+  /** The open API that sent it, e.g. `subscribeMessage.send`. */
+  api: string;
+  touser: string;
+  /** ISO time of sending. */
+  sentAt: string;
+  templateId?: string;
+  /** The page the message opens, if any. */
+  page?: string;
+  title?: string;
+  /** The message as the user would read it: the template rendered with its data, or the text. */
+  text: string;
+  /** The request's own parameters, as sent (snake case). */
+  request: Record<string, unknown>;
+}
