@@ -223,7 +223,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       return serverUrl;
     };
     server = await startHttpServer({
-      browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, onError: options.onError }),
+      browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, documentWrites: (listener) => observed.subscribeDocuments(listener), onError: options.onError }),
       port: options.port ?? 0,
       routes: [
         adminRoute({ envId, services: services(project, dataDir, database, invoker, storage, (message) => announceWeChat({ inbox: message.touser }), options.onError), onError: options.onError, token: options.token }),

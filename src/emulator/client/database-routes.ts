@@ -56,7 +56,7 @@ function parseQueryParam(text: string): unknown {
 }
 
 /** `'{openid}'` anywhere in a query value becomes the user's openid (nothing when signed out). */
-function withOpenid(value: unknown, openid: string): unknown {
+export function withOpenid(value: unknown, openid: string): unknown {
   if (value === OPENID_PLACEHOLDER) return openid;
   if (Array.isArray(value)) return value.map((v) => withOpenid(v, openid));
   if (!isPlainObject(value)) return value;
@@ -70,7 +70,7 @@ function hasOperators(data: Record<string, unknown>): boolean {
 }
 
 /** A query the rule would allow: the request's own single-value conditions plus the missing ones. */
-function rewriteOf(rawQuery: Record<string, unknown>, decision: RuleDecision): string | undefined {
+export function rewriteOf(rawQuery: Record<string, unknown>, decision: RuleDecision): string | undefined {
   if (decision.missing.length === 0) return undefined;
   const conditions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rawQuery)) {

@@ -19,12 +19,14 @@ export const ACCESS_TOKEN_SECONDS = 2 * 60 * 60;
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 60 * 60;
 /** An upload URL's life, as for /admin's. */
 const UPLOAD_TICKET_SECONDS = 60 * 60;
+/** js-sdk asks for a new realtime sign after a minute; the LOGIN that carries it follows at once. */
+const WATCH_SIGN_SECONDS = 10 * 60;
 const ISSUER = 'cloudbase-studio-local';
 
 /** A token the environment refuses; `code` is what the client receives. */
 export class TokenError extends Error {
   constructor(
-    readonly wireCode: 'INVALID_ACCESS_TOKEN' | 'ACCESS_TOKEN_EXPIRED' | 'INVALID_REFRESH_TOKEN' | 'INVALID_UPLOAD_TICKET',
+    readonly wireCode: 'INVALID_ACCESS_TOKEN' | 'ACCESS_TOKEN_EXPIRED' | 'INVALID_REFRESH_TOKEN' | 'INVALID_UPLOAD_TICKET' | 'SIGN_INVALID_ERROR' | 'SIGN_EXPIRED_ERROR',
     message: string,
   ) {
     super(message);
@@ -85,6 +87,34 @@ export class TokenSigner {
     const payload = await this.payloadOf(ticket, 'upload', 'INVALID_UPLOAD_TICKET');
     if (typeof payload.key !== 'string') throw new TokenError('INVALID_UPLOAD_TICKET', 'The upload ticket names no file.');
     return { identity: identityOf(payload), key: payload.key };
+  }
+
+  /** `auth.wsWebSign`'s `signStr`: the realtime LOGIN that carries it acts for this user (null: signed out). */
+  async issueWatchSign(identity: ClientIdentity | null): Promise<string> {
+    const { SignJWT } = await jose();
+    return new SignJWT({ openid: identity?.openid ?? '', login_type: identity?.loginType ?? 'SIGNED_OUT', typ: 'ws' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(this.envId)
+      .setSubject(identity?.uid ?? '')
+      .setIssuedAt()
+      .setExpirationTime(`${WATCH_SIGN_SECONDS}s`)
+      .sign(this.key);
+  }
+
+  async verifyWatchSign(sign: string): Promise<ClientIdentity | null> {
+    const { jwtVerify, errors } = await jose();
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(sign, this.key, { issuer: ISSUER, audience: this.envId, algorithms: ['HS256'] }));
+    } catch (e) {
+      if (e instanceof errors.JWTExpired) throw new TokenError('SIGN_EXPIRED_ERROR', 'The realtime sign has expired; js-sdk asks for a new one.');
+      throw new TokenError('SIGN_INVALID_ERROR', `The realtime sign is not valid for this local environment: ${(e as Error).message}.`);
+    }
+    if (payload.typ !== 'ws' || typeof payload.sub !== 'string') throw new TokenError('SIGN_INVALID_ERROR', 'The sign is not a realtime sign of this local environment.');
+    if (payload.login_type === 'SIGNED_OUT') return null;
+    if (typeof payload.openid !== 'string' || (payload.login_type !== 'ANONYMOUS' && payload.login_type !== 'USERNAME')) throw new TokenError('SIGN_INVALID_ERROR', 'The realtime sign names no user.');
+    return identityOf(payload);
   }
 
   /** The identity a token names, or a TokenError saying why it is refused. */

@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { StudioError, messageOf } from '../../shared/errors';
 
 export const LOCAL_HOST = '127.0.0.1';
@@ -20,8 +21,12 @@ export interface HttpRoute {
 }
 
 export interface BrowserApi {
-  matches(pathname: string): boolean;
+  matches(pathname: string, method?: string): boolean;
   handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
+  /** A WebSocket upgrade on one of its paths (Host and Origin already checked); false: not served here. */
+  upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean;
+  /** Ends its long-lived connections (WebSockets) when the server closes. */
+  close?(): void;
 }
 
 export interface HttpServerOptions {
@@ -100,7 +105,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     busy.add(request.socket);
     response.on('close', () => busy.delete(request.socket));
     const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
-    const browserApi = options.browserApi?.matches(url.pathname) ? options.browserApi : undefined;
+    const browserApi = options.browserApi?.matches(url.pathname, request.method) ? options.browserApi : undefined;
     const refused = refusal(request, port, browserApi !== undefined);
     if (refused) {
       request.resume();
@@ -157,6 +162,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     socket.destroy();
   });
+  // Upgraded sockets (realtime watches) live outside the HTTP connection cap and its idle eviction.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
+    const refused = refusal(request, port, true);
+    const deny = (status: string, message: string): void => {
+      const body = JSON.stringify({ code: 'PERMISSION_DENIED', message });
+      socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    };
+    if (refused) return deny('403 Forbidden', refused);
+    if (closing) return deny('503 Service Unavailable', 'The local environment is shutting down.');
+    sockets.delete(socket as Socket);
+    busy.delete(socket as Socket);
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    try {
+      if (!options.browserApi?.upgrade?.(request, socket, head, url)) deny('404 Not Found', `No WebSocket is served at ${url.pathname}.`);
+    } catch (e) {
+      options.onError?.(e);
+      socket.destroy();
+    }
+  });
   server.keepAliveTimeout = 5_000;
   // A client that misbehaves at the socket level must not take the server down.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -191,8 +218,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // SDK clients keep connections alive; idle ones would hold close() open forever.
         server.closeIdleConnections();
+        options.browserApi?.close?.();
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         await closed;
       })();
       return closing;
