@@ -68,6 +68,7 @@ export function observeWrites(inner: Database): ObservedDatabase {
         for (const collection of new Set(writes.filter((w) => w.op !== 'expect').map((w) => w.collection))) emit({ collection, kind: 'documents' });
         return result;
       }),
+    backup: (dir) => inner.backup(dir),
     close: () => inner.close(),
   };
   return {
