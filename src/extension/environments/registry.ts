@@ -17,6 +17,7 @@ import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
 import { can } from './capabilities';
 import type { LocalEnvironment, OpenLocalEnvironment } from './localEnvironment';
+import type { SnapshotManifest } from '../../cloud/local/snapshots';
 
 export type EnvironmentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
@@ -45,6 +46,7 @@ interface Opened {
   /** The id the environment reports once open (a local environment's emulator id). */
   envId?: string;
   setTimersPaused?(paused: boolean): void;
+  saveSnapshot?(name: string): Promise<SnapshotManifest>;
   /** The user's Stop (or a removal). */
   close(): Promise<void>;
   /** Shutdown of this window: lets go without stopping what other windows use; defaults to close(). */
@@ -243,6 +245,21 @@ export class EnvironmentRegistry {
 
   async stop(key: string): Promise<void> {
     await this.stopEntry(this.require(key));
+  }
+
+  /** A local environment's data folder (the setting may move it). */
+  dataDirectory(key: string): string {
+    const { project } = this.require(key);
+    if (!project) throw new StudioError('NotSupported', 'Only a local environment keeps its data in a folder.');
+    return this.options.dataDirectory(project);
+  }
+
+  /** Saves a snapshot of a local environment, starting it first: its process takes the consistent copy. */
+  async saveSnapshot(key: string, name: string): Promise<SnapshotManifest> {
+    const entry = this.require(key);
+    await this.startEntry(entry);
+    if (!entry.opened?.saveSnapshot) throw new StudioError('NotSupported', `The environment ${entry.info.label} cannot save snapshots.`);
+    return entry.opened.saveSnapshot(name);
   }
 
   /**

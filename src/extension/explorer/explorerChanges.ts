@@ -34,6 +34,8 @@ function forget(model: ExplorerModel, change: DataChange): void {
     case 'functions':
       model.invalidateFunctions(envKey);
       return;
+    case 'snapshots':
+      return; // read from disk at each redraw
   }
 }
 
@@ -57,5 +59,7 @@ function nodesToRedraw(tree: ExplorerTreeProvider, change: DataChange): Explorer
       return [change.prefix === undefined ? environment.storage : environment.storage.folderNode(change.prefix)];
     case 'functions':
       return [environment.functions];
+    case 'snapshots':
+      return environment.snapshots ? [environment.snapshots] : [];
   }
 }

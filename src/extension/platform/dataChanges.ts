@@ -9,7 +9,8 @@ import { messageOf } from '../../shared/errors';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
 
-export type DataArea = 'database' | 'storage' | 'functions';
+/** `snapshots`: a local environment's list of saved snapshots. */
+export type DataArea = 'database' | 'storage' | 'functions' | 'snapshots';
 
 export interface DataChange {
   envKey: string;

@@ -10,6 +10,7 @@ import type { ExplorerNode } from './explorerNode';
 import { FunctionsNode } from './functionsNode';
 import { HttpAccessNode } from './httpAccessNodes';
 import { InfoNode } from './infoNode';
+import { SnapshotsNode } from './snapshotNodes';
 import { StorageAreaNode } from './storageNodes';
 
 const ICONS: Record<EnvironmentState, vscode.ThemeIcon> = {
@@ -45,6 +46,8 @@ export class EnvironmentNode implements ExplorerNode {
   readonly functions: FunctionsNode;
   /** Environments that serve the project's HTTP access routes (capability httpAccess). */
   readonly httpAccess?: HttpAccessNode;
+  /** Local environments: the project's saved snapshots, listed whether or not it runs. */
+  readonly snapshots?: SnapshotsNode;
 
   constructor(
     /** The registry's live entry: its state is read at each render. */
@@ -59,6 +62,7 @@ export class EnvironmentNode implements ExplorerNode {
     this.storage = new StorageAreaNode(this, model, entry.key);
     this.functions = new FunctionsNode(this, model, entry.key);
     if (can(entry.info.kind, 'httpAccess') && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
+    if (entry.info.kind === 'local' && entry.project) this.snapshots = new SnapshotsNode(this, entry, entry.project.root);
   }
 
   get envKey(): string {
@@ -132,6 +136,7 @@ export class EnvironmentNode implements ExplorerNode {
     });
     // Beside the areas once the environment runs (its address is known then).
     if (this.httpAccess && children.some((c) => c.kind === 'area' && c.area === 'functions')) nodes.push(this.httpAccess);
+    if (this.snapshots) nodes.push(this.snapshots);
     return nodes;
   }
 }
