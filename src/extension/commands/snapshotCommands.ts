@@ -99,14 +99,11 @@ export function registerSnapshotCommands(commands: CommandRegistry, s: Services)
       ),
     );
     const key = entry.key;
-    const wasRunning = entry.state === 'running' || entry.state === 'starting';
     await inNotification(vscode.l10n.t('Restoring snapshot "{0}"…', manifest.name), async () => {
-      await s.registry.stop(key);
       try {
-        await restoreSnapshot({ dataDir: s.registry.dataDirectory(key), folder: snapshotsFolder(projectRoot), name: manifest.name });
+        // Restored, or put back as it was on a failure: either way the environment serves again.
+        await s.registry.whileStopped(key, (dataDir) => restoreSnapshot({ dataDir, folder: snapshotsFolder(projectRoot), name: manifest.name }));
       } finally {
-        // Restored or put back as it was: either way the environment serves again.
-        if (wasRunning) await s.registry.start(key);
         s.changes.changed({ envKey: key, area: 'database' });
         s.changes.changed({ envKey: key, area: 'storage' });
       }

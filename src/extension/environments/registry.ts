@@ -254,6 +254,27 @@ export class EnvironmentRegistry {
     return this.options.dataDirectory(project);
   }
 
+  /**
+   * Stops a local environment, runs `task` on its data folder and starts it again if it ran.
+   * Starts asked for meanwhile (a panel reloading) wait for the task, so nothing opens the folder
+   * while it changes.
+   */
+  async whileStopped<T>(key: string, task: (dataDir: string) => Promise<T>): Promise<T> {
+    const entry = this.require(key);
+    const dataDir = this.dataDirectory(key);
+    const wasRunning = entry.state === 'running' || entry.state === 'starting';
+    await this.stopEntry(entry);
+    while (entry.transition) await entry.transition.catch(() => undefined);
+    const running = task(dataDir);
+    entry.transition = running;
+    try {
+      return await running;
+    } finally {
+      entry.transition = undefined;
+      if (wasRunning) await this.startEntry(entry);
+    }
+  }
+
   /** Saves a snapshot of a local environment, starting it first: its process takes the consistent copy. */
   async saveSnapshot(key: string, name: string): Promise<SnapshotManifest> {
     const entry = this.require(key);
