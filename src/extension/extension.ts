@@ -11,6 +11,7 @@ import { TencentAccounts } from './accounts/tencentAccounts';
 import type { CloudBaseStudioApi } from './api';
 import { registerDatabaseCommands } from './database/databaseCommands';
 import { registerEnvironmentCommands } from './commands/environmentCommands';
+import { registerSnapshotCommands } from './commands/snapshotCommands';
 import { registerExplorerCommands } from './commands/explorerCommands';
 import { registerWalkthroughCommand } from './commands/walkthroughCommands';
 import { EXPLORER_VIEW_ID } from './commandIds';
@@ -135,6 +136,7 @@ export function activate(context: vscode.ExtensionContext): CloudBaseStudioApi {
   registerAccountCommands(commands, services);
   registerExplorerCommands(commands, services);
   registerEnvironmentCommands(commands, services);
+  registerSnapshotCommands(commands, services);
   registerDatabaseCommands(commands, services);
   registerCollectionCommands(commands, services);
   const collectionPanels = new CollectionPanels(services, context.extensionUri);

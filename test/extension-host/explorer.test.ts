@@ -43,7 +43,7 @@ suite('Explorer: the demo project\'s local environment', () => {
     assert.equal(item(node).description, 'Local');
     await api.environments.start(environment.key);
     assert.equal(environment.state, 'running');
-    assert.deepEqual((await children(node)).map(labelOf), ['Database', 'Storage', 'Functions', 'HTTP Access', 'Users', 'Payments']);
+    assert.deepEqual((await children(node)).map(labelOf), ['Database', 'Storage', 'Functions', 'HTTP Access', 'Users', 'Payments', 'Snapshots']);
   });
 
   test('Database lists todos with its document count', async () => {
@@ -125,12 +125,12 @@ suite('Explorer: the demo project\'s local environment', () => {
     await vscode.commands.executeCommand('cloudbase.stopLocalEnvironment', env);
     assert.equal(environment.state, 'stopped');
     assert.match(item(env).contextValue ?? '', /\bcloudbase\.startable\b/);
-    assert.deepEqual((await children(env)).map(labelOf), ['Stopped. Click to start.']);
+    assert.deepEqual((await children(env)).map(labelOf), ['Stopped. Click to start.', 'Snapshots']);
 
     await vscode.commands.executeCommand('cloudbase.startLocalEnvironment', env);
     assert.equal(environment.state, 'running');
     assert.match(item(env).contextValue ?? '', /\bcloudbase\.running\b/);
-    assert.deepEqual((await children(env)).map(labelOf), ['Database', 'Storage', 'Functions', 'HTTP Access', 'Users', 'Payments']);
+    assert.deepEqual((await children(env)).map(labelOf), ['Database', 'Storage', 'Functions', 'HTTP Access', 'Users', 'Payments', 'Snapshots']);
     assert.ok((await children(await databaseNode())).some((n) => labelOf(n) === 'todos'));
   });
 });

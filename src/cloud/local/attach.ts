@@ -14,6 +14,7 @@ import { sdkSetup } from '../../emulator/process/sdk-setup';
 import { EventHub, RemoteLocalBackend } from './remote-backend';
 import { StudioClient } from './studio-client';
 import type { EnvironmentDescription } from './studio-protocol';
+import type { SnapshotManifest } from '../../emulator/snapshots/snapshots';
 
 /** The exit code of the command line when another process serves the data folder. */
 const EXIT_ALREADY_RUNNING = 3;
@@ -49,6 +50,8 @@ export interface AttachedEnvironment {
   detach(): Promise<void>;
   /** Stops the process for every window (the user's Stop). */
   stop(): Promise<void>;
+  /** Saves a named snapshot of its state, taken by the process (its database copy is consistent while it serves). */
+  saveSnapshot(name: string): Promise<SnapshotManifest>;
   /** Pauses or resumes the environment's timer triggers (for every window: the setting is the user's). */
   setTimersPaused(paused: boolean): Promise<void>;
   /** Hears once when the process went away without this window asking (a crash, a kill, another window's Stop). */
@@ -217,6 +220,8 @@ async function connect(running: RunningEnvironment, projectRoot: string, started
     sdkSetup: sdkSetup(running.envId, `${running.url}/admin`, running.token),
     detach: () => backend.dispose(),
     setTimersPaused: (paused) => client.call<void>('environment.setTimersPaused', [paused]),
+    // A large database takes a while to copy: no short timeout.
+    saveSnapshot: (name) => client.call<SnapshotManifest>('environment.saveSnapshot', [name], undefined, 10 * 60_000),
     async stop() {
       leaving = true;
       try {

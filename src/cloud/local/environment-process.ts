@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { run as runCli, type CliExtensionFactory } from '../../emulator/cli';
 import { StudioEndpoint } from './studio-endpoint';
 import { LocalBackend } from './local-backend';
+import { StudioError } from '../../shared/errors';
+import { saveSnapshot, snapshotsFolder } from '../../emulator/snapshots/index';
 
 export const studioExtension: CliExtensionFactory = (context) => {
   const endpoint = new StudioEndpoint({
@@ -25,6 +27,16 @@ export const studioExtension: CliExtensionFactory = (context) => {
       };
     },
     shutdown: () => context.stop(),
+    saveSnapshot: (name) => {
+      const environment = context.environment();
+      if (!environment) throw new StudioError('EnvironmentNotFound', 'The local environment is still starting.');
+      return saveSnapshot({
+        dataDir: environment.dataDir,
+        folder: snapshotsFolder(environment.project.root),
+        name,
+        database: { backup: (dir) => environment.database.backup(dir), collections: () => environment.database.listCollections() },
+      });
+    },
     setTimersPaused: (paused) => context.environment()?.timers.setPaused(paused),
     onAttachedChange: (count) => context.attachedChanged(count),
   });

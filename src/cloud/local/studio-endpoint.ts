@@ -131,6 +131,8 @@ export interface StudioEndpointOptions {
   shutdown(): void;
   /** The editor's `cloudbase.local.timersPaused` setting, sent by every window that attaches. */
   setTimersPaused(paused: boolean): void;
+  /** Saves a named snapshot of the running environment's state (see src/emulator/snapshots). */
+  saveSnapshot?(name: string): Promise<unknown>;
   /** The number of windows holding the event stream changed. */
   onAttachedChange?(count: number): void;
 }
@@ -213,6 +215,10 @@ export class StudioEndpoint {
     if (method === 'environment.setTimersPaused') {
       this.options.setTimersPaused(params[0] === true);
       return null;
+    }
+    if (method === 'environment.saveSnapshot') {
+      if (!this.options.saveSnapshot || !this.backend) throw new StudioError('EnvironmentNotFound', 'The local environment is still starting.');
+      return this.options.saveSnapshot(str(params[0]));
     }
     if (method === 'environment.shutdown') {
       setImmediate(() => this.options.shutdown());

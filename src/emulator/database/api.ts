@@ -77,6 +77,8 @@ export interface Database {
   dropCollection(name: string): Promise<void>;
   /** Writes to several collections all or nothing; `expect` writes are preconditions (see write-batch.ts). */
   writeBatch(writes: BatchWrite[]): Promise<BatchResult>;
+  /** Writes a consistent copy of the store into the folder `dir` (its store.mdb) while the database serves. */
+  backup(dir: string): Promise<void>;
   /** Flushes, compacts where worthwhile and releases the data folder's lock. */
   close(): Promise<void>;
 }

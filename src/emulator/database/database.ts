@@ -123,6 +123,12 @@ class LocalDatabase implements Database {
     return runBatch(this.store, (name) => this.collection(name), writes);
   }
 
+  async backup(dir: string): Promise<void> {
+    this.checkOpen();
+    await fs.mkdir(dir, { recursive: true });
+    await this.store.backup(join(dir, STORE_FILE));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

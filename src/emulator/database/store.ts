@@ -96,6 +96,14 @@ export class Store {
     return (stat.lastPageNumber ?? 0) * (stat.pageSize ?? 4096);
   }
 
+  /**
+   * A consistent copy of the whole store at `file`, taken by LMDB inside one read transaction, so
+   * writes go on meanwhile and none is half in it.
+   */
+  async backup(file: string): Promise<void> {
+    await this.env.backup(file, false);
+  }
+
   /** Waits for the writes in flight, then closes the file. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);

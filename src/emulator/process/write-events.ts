@@ -126,6 +126,7 @@ export function observeWrites(inner: Database): ObservedDatabase {
         for (const collection of collections) emit({ collection, kind: 'documents' });
         return result;
       }),
+    backup: (dir) => inner.backup(dir),
     close: () => inner.close(),
   };
   return {

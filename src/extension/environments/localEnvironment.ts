@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { CloudBackend } from '../../cloud/backend';
 import { attachLocalEnvironment } from '../../cloud/local/attach';
 import type { StudioError } from '../../shared/errors';
+import type { SnapshotManifest } from '../../cloud/local/snapshots';
 
 export interface LocalEnvironmentOptions {
   projectRoot: string;
@@ -22,6 +23,8 @@ export interface LocalEnvironment {
   envId: string;
   /** Pauses or resumes every timer trigger (absent on environments without them). */
   setTimersPaused?(paused: boolean): void;
+  /** Saves a named snapshot of the running environment's state. */
+  saveSnapshot?(name: string): Promise<SnapshotManifest>;
   /** The process serving it, when it is one. */
   pid?: number;
   /** Shell lines that point SDK code run from a terminal at it (with its token). */
@@ -59,6 +62,7 @@ export function processLocalEnvironment(extensionPath: string, options: ProcessE
       pid: attached.pid,
       sdkSetup: attached.sdkSetup,
       setTimersPaused,
+      saveSnapshot: (name) => attached.saveSnapshot(name),
       close: () => attached.stop(),
       detach: () => attached.detach(),
       onExit: (listener) => attached.onExit(listener),

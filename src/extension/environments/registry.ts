@@ -17,6 +17,7 @@ import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
 import { can } from './capabilities';
 import type { LocalEnvironment, OpenLocalEnvironment } from './localEnvironment';
+import type { SnapshotManifest } from '../../cloud/local/snapshots';
 
 export type EnvironmentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
@@ -45,6 +46,7 @@ interface Opened {
   /** The id the environment reports once open (a local environment's emulator id). */
   envId?: string;
   setTimersPaused?(paused: boolean): void;
+  saveSnapshot?(name: string): Promise<SnapshotManifest>;
   /** The user's Stop (or a removal). */
   close(): Promise<void>;
   /** Shutdown of this window: lets go without stopping what other windows use; defaults to close(). */
@@ -243,6 +245,42 @@ export class EnvironmentRegistry {
 
   async stop(key: string): Promise<void> {
     await this.stopEntry(this.require(key));
+  }
+
+  /** A local environment's data folder (the setting may move it). */
+  dataDirectory(key: string): string {
+    const { project } = this.require(key);
+    if (!project) throw new StudioError('NotSupported', 'Only a local environment keeps its data in a folder.');
+    return this.options.dataDirectory(project);
+  }
+
+  /**
+   * Stops a local environment, runs `task` on its data folder and starts it again if it ran.
+   * Starts asked for meanwhile (a panel reloading) wait for the task, so nothing opens the folder
+   * while it changes.
+   */
+  async whileStopped<T>(key: string, task: (dataDir: string) => Promise<T>): Promise<T> {
+    const entry = this.require(key);
+    const dataDir = this.dataDirectory(key);
+    const wasRunning = entry.state === 'running' || entry.state === 'starting';
+    await this.stopEntry(entry);
+    while (entry.transition) await entry.transition.catch(() => undefined);
+    const running = task(dataDir);
+    entry.transition = running;
+    try {
+      return await running;
+    } finally {
+      entry.transition = undefined;
+      if (wasRunning) await this.startEntry(entry);
+    }
+  }
+
+  /** Saves a snapshot of a local environment, starting it first: its process takes the consistent copy. */
+  async saveSnapshot(key: string, name: string): Promise<SnapshotManifest> {
+    const entry = this.require(key);
+    await this.startEntry(entry);
+    if (!entry.opened?.saveSnapshot) throw new StudioError('NotSupported', `The environment ${entry.info.label} cannot save snapshots.`);
+    return entry.opened.saveSnapshot(name);
   }
 
   /**

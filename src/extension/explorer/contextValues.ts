@@ -55,6 +55,9 @@ export const ContextValue = {
   storage: 'cloudbase.storage',
   storageFolder: 'cloudbase.storageFolder',
   storageFile: 'cloudbase.storageFile',
+  /** A local environment's Snapshots list (Save, Import) and one snapshot in it (Restore, Export, Delete). */
+  snapshots: 'cloudbase.snapshots',
+  snapshot: 'cloudbase.snapshot',
   error: 'cloudbase.error',
   /** An error from keys that are wrong or expired: Sign In Again applies. */
   signInNeeded: 'cloudbase.signInNeeded',

@@ -39,6 +39,8 @@ function forget(model: ExplorerModel, change: DataChange): void {
     case 'users':
       // Read at each expand: nothing kept to forget.
       return;
+    case 'snapshots':
+      return; // read from disk at each redraw
   }
 }
 
@@ -64,5 +66,7 @@ function nodesToRedraw(tree: ExplorerTreeProvider, change: DataChange): Explorer
       return [environment.functions];
     case 'users':
       return environment.users ? [environment.users] : [];
+    case 'snapshots':
+      return environment.snapshots ? [environment.snapshots] : [];
   }
 }

@@ -9,8 +9,8 @@ import { messageOf } from '../../shared/errors';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
 
-/** `users`: the simulated WeChat users of a local environment, or who functions run as. */
-export type DataArea = 'database' | 'storage' | 'functions' | 'users';
+/** `users`: the simulated WeChat users of a local environment, or who functions run as. `snapshots`: a local environment's list of saved snapshots. */
+export type DataArea = 'database' | 'storage' | 'functions' | 'users' | 'snapshots';
 
 export interface DataChange {
   envKey: string;

@@ -11,6 +11,7 @@ import { FunctionsNode } from './functionsNode';
 import { HttpAccessNode } from './httpAccessNodes';
 import { InfoNode } from './infoNode';
 import { PaymentsNode } from './paymentNodes';
+import { SnapshotsNode } from './snapshotNodes';
 import { StorageAreaNode } from './storageNodes';
 import { UsersNode } from './wechatUserNodes';
 
@@ -51,6 +52,8 @@ export class EnvironmentNode implements ExplorerNode {
   readonly payments?: PaymentsNode;
   /** Environments with simulated WeChat users (capability simulatedUsers). */
   readonly users?: UsersNode;
+  /** Local environments: the project's saved snapshots, listed whether or not it runs. */
+  readonly snapshots?: SnapshotsNode;
 
   constructor(
     /** The registry's live entry: its state is read at each render. */
@@ -67,6 +70,7 @@ export class EnvironmentNode implements ExplorerNode {
     if (can(entry.info.kind, 'httpAccess') && entry.project) this.httpAccess = new HttpAccessNode(this, entry);
     if (can(entry.info.kind, 'simulatedPayments')) this.payments = new PaymentsNode(this, entry.key, model);
     if (can(entry.info.kind, 'simulatedUsers')) this.users = new UsersNode(this, model, entry.key);
+    if (entry.info.kind === 'local' && entry.project) this.snapshots = new SnapshotsNode(this, entry, entry.project.root);
   }
 
   get envKey(): string {
@@ -143,6 +147,7 @@ export class EnvironmentNode implements ExplorerNode {
     if (this.httpAccess && running) nodes.push(this.httpAccess);
     if (this.users && running) nodes.push(this.users);
     if (this.payments && running) nodes.push(this.payments);
+    if (this.snapshots) nodes.push(this.snapshots);
     return nodes;
   }
 }

@@ -162,4 +162,33 @@ describe('EnvironmentRegistry', () => {
     assert.equal(a.crashed, false);
     assert.equal(fakes.opened.length, 2);
   });
+  it('runs a task on the data folder while stopped: a start asked for meanwhile waits, then it runs again', async () => {
+    const entry = registry.addLocal(project('/ws/demo'), { explicit: false });
+    await registry.start(entry.key);
+    let release!: () => void;
+    const steps: string[] = [];
+    const task = registry.whileStopped(entry.key, async (dataDir) => {
+      steps.push(`task in ${dataDir} while ${entry.state}`);
+      await new Promise<void>((r) => (release = r));
+      steps.push('task done');
+      return 'restored';
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    const startedMeanwhile = registry.backend(entry.key).then(() => steps.push(`started (${entry.state})`));
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(steps, ['task in /ws/demo/.cloudbase/local while stopped']);
+    release();
+    assert.equal(await task, 'restored');
+    await startedMeanwhile;
+    assert.deepEqual(steps, ['task in /ws/demo/.cloudbase/local while stopped', 'task done', 'started (running)']);
+    assert.equal(entry.state, 'running');
+    assert.equal(fakes.opened.length, 2, 'opened again once');
+  });
+
+  it('a failing task still leaves the environment running as before', async () => {
+    const entry = registry.addLocal(project('/ws/demo'), { explicit: false });
+    await registry.start(entry.key);
+    await assert.rejects(registry.whileStopped(entry.key, async () => { throw new Error('injected'); }), /injected/);
+    assert.equal(entry.state, 'running');
+  });
 });

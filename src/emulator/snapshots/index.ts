@@ -1,0 +1,2 @@
+export * from './snapshots';
+export { exportSnapshot, importSnapshot } from './archive';
