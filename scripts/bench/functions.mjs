@@ -6,6 +6,7 @@
 // lost), plus the same call made over /admin by node-sdk's callFunction.
 // One section alone: node scripts/bench.mjs functions
 import * as esbuild from 'esbuild';
+import { bundleFolder, environmentBundle } from '../lib/bench-bundle.mjs';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,7 @@ const round = (x) => Math.round(x * 10) / 10;
 
 /** The environment bundle with the host next to it, as dist/ lays them out. */
 async function bundle(dir) {
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: root };
-  await esbuild.build({ ...common, entryPoints: { 'local-environment': 'src/cloud/local/index.ts', 'function-host': 'src/emulator/functions/host/main.ts' }, outdir: dir });
+  await esbuild.build({ ...environmentBundle, entryPoints: { 'local-environment': 'src/cloud/local/index.ts', 'function-host': 'src/emulator/functions/host/main.ts' }, outdir: dir });
   return createRequire(join(dir, 'local-environment.js'))(join(dir, 'local-environment.js'));
 }
 
@@ -49,10 +49,11 @@ function scratchProject(dir) {
 /** Returns rows `{ metric, value, unit, target?, ok? }`. */
 export async function run() {
   const work = mkdtempSync(join(tmpdir(), 'cbs-bench-functions-'));
+  const bundled = bundleFolder('functions');
   const rows = [];
   const open = [];
   try {
-    const { openLocalEnvironment } = await bundle(join(work, 'bundle'));
+    const { openLocalEnvironment } = await bundle(bundled.dir);
     const projectRoot = scratchProject(join(work, 'project'));
     let n = 0;
     // wx-server-sdk comes from the repository's node_modules, like a function's own would.
@@ -132,6 +133,7 @@ export async function run() {
   } finally {
     await Promise.allSettled(open.map((e) => e.close()));
     rmSync(work, { recursive: true, force: true });
+    bundled.remove();
   }
   return rows;
 }

@@ -8,6 +8,7 @@
 //   naive store (array push, shift the oldest, re-filter everything per batch).
 // One section alone: node scripts/bench.mjs logs
 import * as esbuild from 'esbuild';
+import { bundleFolder, environmentBundle } from '../lib/bench-bundle.mjs';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -30,9 +31,8 @@ const round = (x) => Math.round(x * 10) / 10;
 const now = () => performance.timeOrigin + performance.now();
 
 async function bundle(dir) {
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: root };
   await esbuild.build({
-    ...common,
+    ...environmentBundle,
     entryPoints: {
       'local-environment': 'src/cloud/local/index.ts',
       'function-host': 'src/emulator/functions/host/main.ts',
@@ -143,10 +143,11 @@ function naiveThroughput() {
 /** Returns rows `{ metric, value, unit, target?, ok?, baseline?, baselineLabel?, better? }`. */
 export async function run() {
   const work = mkdtempSync(join(tmpdir(), 'cbs-bench-logs-'));
+  const bundled = bundleFolder('logs');
   const rows = [];
   let env;
   try {
-    const parts = await bundle(join(work, 'bundle'));
+    const parts = await bundle(bundled.dir);
     const projectRoot = scratchProject(join(work, 'project'));
     env = await parts.env.openLocalEnvironment({ projectRoot, dataDir: join(work, 'data'), functions: { nodePath: [join(root, 'node_modules')] } });
     // Warm the function's process so the first lines do not carry a cold start.
@@ -192,6 +193,7 @@ export async function run() {
   } finally {
     await env?.close().catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
+    bundled.remove();
   }
   return rows;
 }

@@ -5,6 +5,7 @@
 // the round trip of a GET through an HTTP access route to a warm function (target < 5 ms median).
 // One section alone: node scripts/bench.mjs triggers
 import * as esbuild from 'esbuild';
+import { bundleFolder, environmentBundle } from '../lib/bench-bundle.mjs';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
@@ -21,8 +22,7 @@ const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 const round = (x) => Math.round(x * 100) / 100;
 
 async function bundle(dir) {
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: root };
-  await esbuild.build({ ...common, entryPoints: { environment: 'src/emulator/environment.ts', 'function-host': 'src/emulator/functions/host/main.ts' }, outdir: dir });
+  await esbuild.build({ ...environmentBundle, entryPoints: { environment: 'src/emulator/environment.ts', 'function-host': 'src/emulator/functions/host/main.ts' }, outdir: dir });
   return createRequire(join(dir, 'environment.js'))(join(dir, 'environment.js'));
 }
 
@@ -60,10 +60,11 @@ function get(url, agent) {
 
 export async function run() {
   const work = mkdtempSync(join(tmpdir(), 'cbs-bench-triggers-'));
+  const bundled = bundleFolder('triggers');
   const rows = [];
   let env;
   try {
-    const { startLocalEnvironment } = await bundle(join(work, 'bundle'));
+    const { startLocalEnvironment } = await bundle(bundled.dir);
     const projectRoot = scratchProject(join(work, 'project'));
     env = await startLocalEnvironment({ projectRoot, dataDir: join(work, 'data'), envId: 'local-bench' });
 
@@ -97,6 +98,7 @@ export async function run() {
   } finally {
     await env?.close();
     rmSync(work, { recursive: true, force: true });
+    bundled.remove();
   }
   return rows;
 }
