@@ -36,6 +36,7 @@ function forget(model: ExplorerModel, change: DataChange): void {
     case 'functions':
       model.invalidateFunctions(envKey);
       return;
+    case 'httpAccess':
     case 'users':
       // Read at each expand: nothing kept to forget.
       return;
@@ -64,6 +65,8 @@ function nodesToRedraw(tree: ExplorerTreeProvider, change: DataChange): Explorer
       return [change.prefix === undefined ? environment.storage : environment.storage.folderNode(change.prefix)];
     case 'functions':
       return [environment.functions];
+    case 'httpAccess':
+      return environment.httpAccess ? [environment.httpAccess] : [];
     case 'users':
       return environment.users ? [environment.users] : [];
     case 'snapshots':

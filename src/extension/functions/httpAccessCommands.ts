@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { StudioError } from '../../shared/errors';
 import { CommandId } from '../commandIds';
+import { can } from '../environments/capabilities';
 import { HttpRouteNode } from '../explorer/nodes/httpAccessNodes';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import type { Services } from '../services';
@@ -27,7 +28,9 @@ export function registerHttpAccessCommands(commands: CommandRegistry, s: Service
     await vscode.env.openExternal(vscode.Uri.parse(routeUrl(arg)));
   });
 
-  const redraw = (): void => s.tree.refresh(...s.registry.list().flatMap((e) => s.tree.environmentNode(e.key)?.httpAccess ?? []));
+  const redraw = (): void => {
+    for (const entry of s.registry.list()) if (can(entry.info.kind, 'httpAccess')) s.changes.changed({ envKey: entry.key, area: 'httpAccess' });
+  };
   const watcher = vscode.workspace.createFileSystemWatcher('**/{cloudbaserc.json,.cloudbase/http-access.json}');
   subscriptions.push(watcher, watcher.onDidChange(redraw), watcher.onDidCreate(redraw), watcher.onDidDelete(redraw));
 }

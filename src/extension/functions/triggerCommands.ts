@@ -8,6 +8,7 @@ import { StudioError } from '../../shared/errors';
 import type { FunctionInfo, InvokeResult } from '../../shared/model';
 import { timerEvent, type TriggerInfo } from '../../shared/triggers';
 import { CommandId } from '../commandIds';
+import { can } from '../environments/capabilities';
 import { TriggerNode } from '../explorer/nodes/triggerNode';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import { withViewProgress } from '../platform/progress';
@@ -80,7 +81,7 @@ export function registerTriggerCommands(commands: CommandRegistry, s: Services, 
       const paused = vscode.workspace.getConfiguration('cloudbase').get<boolean>('local.timersPaused', false);
       s.log.info(paused ? 'Timer triggers paused in every local environment.' : 'Timer triggers resumed in every local environment.');
       s.registry.setTimersPaused(paused);
-      s.tree.refresh(...s.registry.list().flatMap((entry) => s.tree.environmentNode(entry.key)?.functions ?? []));
+      for (const entry of s.registry.list()) if (can(entry.info.kind, 'runTriggers')) s.changes.changed({ envKey: entry.key, area: 'functions' });
     }),
   );
 }

@@ -9,8 +9,12 @@ import { messageOf } from '../../shared/errors';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
 
-/** `users`: the simulated WeChat users of a local environment, or who functions run as. `snapshots`: a local environment's list of saved snapshots. */
-export type DataArea = 'database' | 'storage' | 'functions' | 'users' | 'snapshots';
+/**
+ * `functions` includes their timer triggers; `httpAccess`: the HTTP access routes;
+ * `users`: the simulated WeChat users of a local environment, or who functions run as;
+ * `snapshots`: a local environment's list of saved snapshots.
+ */
+export type DataArea = 'database' | 'storage' | 'functions' | 'httpAccess' | 'users' | 'snapshots';
 
 export interface DataChange {
   envKey: string;
