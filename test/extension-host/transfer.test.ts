@@ -50,6 +50,11 @@ suite('Copy to Environment: local → Tencent (fake cloud, real manager-node)', 
     await db.deleteDocuments(SOURCE, {}, { multi: true });
     await db.insertDocuments(SOURCE, Array.from({ length: 40 }, (_, i) => ({ _id: `c${String(i).padStart(3, '0')}`, n: i, name: `客户 ${i}`, phone: `1390000${String(i).padStart(4, '0')}` })));
     await db.createIndex(SOURCE, { name: 'by_n', keys: [{ field: 'n', direction: 1 }], unique: false });
+    // Made through the backend, the collection reaches a tree that already listed Database by the
+    // environment's write events, a moment later.
+    await waitFor('the source collection in the tree', async () =>
+      (await children(await child(await child(undefined, local.info.label), 'Database'))).find((n) => labelOf(n) === SOURCE),
+    );
   });
 
   teardown(() => {
