@@ -38,6 +38,7 @@ function forget(model: ExplorerModel, change: DataChange): void {
       return;
     case 'httpAccess':
     case 'users':
+    case 'payments':
       // Read at each expand: nothing kept to forget.
       return;
     case 'snapshots':
@@ -69,6 +70,8 @@ function nodesToRedraw(tree: ExplorerTreeProvider, change: DataChange): Explorer
       return environment.httpAccess ? [environment.httpAccess] : [];
     case 'users':
       return environment.users ? [environment.users] : [];
+    case 'payments':
+      return environment.payments ? [environment.payments] : [];
     case 'snapshots':
       return environment.snapshots ? [environment.snapshots] : [];
   }

@@ -57,10 +57,7 @@ function tellCallback(outTradeNo: string, callback: PaymentCallbackOutcome | und
 }
 
 export function registerPaymentCommands(commands: CommandRegistry, s: Services): void {
-  const redraw = (envKey: string): void => {
-    const node = s.tree.environmentNode(envKey)?.payments;
-    if (node) s.tree.refresh(node);
-  };
+  const redraw = (envKey: string): void => s.changes.changed({ envKey, area: 'payments' });
   commands.register(CommandId.payOrder, async (arg?: unknown) => {
     const target = await targetOf(s, arg);
     const payments = await paymentsOf(s, target.envKey);

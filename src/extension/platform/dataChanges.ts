@@ -12,9 +12,10 @@ import { silentLogger } from './logger';
 /**
  * `functions` includes their timer triggers; `httpAccess`: the HTTP access routes;
  * `users`: the simulated WeChat users of a local environment, or who functions run as;
+ * `payments`: its simulated WeChat Pay orders;
  * `snapshots`: a local environment's list of saved snapshots.
  */
-export type DataArea = 'database' | 'storage' | 'functions' | 'httpAccess' | 'users' | 'snapshots';
+export type DataArea = 'database' | 'storage' | 'functions' | 'httpAccess' | 'users' | 'payments' | 'snapshots';
 
 export interface DataChange {
   envKey: string;
