@@ -225,7 +225,8 @@ export class LocalCollection implements Collection {
       if (clash) throw duplicateKey(ix, clash.key, id);
       ix.add(c.after!, c.keysAfter![k]);
     });
-    this.primary.put(id, c.encoded!);
+    // An insert was checked absent above.
+    this.primary.put(id, c.encoded!, !c.before);
   }
 
   /** Inside a store write (also a batch's). */

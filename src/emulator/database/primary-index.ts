@@ -7,7 +7,7 @@ import type { IndexInfo } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { StoredDocument } from './api';
 import { decode } from './codec';
-import { boundKey, decodeEntryKey, entryKey } from './key-encoding';
+import { afterPrefix, boundKey, decodeEntryKey, entryKey } from './key-encoding';
 import { compareIds, type IndexKeyTuple } from './keys';
 import type { Store, Table } from './store';
 
@@ -58,6 +58,8 @@ export class PrimaryIndex implements OrderedIndex {
   readonly directions: readonly (1 | -1)[] = [];
   readonly compare = (a: IndexKeyTuple, b: IndexKeyTuple): number => compareIds(a[0], b[0]);
   readonly prefix: Buffer;
+  /** Just above every key of the collection. */
+  private readonly end: Buffer;
   private readonly countKey: string;
   private readonly bytesKey: string;
 
@@ -66,6 +68,7 @@ export class PrimaryIndex implements OrderedIndex {
     stem: string,
   ) {
     this.prefix = Buffer.from(`${stem}\u0000`);
+    this.end = afterPrefix(this.prefix);
     this.countKey = `count:${stem}`;
     this.bytesKey = `bytes:${stem}`;
   }
@@ -94,10 +97,10 @@ export class PrimaryIndex implements OrderedIndex {
     return text === undefined ? undefined : (decode(text) as StoredDocument);
   }
 
-  /** Inside a store write: stores a document (encoded by `encodeDocument`), new or replacing. */
-  put(id: string, encoded: string): void {
+  /** Inside a store write: stores a document (encoded by `encodeDocument`), new (`knownNew`: checked absent already, not read again) or replacing. */
+  put(id: string, encoded: string, knownNew = false): void {
     const key = this.keyOf(id);
-    const old = this.store.documents.get(key);
+    const old = knownNew ? undefined : this.store.documents.get(key);
     void this.store.documents.put(key, encoded);
     if (old === undefined) this.store.addCount(this.countKey, 1);
     this.store.addCount(this.bytesKey, encoded.length - (old?.length ?? 0));
@@ -115,7 +118,7 @@ export class PrimaryIndex implements OrderedIndex {
 
   /** Inside a store write: removes every document and the counters. */
   clear(): void {
-    for (const { key } of keyRange(this.store.documents, this.prefix, Buffer.concat([this.prefix, Buffer.from([0xff])]), false, false)) {
+    for (const { key } of keyRange(this.store.documents, this.prefix, this.end, false, false)) {
       void this.store.documents.remove(key);
     }
     void this.store.meta.remove(this.countKey);
@@ -123,7 +126,7 @@ export class PrimaryIndex implements OrderedIndex {
   }
 
   *allDocuments(): Generator<StoredDocument> {
-    for (const { value } of keyRange(this.store.documents, this.prefix, Buffer.concat([this.prefix, Buffer.from([0xff])]), false, true)) {
+    for (const { value } of keyRange(this.store.documents, this.prefix, this.end, false, true)) {
       yield decode(value) as StoredDocument;
     }
   }
@@ -134,7 +137,7 @@ export class PrimaryIndex implements OrderedIndex {
   }
 
   maxId(): string | undefined {
-    for (const { key } of keyRange(this.store.documents, this.prefix, Buffer.concat([this.prefix, Buffer.from([0xff])]), true, false)) {
+    for (const { key } of keyRange(this.store.documents, this.prefix, this.end, true, false)) {
       return decodeEntryKey(key, this.prefix.length, ID_DIRECTIONS).values[0] as string;
     }
     return undefined;
