@@ -19,7 +19,7 @@ import { TimerScheduler, type Clock } from './triggers/scheduler';
 import { timerNoticeEntry } from './triggers/notices';
 import { observeWrites, type WriteListener } from './process/write-events';
 import { ClientRequestLog, ClientUsers, FileOwners, GATEWAY_PATH, StorageRuleStore, TokenSigner, clientApi } from './client/index';
-import { WeChatUsers, identityOfWeChatUser, wechatOpenApi, wechatPayApi, type InboxMessage } from './wechat/index';
+import { WeChatUsers, identityOfWeChatUser, wechatJsonApi, wechatOpenApi, wechatPayApi, type InboxMessage } from './wechat/index';
 import type { WeChatChange, WeChatUser } from '../shared/wechat';
 import {
   ADMIN_PATH,
@@ -138,10 +138,10 @@ function services(
   onError?: (error: unknown) => void,
 ): ServiceTable {
   const appid = (): Promise<string> => projectAppId(project);
-  const wechat = wechatOpenApi({ projectRoot: project.root, dataDir, appid, onDelivered });
+  const wechatOptions = { projectRoot: project.root, dataDir, appid, onDelivered };
   const pay = wechatPayApi({ dataDir, functions, appid, onError });
   return {
-    ...platformServices({ 'wx.openApi': wechat, 'wx.wxPayApi': pay }),
+    ...platformServices({ 'wx.openApi': wechatOpenApi(wechatOptions), 'wx.api': wechatJsonApi(wechatOptions), 'wx.wxPayApi': pay }),
     database: databaseActions(database),
     functions: functionsActions(functions),
     storage: storageActions(storage),

@@ -1,8 +1,8 @@
 /**
  * Calls the SDKs can send that reach WeChat or Tencent services behind CloudBase rather than the
- * environment itself: the older JSON `wx.api`, cloud-hosting calls, end-user lookups, analytics
- * and the AI gateway. The local environment has none of them; each gets one clear coded answer
- * instead of a parse error. WeChat open APIs (`cloud.openapi.*`, multipart `wx.openApi`) and
+ * environment itself: cloud-hosting calls, end-user lookups, analytics and the AI gateway. The
+ * local environment has none of them; each gets one clear coded answer instead of a parse error.
+ * WeChat open APIs (`cloud.openapi.*`, multipart `wx.openApi`, and the older JSON `wx.api`) and
  * WeChat Pay (`cloud.cloudPay.*`, multipart `wx.wxPayApi`) are simulated (`../wechat`) and come
  * in as `served` handlers.
  */
@@ -11,7 +11,7 @@ import type { ActionHandler, ServiceActions, ServiceTable } from './protocol';
 
 /** Action names, by service, that node-sdk 3.x, wx-server-sdk 1.x–4.x and tcb-admin-node can send. */
 export const PLATFORM_ACTIONS: Record<string, { actions: string[]; what: string }> = {
-  wx: { actions: ['wx.api', 'wx.wxCallContainerApi'], what: 'WeChat server-side and cloud-hosting calls' },
+  wx: { actions: ['wx.wxCallContainerApi'], what: 'cloud-hosting calls' },
   auth: { actions: ['auth.getUserInfoForAdmin', 'auth.wsWebSign'], what: 'CloudBase end-user accounts and realtime database watch' },
   analytics: { actions: ['analytics.report'], what: 'analytics reporting' },
   ai: { actions: ['ai.invokeAI'], what: 'the AI gateway' },

@@ -1,5 +1,5 @@
 /** The simulated WeChat platform behind `cloud.openapi` (wx.openApi) and `cloud.cloudPay` (wx.wxPayApi). No vscode here. */
-export { wechatOpenApi, SIMULATED_OPEN_APIS, type WeChatOptions } from './openapi';
+export { wechatOpenApi, wechatJsonApi, SIMULATED_OPEN_APIS, type WeChatOptions } from './openapi';
 export { listInboxes, readInbox, INBOX_FOLDER, type InboxMessage, type InboxMessageKind } from './inbox';
 export { MEDIA_CHECKS_FILE } from './security';
 export { WECHAT_CODES } from './errors';
