@@ -15,13 +15,19 @@ export const WECHAT_CODES = {
   invalidCode: { errcode: 40029, errmsg: 'invalid code' },
   invalidTemplateId: { errcode: 40037, errmsg: 'invalid template_id' },
   invalidArgs: { errcode: 40097, errmsg: 'invalid args' },
+  /** msgSecCheck / mediaCheckAsync version 2: a scene other than 1–4. */
+  invalidSecCheckScene: { errcode: 40129, errmsg: 'invalid scene' },
   invalidPagePath: { errcode: 40165, errmsg: 'invalid weapp pagepath' },
   invalidScene: { errcode: 40169, errmsg: 'invalid length for scene, or the data is not json' },
   invalidQuery: { errcode: 40212, errmsg: 'paramter query invalid' },
   invalidFormId: { errcode: 41028, errmsg: 'invalid form id' },
   invalidPage: { errcode: 41030, errmsg: 'invalid page' },
+  /** msgSecCheck's "the passed parameter is empty". */
+  emptyPostData: { errcode: 44002, errmsg: 'empty post data' },
   emptyContent: { errcode: 44004, errmsg: 'empty content' },
   contentSizeOutOfLimit: { errcode: 45002, errmsg: 'content size out of limit' },
+  /** msgSecCheck's "the parameters passed are in the wrong format". */
+  dataFormatError: { errcode: 47001, errmsg: 'data format error' },
   /** subscribeMessage data that does not fit its template. */
   argumentInvalid: { errcode: 47003, errmsg: 'argument invalid!' },
   riskyContent: { errcode: 87014, errmsg: 'risky content' },

@@ -16,6 +16,9 @@ import { isMediaParam } from './wire';
 
 /** WeChat's limit for imgSecCheck. */
 export const MAX_CHECKED_IMAGE_BYTES = 1024 * 1024;
+/** msgSecCheck's documented limits: version 1 "no longer than 500KB", version 2 "文本字数的上限为2500字". */
+export const MAX_CHECKED_TEXT_BYTES_V1 = 500 * 1024;
+export const MAX_CHECKED_TEXT_CHARACTERS_V2 = 2500;
 export const MEDIA_CHECKS_FILE = join('wechat', 'media-checks.jsonl');
 
 /** WeChat labels risky content by class (20001 politics, 20002 porn, …); a word list has no classes, so 21000 "other". */
@@ -47,7 +50,7 @@ function isVersion2(params: Record<string, unknown>): boolean {
 function checkV2(params: Record<string, unknown>): void {
   if (!text(params.openid) || !OPENID_PATTERN.test(String(params.openid))) throw new WeChatError('invalidOpenid');
   const scene = Number(params.scene);
-  if (![1, 2, 3, 4].includes(scene)) throw new WeChatError('invalidArgs', 'scene must be 1, 2, 3 or 4');
+  if (![1, 2, 3, 4].includes(scene)) throw new WeChatError('invalidSecCheckScene', 'scene must be 1, 2, 3 or 4');
 }
 
 function v2Answer(verdict: Verdict, trace: string): Record<string, unknown> {
@@ -60,11 +63,29 @@ function v2Answer(verdict: Verdict, trace: string): Record<string, unknown> {
   };
 }
 
-export const msgSecCheck: OpenApi = async (params, context) => {
+/**
+ * WeChat's msgSecCheck pages list no code of their own for text over the limit; the global code
+ * for it is 45002 "content size out of limit", so that is the answer.
+ */
+function checkedContent(params: Record<string, unknown>, v2: boolean): string {
   const content = params.content;
-  if (typeof content !== 'string' || content === '') throw new WeChatError('invalidArgs', 'content is empty');
-  if (isVersion2(params)) {
-    checkV2(params);
+  if (content === undefined || content === null || content === '') throw new WeChatError('emptyPostData', 'content is empty');
+  if (typeof content !== 'string') throw new WeChatError('dataFormatError', 'content must be a string');
+  if (v2) {
+    const characters = [...content].length;
+    if (characters > MAX_CHECKED_TEXT_CHARACTERS_V2) throw new WeChatError('contentSizeOutOfLimit', `content is ${characters} characters, over ${MAX_CHECKED_TEXT_CHARACTERS_V2}`);
+  } else {
+    const bytes = Buffer.byteLength(content, 'utf8');
+    if (bytes > MAX_CHECKED_TEXT_BYTES_V1) throw new WeChatError('contentSizeOutOfLimit', `content is ${bytes} bytes, over 500KB`);
+  }
+  return content;
+}
+
+export const msgSecCheck: OpenApi = async (params, context) => {
+  const v2 = isVersion2(params);
+  if (v2) checkV2(params);
+  const content = checkedContent(params, v2);
+  if (v2) {
     const verdict = await judge(context, content, text(params.title) ?? '', text(params.nickname) ?? '', text(params.signature) ?? '');
     return ok(v2Answer(verdict, traceId()));
   }

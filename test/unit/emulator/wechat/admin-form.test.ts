@@ -61,7 +61,7 @@ describe('/admin multipart bodies (wx.* calls)', function () {
     assert.ok(Buffer.isBuffer(raw), `not bytes: ${JSON.stringify(raw)}`);
     const answer = CommOpenApiResp.toObject(CommOpenApiResp.decode(raw)) as { respData: Uint8Array; contentType: string };
     assert.equal(answer.contentType, 'application/json; charset=utf-8');
-    assert.deepEqual(JSON.parse(Buffer.from(answer.respData).toString('utf8')), { errcode: 40097, errmsg: 'invalid args content is empty' });
+    assert.deepEqual(JSON.parse(Buffer.from(answer.respData).toString('utf8')), { errcode: 44002, errmsg: 'empty post data content is empty' });
   });
 
   it('without the token a multipart call is refused like any other', async function () {

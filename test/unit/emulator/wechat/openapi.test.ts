@@ -127,11 +127,26 @@ exports.main = async () => {
       assert.equal(risky.ok.result.suggest, 'risky');
       assert.equal(risky.ok.detail[0].keyword, 'forbiddenword');
       await fails('security.msgSecCheck', { content: 'fine', version: 2, scene: 2 }, 40003);
-      await fails('security.msgSecCheck', { content: 'fine', version: 2, scene: 9, openid: 'oUser_1' }, 40097);
+      await fails('security.msgSecCheck', { content: 'fine', version: 2, scene: 9, openid: 'oUser_1' }, 40129, /invalid scene/);
     });
 
-    it('msgSecCheck without content is 40097', async function () {
-      await fails('security.msgSecCheck', {}, 40097, /content/);
+    it('msgSecCheck without content is 44002 "empty post data", content that is not text 47001', async function () {
+      await fails('security.msgSecCheck', {}, 44002, /empty post data/);
+      await fails('security.msgSecCheck', { content: '', version: 2, scene: 2, openid: 'oUser_1' }, 44002);
+      await fails('security.msgSecCheck', { content: 42 }, 47001, /data format error/);
+    });
+
+    it('msgSecCheck refuses text over its documented limit with 45002: version 1 over 500 KB, version 2 over 2500 characters', async function () {
+      // 500 KB exactly passes; one byte more (a two-byte character counts as two) does not.
+      const atLimit = 'a'.repeat(500 * 1024);
+      assert.equal((await call('security.msgSecCheck', { content: atLimit })).ok.errCode, 0);
+      await fails('security.msgSecCheck', { content: `${'a'.repeat(500 * 1024 - 1)}é` }, 45002, /content size out of limit.*over 500KB/);
+      // Version 2 counts characters, so 2500 Chinese characters (7500 bytes) pass and 2501 do not.
+      const v2 = { version: 2, scene: 2, openid: 'oUser_1' };
+      assert.equal((await call('security.msgSecCheck', { ...v2, content: '字'.repeat(2500) })).ok.errCode, 0);
+      await fails('security.msgSecCheck', { ...v2, content: '字'.repeat(2501) }, 45002, /2501 characters, over 2500/);
+      // A risky word past the limit is never judged: the size answer comes first.
+      await fails('security.msgSecCheck', { ...v2, content: `${'a'.repeat(2500)}forbiddenword` }, 45002);
     });
 
     it('imgSecCheck passes a clean image and catches a word inside one', async function () {
