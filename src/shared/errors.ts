@@ -31,6 +31,8 @@ export type ErrorCode =
   // the local environment's disk has no room (ENOSPC) or the user's quota is used up (EDQUOT)
   | 'DiskFull'
   | 'EnvironmentNotFound'
+  // a snapshot restore that failed and was rolled back: the environment keeps the data it had
+  | 'RestoreFailed'
   | 'NotSupported'
   // a service the environment has but that is switched off (Tencent's log service): the user turns it on
   | 'LogServiceOff'

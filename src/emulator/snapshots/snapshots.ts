@@ -8,7 +8,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { StudioError } from '../../shared/errors';
+import { StudioError, messageOf } from '../../shared/errors';
 
 export const MANIFEST_FILE = 'snapshot.json';
 const DATABASE_DIR = 'database';
@@ -210,10 +210,12 @@ export async function restoreSnapshot(options: RestoreSnapshotOptions): Promise<
     swapped = true;
     await options.afterStep?.('swapped');
   } catch (e) {
+    // Should putting the previous state back fail too, that error propagates as it is: only a
+    // completed rollback may tell the user their data is untouched.
     if (swapped) await fs.rename(dataDir, staging);
     if (movedAside) await fs.rename(aside, dataDir);
     await fs.rm(staging, { recursive: true, force: true });
-    throw e;
+    throw new StudioError('RestoreFailed', `Snapshot "${manifest.name}" was not restored: ${messageOf(e)}`, { cause: e });
   }
   await fs.rm(aside, { recursive: true, force: true });
   return manifest;

@@ -76,6 +76,8 @@ function sentence(error: unknown): string {
       return l10n.t('The local environment is in use by another window or process: {0}', detail);
     case 'EnvironmentNotFound':
       return l10n.t('No CloudBase environment is available. Start a local environment first.');
+    case 'RestoreFailed':
+      return l10n.t('The snapshot was not restored; the environment keeps its current data: {0}', detail);
     case 'NotSupported':
       return l10n.t('Not supported: {0}', detail);
     case 'LogServiceOff':

@@ -4,7 +4,7 @@
  * that fails midway leaves the current state in place and servable; export and import round-trip.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -111,7 +111,7 @@ describe('local environment snapshots', function () {
             if (s === step) throw new Error(`injected failure after ${s}`);
           },
         }),
-        /injected failure/,
+        (e: unknown) => isStudioError(e, 'RestoreFailed') && /injected failure/.test(e.message),
       );
       assert.deepEqual(
         readdirSync(join(project.root, '.cloudbase')).sort(),
@@ -124,6 +124,21 @@ describe('local environment snapshots', function () {
       assert.equal(env.database.collection('todos').count(), 3);
     });
   }
+
+  it('a corrupt snapshot (a folder where the kept process log goes) fails to restore and changes nothing', async () => {
+    await save(env, 'corrupt');
+    mkdirSync(join(snapshotsFolder(project.root), 'corrupt', 'environment.log'));
+    writeFileSync(join(env.dataDir, 'environment.log'), 'the process log\n');
+    await changeEverything();
+    const current = await state(env);
+    await env.close();
+    await assert.rejects(restoreSnapshot({ dataDir: env.dataDir, folder: snapshotsFolder(project.root), name: 'corrupt' }), (e: unknown) =>
+      isStudioError(e, 'RestoreFailed'),
+    );
+    assert.deepEqual(readdirSync(join(project.root, '.cloudbase')).sort(), ['local', 'snapshots']);
+    await start();
+    assert.deepEqual(await state(env), current);
+  });
 
   it('exports to one zip and imports it back, in another project too', async () => {
     await save(env, 'release 1');
