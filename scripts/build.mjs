@@ -19,19 +19,20 @@ const nodeBundle = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
-  // The store's native binding loads its platform's binary at run time: never bundled (package.mjs ships it).
-  external: ['lmdb'],
+  // The store's native binding loads its platform's binary at run time, and the documents share its
+  // msgpack library: never bundled (package.mjs ships both).
+  external: ['lmdb', 'msgpackr'],
 };
 
 /** Every bundle the VSIX ships; heavy parts are separate files loaded on first use. */
 function bundles() {
   const list = [
-    { ...nodeBundle, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode', 'lmdb'] },
+    { ...nodeBundle, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode', 'lmdb', 'msgpackr'] },
     // The local environment (database engine, /admin server): loaded by the extension on first use.
     { ...nodeBundle, entryPoints: { 'local-environment': 'src/cloud/local/index.ts' }, outdir: 'dist' },
     // Tencent CloudBase (@cloudbase/manager-node and its dependencies): loaded on first use. The
     // S3 client is an optional dependency of unzipper that manager-node never reaches.
-    { ...nodeBundle, entryPoints: { tencent: 'src/cloud/tencent/index.ts' }, outdir: 'dist', external: ['@aws-sdk/client-s3', 'lmdb'] },
+    { ...nodeBundle, entryPoints: { tencent: 'src/cloud/tencent/index.ts' }, outdir: 'dist', external: ['@aws-sdk/client-s3', 'lmdb', 'msgpackr'] },
     // Data across environments (copies, anonymisation with its fake-data library): loaded on first copy.
     { ...nodeBundle, entryPoints: { transfer: 'src/cloud/transfer/index.ts' }, outdir: 'dist' },
     // `cloudbase-emulator` command line, also the process a window starts for a project's local environment.

@@ -35,7 +35,7 @@ const FANOUT_SECONDS = 3;
 
 async function bundle(dir) {
   // lmdb is native and stays outside the bundle, as in scripts/build.mjs; the bundle sits in the repository so that it resolves.
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: root, external: ['lmdb'] };
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: root, external: ['lmdb', 'msgpackr'] };
   await esbuild.build({ ...common, entryPoints: { environment: 'src/emulator/environment.ts', 'function-host': 'src/emulator/functions/host/main.ts' }, outdir: dir });
   return createRequire(join(dir, 'environment.js'))(join(dir, 'environment.js'));
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { root } from './setup.mjs';
 
 /** The esbuild options every such bundle shares. */
-export const environmentBundle = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: root, external: ['lmdb'] };
+export const environmentBundle = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: root, external: ['lmdb', 'msgpackr'] };
 
 export function bundleFolder(prefix) {
   mkdirSync(join(root, 'test-output'), { recursive: true });

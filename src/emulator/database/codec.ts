@@ -1,15 +1,13 @@
 /**
- * Canonical Extended JSON for stored documents (and the earlier format's journals and snapshots),
+ * Canonical Extended JSON for the documents MessagePack cannot hold exactly (document-bytes.ts),
+ * cursors, and the earlier format's journals and snapshots,
  * so every type survives a restart and stays readable by any EJSON parser (bson's `EJSON.parse`).
  *
  * The common types (strings, numbers, booleans, null, Date, arrays, objects) take a direct path
  * that is several times faster than bson's general walk; every other bson type goes through bson.
- * Every document read is decoded, so scans are dominated by this decoding, hence the fast path.
  * Plain numbers are written as $numberInt or $numberDouble, so $numberLong always means a Long.
  */
-import { EJSON, calculateObjectSize } from 'bson';
-import { StudioError } from '../../shared/errors';
-import { MAX_DOCUMENT_BYTES } from './limits';
+import { EJSON } from 'bson';
 import { bsonType, isPlainObject } from './values';
 
 const INT32_MIN = -2147483648;
@@ -83,25 +81,6 @@ function encodeValue(v: unknown): string {
 /** One value (usually a document) as a single line of canonical EJSON. */
 export function encode(value: unknown): string {
   return encodeValue(value);
-}
-
-/**
- * A BSON document is at most 16 times longer than its canonical EJSON text in UTF-16 units (an
- * element's type byte, key and length words against a few characters of JSON, times 3 bytes per
- * unit in UTF-8), so only long texts need BSON's exact measure.
- */
-const SURELY_SMALL = MAX_DOCUMENT_BYTES / 16;
-
-/** Encodes a document for the store, refusing one over MongoDB's BSON size limit. */
-export function encodeDocument(doc: Record<string, unknown>): string {
-  const line = encodeValue(doc);
-  if (line.length >= SURELY_SMALL) {
-    const size = calculateObjectSize(doc);
-    if (size > MAX_DOCUMENT_BYTES) {
-      throw new StudioError('DocumentTooLarge', `The document is ${size} bytes; the limit is ${MAX_DOCUMENT_BYTES} bytes.`);
-    }
-  }
-  return line;
 }
 
 function decodeTagged(o: Record<string, unknown>): unknown {

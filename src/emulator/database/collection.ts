@@ -7,7 +7,7 @@
 import type { CollectionPermission, IndexInfo, IndexSpec, UpdateResult } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { Collection, FindOptions, FindResult, QueryPlan, StoredDocument, UpdateOptions } from './api';
-import { encodeDocument } from './codec';
+import { encodeStored } from './document-bytes';
 import { decodeCursor } from './cursor';
 import { executeFind, matching, type ExecutionStats } from './execute';
 import type { IdGenerator } from './ids';
@@ -37,7 +37,7 @@ export interface CollectionHost {
 interface Change {
   before?: StoredDocument;
   after?: StoredDocument;
-  encoded?: string;
+  encoded?: Buffer;
   keysBefore?: IndexKeys[];
   keysAfter?: IndexKeys[];
 }
@@ -203,7 +203,7 @@ export class LocalCollection implements Collection {
     for (const c of changes) {
       if (c.before) c.keysBefore = this.indexes.map((i) => i.keysOf(c.before!));
       if (c.after) {
-        c.encoded = encodeDocument(c.after);
+        c.encoded = encodeStored(c.after);
         c.keysAfter = this.indexes.map((i) => i.keysOf(c.after!));
       }
     }

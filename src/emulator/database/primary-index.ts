@@ -6,7 +6,7 @@
 import type { IndexInfo } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { StoredDocument } from './api';
-import { decode } from './codec';
+import { decodeStored } from './document-bytes';
 import { afterPrefix, boundKey, decodeEntryKey, entryKey } from './key-encoding';
 import { compareIds, type IndexKeyTuple } from './keys';
 import type { Store, Table } from './store';
@@ -93,12 +93,12 @@ export class PrimaryIndex implements OrderedIndex {
   }
 
   get(id: string): StoredDocument | undefined {
-    const text = this.store.documents.get(this.keyOf(id));
-    return text === undefined ? undefined : (decode(text) as StoredDocument);
+    const bytes = this.store.documents.get(this.keyOf(id));
+    return bytes === undefined ? undefined : (decodeStored(bytes) as StoredDocument);
   }
 
-  /** Inside a store write: stores a document (encoded by `encodeDocument`), new (`knownNew`: checked absent already, not read again) or replacing. */
-  put(id: string, encoded: string, knownNew = false): void {
+  /** Inside a store write: stores a document (encoded by `encodeStored`), new (`knownNew`: checked absent already, not read again) or replacing. */
+  put(id: string, encoded: Buffer, knownNew = false): void {
     const key = this.keyOf(id);
     const old = knownNew ? undefined : this.store.documents.get(key);
     void this.store.documents.put(key, encoded);
@@ -127,7 +127,7 @@ export class PrimaryIndex implements OrderedIndex {
 
   *allDocuments(): Generator<StoredDocument> {
     for (const { value } of keyRange(this.store.documents, this.prefix, this.end, false, true)) {
-      yield decode(value) as StoredDocument;
+      yield decodeStored(value) as StoredDocument;
     }
   }
 
@@ -147,7 +147,7 @@ export class PrimaryIndex implements OrderedIndex {
     const from = boundKey(this.prefix, low, ID_DIRECTIONS, false);
     const to = boundKey(this.prefix, high, ID_DIRECTIONS, true);
     for (const { value } of keyRange(this.store.documents, from, to, reverse, true)) {
-      const doc = decode(value) as StoredDocument;
+      const doc = decodeStored(value) as StoredDocument;
       yield [[doc._id], doc];
     }
   }

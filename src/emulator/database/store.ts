@@ -2,7 +2,7 @@
  * The database's one file: an LMDB store (lmdb-js), memory-mapped, so opening reads nothing of the
  * data and memory does not grow with it. No vscode import.
  *
- *   documents  <collection prefix><_id component> → the document as canonical Extended JSON
+ *   documents  <collection prefix><_id component> → the document (document-bytes.ts: MessagePack, or EJSON text)
  *   entries    <index prefix><values…><_id component> → empty; secondary index entries (key-encoding.ts)
  *   meta       "catalog" → the catalogue; "count:<stem>", "multi:<stem>:<index>" → counters
  *
@@ -36,7 +36,7 @@ export class Store {
 
   private constructor(
     private readonly env: RootDatabase,
-    readonly documents: Table<string>,
+    readonly documents: Table<Buffer>,
     readonly entries: Table<Buffer>,
     readonly meta: MetaTable,
   ) {}
@@ -45,7 +45,7 @@ export class Store {
     const env = open({ path: file, overlappingSync: false, maxDbs: 4 });
     return new Store(
       env,
-      env.openDB('documents', { keyEncoding: 'binary', encoding: 'string' }) as unknown as Table<string>,
+      env.openDB('documents', { keyEncoding: 'binary', encoding: 'binary' }) as unknown as Table<Buffer>,
       env.openDB('entries', { keyEncoding: 'binary', encoding: 'binary' }) as unknown as Table<Buffer>,
       env.openDB('meta', { encoding: 'json' }) as unknown as MetaTable,
     );

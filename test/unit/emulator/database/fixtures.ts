@@ -1,3 +1,5 @@
+import { BSONRegExp, Binary, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp, UUID } from 'bson';
+
 /** A small, varied collection the query tests share: mixed types, nesting, arrays, missing fields. */
 export function people(): Record<string, unknown>[] {
   return [
@@ -67,4 +69,34 @@ export const PEOPLE_INDEXES = [
   { keys: [{ field: 'nick', direction: 1 as const }] },
   { keys: [{ field: 'scores', direction: 1 as const }] },
   { keys: [{ field: 'active', direction: 1 as const }] },
+];
+
+/** [what, value] pairs every stored form must carry exactly. */
+export const EVERY_TYPE: [string, unknown][] = [
+  ['int32', 7],
+  ['negative int32', -2147483648],
+  ['integer beyond int32', 2 ** 40],
+  ['integer beyond 2^53', 2 ** 60],
+  ['fraction', 0.1],
+  ['tiny', 5e-324],
+  ['huge', 1.7976931348623157e308],
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['-Infinity', Number.NEGATIVE_INFINITY],
+  ['-0', -0],
+  ['string with quotes, escapes and a fake wrapper', 'a"b\\c\n{"$numberInt":"5"}\u0000\u2028'],
+  ['non-BMP text', '😀 中文'],
+  ['a lone surrogate', 'a\ud800b'],
+  ['Date', new Date('2001-02-03T04:05:06.007Z')],
+  ['Date before 1970', new Date(-1234567890123)],
+  ['Long', Long.fromString('-9223372036854775808')],
+  ['Decimal128', Decimal128.fromString('-0.000001E+10')],
+  ['ObjectId', new ObjectId('0123456789abcdef01234567')],
+  ['Binary', new Binary(Buffer.from('hello'), 0)],
+  ['UUID', new UUID('0f8fad5b-d9cb-469f-a165-70867728950e')],
+  ['Timestamp', new Timestamp({ t: 5, i: 6 })],
+  ['BSONRegExp', new BSONRegExp('^a.*b$', 'im')],
+  ['MinKey', new MinKey()],
+  ['MaxKey', new MaxKey()],
+  ['nested mixture', { a: [1, { b: new Date(0), c: [[], {}] }], d: null, e: false }],
 ];
