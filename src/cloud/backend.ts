@@ -21,7 +21,7 @@ import type {
   StorageEntry,
   UpdateResult,
 } from '../shared/model';
-import type { InboxMessage, NewWeChatUser, WeChatChange, WeChatUser, WeChatUserList } from '../shared/wechat';
+import type { InboxMessage, NewWeChatUser, WeChatChange, WeChatSubscriptionKind, WeChatTemplateInfo, WeChatUser, WeChatUserList } from '../shared/wechat';
 
 export type { LogQuery };
 import type { DeployWarning, PackedFunction } from './deploy/packager';
@@ -221,6 +221,10 @@ export interface WeChatApi {
   setCurrentUser(openId: string | undefined, signal?: AbortSignal): Promise<void>;
   /** The user's messages, oldest first. */
   readInbox(openId: string, signal?: AbortSignal): Promise<InboxMessage[]>;
+  /** The user accepts a template, as wx.requestSubscribeMessage would record: one more subscribe message, or long-term. */
+  subscribeUser(openId: string, templateId: string, kind: WeChatSubscriptionKind, signal?: AbortSignal): Promise<WeChatUser>;
+  /** The project's message templates, by id. */
+  listTemplates(signal?: AbortSignal): Promise<WeChatTemplateInfo[]>;
   /** Environments in their own process: hears the users change and messages arrive, whoever caused it. */
   onChange?(listener: (change: WeChatChange) => void): { dispose(): void };
 }

@@ -135,10 +135,11 @@ function services(
   functions: FunctionInvoker,
   storage: LocalStorage,
   onDelivered: (message: InboxMessage) => void,
+  recipients: WeChatUsers,
   onError?: (error: unknown) => void,
 ): ServiceTable {
   const appid = (): Promise<string> => projectAppId(project);
-  const wechatOptions = { projectRoot: project.root, dataDir, appid, onDelivered };
+  const wechatOptions = { projectRoot: project.root, dataDir, appid, onDelivered, recipients };
   const pay = wechatPayApi({ dataDir, functions, appid, onError });
   return {
     ...platformServices({ 'wx.openApi': wechatOpenApi(wechatOptions), 'wx.api': wechatJsonApi(wechatOptions), 'wx.wxPayApi': pay }),
@@ -210,6 +211,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const announceWeChat = (change: WeChatChange): void => {
     for (const listener of [...wechatListeners]) listener(change);
   };
+  const wechatUsers = new WeChatUsers(join(dataDir, 'wechat', 'users.json'), () => projectAppId(project));
   const clientRequests = new ClientRequestLog();
   const clientUsers = new ClientUsers(join(dataDir, 'client', 'users.json'));
   const storageRule = new StorageRuleStore(join(dataDir, 'client', 'storage-rule.json'));
@@ -226,7 +228,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       browserApi: clientApi({ envId, database, functions: invoker, storage, storageRule, fileOwners, users: clientUsers, signer, log: clientRequests, baseUrl, documentWrites: (listener) => observed.subscribeDocuments(listener), onError: options.onError }),
       port: options.port ?? 0,
       routes: [
-        adminRoute({ envId, services: services(project, dataDir, database, invoker, storage, (message) => announceWeChat({ inbox: message.touser }), options.onError), onError: options.onError, token: options.token }),
+        adminRoute({ envId, services: services(project, dataDir, database, invoker, storage, (message) => announceWeChat({ inbox: message.touser }), wechatUsers, options.onError), onError: options.onError, token: options.token }),
         ...storageRoutes(storage),
         ...(options.routes ?? []),
       ],
@@ -256,10 +258,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     sessionToken: options.token,
   });
   const functionRuntime = runtime;
-  const wechatUsers = new WeChatUsers(join(dataDir, 'wechat', 'users.json'), () => projectAppId(project));
   const followCurrentUser = (user: WeChatUser | undefined): void => functionRuntime.setCaller(user && identityOfWeChatUser(user));
   const stopFollowing = wechatUsers.onCurrentChange(followCurrentUser);
   const stopAnnouncing = wechatUsers.onChange(() => announceWeChat({}));
+  const stopTouching = functionRuntime.onInvocation((caller) => wechatUsers.touch(caller.openId, Date.now()));
   try {
     followCurrentUser(await wechatUsers.current());
   } catch (e) {
@@ -309,6 +311,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         timerWatch.dispose();
         stopFollowing();
         stopAnnouncing();
+        stopTouching();
         wechatListeners.clear();
         webFunctions.dispose();
         try {

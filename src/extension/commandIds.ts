@@ -52,6 +52,7 @@ export const CommandId = {
   deleteWeChatUser: 'cloudbase.deleteWeChatUser',
   runAsWeChatUser: 'cloudbase.runAsWeChatUser',
   runAsDefaultCaller: 'cloudbase.runAsDefaultCaller',
+  subscribeWeChatUser: 'cloudbase.subscribeWeChatUser',
   openInboxMessage: 'cloudbase.openInboxMessage',
   uploadFiles: 'cloudbase.storage.uploadFiles',
   copyStorageToEnvironment: 'cloudbase.storage.copyToEnvironment',

@@ -12,7 +12,22 @@ export interface WeChatUser {
   nickname: string;
   /** ms since the epoch. */
   createdAt: number;
+  /** The templates the user accepted in wx.requestSubscribeMessage, by template id. */
+  subscriptions?: Record<string, WeChatSubscription>;
+  /** ms since the epoch of the last invocation as this user: customer service messages need one within 48 hours. */
+  lastInteractionAt?: number;
 }
+
+/**
+ * What accepting a template gives: each one-time acceptance lets one subscribeMessage.send through
+ * (WeChat counts them up); a long-term one is never used up.
+ */
+export interface WeChatSubscription {
+  oneTime: number;
+  longTerm?: boolean;
+}
+
+export type WeChatSubscriptionKind = 'oneTime' | 'longTerm';
 
 export interface WeChatUserList {
   users: WeChatUser[];
@@ -51,4 +66,10 @@ export interface InboxMessage {
   text: string;
   /** The request's own parameters, as sent (snake case). */
   request: Record<string, unknown>;
+}
+
+/** A message template of the project (`.cloudbase/wechat/templates.json`). */
+export interface WeChatTemplateInfo {
+  id: string;
+  title?: string;
 }

@@ -26,9 +26,14 @@ const NOTIFY = `const cloud = require('wx-server-sdk');
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 exports.main = async (event) => {
   const { OPENID, APPID, UNIONID } = cloud.getWXContext();
-  await cloud.openapi.subscribeMessage.send({ touser: OPENID, templateId: 'tpl-shipped', page: 'pages/index/index', data: { thing1: { value: event.item } } });
+  let sent = 0;
+  try {
+    await cloud.openapi.subscribeMessage.send({ touser: OPENID, templateId: 'tpl-shipped', page: 'pages/index/index', data: { thing1: { value: event.item } } });
+  } catch (e) {
+    sent = e.errCode;
+  }
   const login = await cloud.callFunction({ name: 'login', data: {} });
-  return { OPENID, APPID, UNIONID, userInfo: event.userInfo, callee: login.result };
+  return { OPENID, APPID, UNIONID, userInfo: event.userInfo, callee: login.result, sent };
 };
 `;
 
@@ -104,6 +109,19 @@ suite('WeChat users: simulated identity and inbox', () => {
     assert.equal((await invoke()).OPENID, DEFAULT_OPENID, 'created, not yet current: the default caller still runs');
   });
 
+  test('Subscribe User to Template… from the tree offers the project\'s templates; the acceptance shows in the tooltip', async () => {
+    const node = await userNode('Alice');
+    assert.ok(offeredCommands(item(node).contextValue ?? '').includes('cloudbase.subscribeWeChatUser'));
+    assert.match(String(item(node).tooltip), /Accepted no template/);
+    const script = new ScriptedInput({ pick: ['tpl-shipped', 'Long-term'] });
+    api.useUserInput(script);
+    const updated = await vscode.commands.executeCommand<WeChatUser | undefined>('cloudbase.subscribeWeChatUser', node);
+    assert.deepEqual(updated?.subscriptions, { 'tpl-shipped': { oneTime: 0, longTerm: true } });
+    assert.deepEqual(script.offered[0]!.map((i) => i.label), ['tpl-shipped', 'Other template id…']);
+    assert.deepEqual(script.asked, ['pick: Subscribe Alice to which template?', 'pick: How does Alice accept tpl-shipped?']);
+    assert.match(String(item(await userNode('Alice')).tooltip), /Accepted tpl-shipped: long-term/);
+  });
+
   test('Run Functions as This User: the next invocation and the function it calls see the user, shown checked', async () => {
     await vscode.commands.executeCommand('cloudbase.runAsWeChatUser', await userNode('Alice'));
     const node = await userNode('Alice');
@@ -116,6 +134,7 @@ suite('WeChat users: simulated identity and inbox', () => {
     assert.equal(result.APPID, alice.appId);
     assert.deepEqual(result.userInfo, { appId: alice.appId, openId: alice.openId });
     assert.equal(result.callee.openid, alice.openId, 'login, called with cloud.callFunction, sees the same user');
+    assert.equal(result.sent, 0, 'Alice accepted the template');
   });
 
   test('the Inbox under the user lists the message the function sent, rendered in its tooltip and its document', async () => {
@@ -152,7 +171,9 @@ suite('WeChat users: simulated identity and inbox', () => {
     api.useUserInput(pick);
     await vscode.commands.executeCommand('cloudbase.runAsWeChatUser');
     assert.deepEqual(pick.offered[0]!.map((i) => i.label), ['Alice', 'Bob']);
-    assert.equal((await invoke()).OPENID, bob.openId);
+    const asBob = await invoke();
+    assert.equal(asBob.OPENID, bob.openId);
+    assert.equal(asBob.sent, 43101, 'Bob accepted no template');
     assert.doesNotMatch(String(item(await userNode('Alice')).description), /^✓/);
     assert.match(String(item(await userNode('Bob')).description), /^✓/);
 

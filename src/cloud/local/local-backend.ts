@@ -169,7 +169,7 @@ export class LocalBackend implements CloudBackend {
     };
     this.database = new LocalDatabaseApi(options.database);
     if (options.storage) this.storage = new LocalStorageApi(options.storage);
-    if (options.wechat) this.wechat = new LocalWeChatApi(options.wechat.users, options.wechat.dataDir);
+    if (options.wechat) this.wechat = new LocalWeChatApi(options.wechat.users, options.wechat.dataDir, options.projectRoot);
     if (options.functions) {
       this.functions = new LocalFunctionsApi(options.functions);
       this.logs = new LocalLogsApi(options.functions.logs);

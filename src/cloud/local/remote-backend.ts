@@ -21,7 +21,7 @@ import type {
   StorageSource,
   WeChatApi,
 } from '../backend';
-import type { InboxMessage, NewWeChatUser, WeChatChange, WeChatUser, WeChatUserList } from '../../shared/wechat';
+import type { InboxMessage, NewWeChatUser, WeChatChange, WeChatSubscriptionKind, WeChatTemplateInfo, WeChatUser, WeChatUserList } from '../../shared/wechat';
 import type {
   CollectionInfo,
   CollectionPermission,
@@ -267,6 +267,12 @@ class RemoteWeChatApi implements WeChatApi {
   }
   readInbox(openId: string, signal?: AbortSignal): Promise<InboxMessage[]> {
     return this.call('readInbox', [openId], signal);
+  }
+  subscribeUser(openId: string, templateId: string, kind: WeChatSubscriptionKind, signal?: AbortSignal): Promise<WeChatUser> {
+    return this.call('subscribeUser', [openId, templateId, kind], signal);
+  }
+  listTemplates(signal?: AbortSignal): Promise<WeChatTemplateInfo[]> {
+    return this.call('listTemplates', [], signal);
   }
 }
 

@@ -77,6 +77,8 @@ const METHODS: Record<string, Method> = {
   'wechat.deleteUser': (b, [openId], s) => need(b.wechat, 'WeChat users').deleteUser(str(openId), s),
   'wechat.setCurrentUser': (b, [openId], s) => need(b.wechat, 'WeChat users').setCurrentUser((openId ?? undefined) as string | undefined, s),
   'wechat.readInbox': (b, [openId], s) => need(b.wechat, 'WeChat users').readInbox(str(openId), s),
+  'wechat.listTemplates': (b, [], s) => need(b.wechat, 'WeChat users').listTemplates(s),
+  'wechat.subscribeUser': (b, [openId, templateId, kind], s) => need(b.wechat, 'WeChat users').subscribeUser(str(openId), str(templateId), kind as never, s),
 
   'logs.query': (b, [filter], s) => need(b.logs, 'logs').query(filter as never, s),
 

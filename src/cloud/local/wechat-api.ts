@@ -1,13 +1,14 @@
 /** The simulated WeChat users and their inboxes, next to the engine (see src/emulator/wechat). */
 import type { WeChatApi } from '../backend';
 import { throwIfAborted } from '../../shared/errors';
-import type { InboxMessage, NewWeChatUser, WeChatUser, WeChatUserList } from '../../shared/wechat';
-import { readInbox, type WeChatUsers } from '../../emulator/wechat/index';
+import type { InboxMessage, NewWeChatUser, WeChatSubscriptionKind, WeChatTemplateInfo, WeChatUser, WeChatUserList } from '../../shared/wechat';
+import { readInbox, readWeChatSettings, type WeChatUsers } from '../../emulator/wechat/index';
 
 export class LocalWeChatApi implements WeChatApi {
   constructor(
     private readonly users: WeChatUsers,
     private readonly dataDir: string,
+    private readonly projectRoot: string,
   ) {}
 
   listUsers(signal?: AbortSignal): Promise<WeChatUserList> {
@@ -33,5 +34,16 @@ export class LocalWeChatApi implements WeChatApi {
   readInbox(openId: string, signal?: AbortSignal): Promise<InboxMessage[]> {
     throwIfAborted(signal);
     return readInbox(this.dataDir, openId);
+  }
+
+  subscribeUser(openId: string, templateId: string, kind: WeChatSubscriptionKind, signal?: AbortSignal): Promise<WeChatUser> {
+    throwIfAborted(signal);
+    return this.users.subscribe(openId, templateId, kind);
+  }
+
+  async listTemplates(signal?: AbortSignal): Promise<WeChatTemplateInfo[]> {
+    throwIfAborted(signal);
+    const { templates } = await readWeChatSettings(this.projectRoot);
+    return Object.entries(templates).map(([id, t]) => (t.title === undefined ? { id } : { id, title: t.title }));
   }
 }

@@ -107,6 +107,7 @@ export class FunctionRuntime {
   private readonly recent = new Map<string, InvocationLog>();
   private readonly reaper: NodeJS.Timeout;
   private defaultIdentity: SimulatedIdentity;
+  private readonly invocationListeners = new Set<(caller: SimulatedIdentity) => void | Promise<void>>();
   private readonly nodePath: string[];
   private disposed = false;
 
@@ -127,6 +128,15 @@ export class FunctionRuntime {
    */
   setCaller(identity: Partial<SimulatedIdentity> | undefined): void {
     this.defaultIdentity = { ...DEFAULT_IDENTITY, ...this.options.defaultIdentity, ...identity };
+  }
+
+  /**
+   * Hears who each invocation by a mini program user runs as, before its code runs (the simulated
+   * users' last interaction); server SDK calls are not heard.
+   */
+  onInvocation(listener: (caller: SimulatedIdentity) => void | Promise<void>): () => void {
+    this.invocationListeners.add(listener);
+    return () => this.invocationListeners.delete(listener);
   }
 
   get project(): ProjectInfo {
@@ -223,6 +233,9 @@ export class FunctionRuntime {
     }
 
     const identity = { ...this.defaultIdentity, ...options.identity };
+    if (!options.serverCaller) {
+      for (const listener of [...this.invocationListeners]) await Promise.resolve(listener(identity)).catch(() => undefined);
+    }
     const message: InvokeMessage = {
       type: 'invoke',
       requestId,

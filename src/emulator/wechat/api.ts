@@ -14,6 +14,15 @@ export interface OpenApiContext {
   settings(): Promise<WeChatSettings>;
   /** Told about each message once it is in its inbox. */
   delivered?: (message: InboxMessage) => void;
+  /** The simulated users' subscriptions and interactions; without it no recipient is checked. */
+  recipients?: MessageRecipients;
+}
+
+/** What the message APIs check of a recipient (WeChatUsers is one). */
+export interface MessageRecipients {
+  /** Uses up a one-time acceptance of the template; `notSimulated` for an openid that is no simulated user. */
+  useSubscription(openId: string, templateId: string): Promise<'accepted' | 'refused' | 'notSimulated'>;
+  lastInteraction(openId: string): Promise<{ simulated: boolean; at?: number }>;
 }
 
 /** JSON fields beside `errcode: 0, errmsg: 'ok'`, or bytes (an image). */

@@ -23,9 +23,13 @@ export const WECHAT_CODES = {
   invalidFormId: { errcode: 41028, errmsg: 'invalid form id' },
   invalidPage: { errcode: 41030, errmsg: 'invalid page' },
   /** msgSecCheck's "the passed parameter is empty". */
+  /** subscribeMessage.send to a user with no acceptance of that template left. */
+  userRefused: { errcode: 43101, errmsg: 'user refuse to accept the msg' },
   emptyPostData: { errcode: 44002, errmsg: 'empty post data' },
   emptyContent: { errcode: 44004, errmsg: 'empty content' },
   contentSizeOutOfLimit: { errcode: 45002, errmsg: 'content size out of limit' },
+  /** customerServiceMessage.send to a user who has not interacted within 48 hours. */
+  outOfTimeLimit: { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' },
   /** msgSecCheck's "the parameters passed are in the wrong format". */
   dataFormatError: { errcode: 47001, errmsg: 'data format error' },
   /** subscribeMessage data that does not fit its template. */

@@ -2,8 +2,11 @@
  * Messages to users: subscribeMessage.send, customerServiceMessage.send, uniformMessage.send and
  * templateMessage.send. Nothing reaches a phone: each message, its template rendered with its
  * data, goes to the user's local inbox (inbox.ts). Requests are checked as WeChat checks them
- * first (openid, template id, data shape), and a refused one stores nothing. Whether the user
- * subscribed, or wrote within 48 hours (customer service), is not simulated.
+ * first (openid, template id, data shape), and a refused one stores nothing. A simulated user
+ * (users.ts) gets a subscribe message only for a template it accepted (43101), one send per
+ * one-time acceptance, and a customer service message only within 48 hours of its last
+ * invocation (45015); openids that are no simulated user are not checked. Uniform and template
+ * messages are not checked (following the official account, form ids).
  */
 import { randomUUID } from 'node:crypto';
 import { ok, text, type OpenApi, type OpenApiContext } from './api';
@@ -80,12 +83,17 @@ async function templated(context: OpenApiContext, templateId: string, data: Reco
   return { title: template?.title, text: renderTemplate(template, data) };
 }
 
+/** WeChat lets customer service answer for 48 hours after the user's last message. */
+export const CUSTOMER_SERVICE_WINDOW_MS = 48 * 3600_000;
+
 export const subscribeMessageSend: OpenApi = async (params, context) => {
   const touser = touserOf(params);
   const templateId = templateIdOf(params.template_id);
   const data = dataOf(params.data, true);
   const state = params.miniprogram_state;
   if (state !== undefined && !['developer', 'trial', 'formal'].includes(String(state))) throw new WeChatError('argumentInvalid', 'miniprogram_state must be developer, trial or formal');
+  // Last of the checks: a refused request must not use up the user's acceptance.
+  if ((await context.recipients?.useSubscription(touser, templateId)) === 'refused') throw new WeChatError('userRefused', `(${touser} has not accepted ${templateId})`);
   await deliver(context, 'subscribeMessage.send', 'subscribe', params, { touser, templateId, page: text(params.page), ...(await templated(context, templateId, data)) });
   return ok();
 };
@@ -146,6 +154,10 @@ function customerServiceText(params: Json): { text: string; page?: string; title
 export const customerServiceMessageSend: OpenApi = async (params, context) => {
   const touser = touserOf(params);
   const message = customerServiceText(params);
+  const interaction = await context.recipients?.lastInteraction(touser);
+  if (interaction?.simulated && (interaction.at === undefined || context.now.getTime() - interaction.at > CUSTOMER_SERVICE_WINDOW_MS)) {
+    throw new WeChatError('outOfTimeLimit', `(${touser} has not interacted within 48 hours)`);
+  }
   await deliver(context, 'customerServiceMessage.send', 'customerService', params, { touser, ...message });
   return ok();
 };

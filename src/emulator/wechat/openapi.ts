@@ -10,7 +10,7 @@ import type { ActionHandler } from '../server/protocol';
 import { BinaryReply } from '../server/protocol';
 import { OversizedPart } from '../server/admin-form';
 import { StudioError } from '../../shared/errors';
-import type { OpenApi, OpenApiContext } from './api';
+import type { MessageRecipients, OpenApi, OpenApiContext } from './api';
 import { WECHAT_CODES, WeChatError } from './errors';
 import { getPaidUnionId, getPhoneNumber } from './identity';
 import { urllinkGenerate, urlschemeGenerate } from './links';
@@ -46,6 +46,8 @@ export interface WeChatOptions {
   appid?: () => Promise<string>;
   /** Hears each message delivered to an inbox (the editor redraws that user's Inbox). */
   onDelivered?: (message: InboxMessage) => void;
+  /** The simulated users, whose subscriptions and interactions the message APIs check. */
+  recipients?: MessageRecipients;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -74,6 +76,7 @@ async function answerOpenApi(options: WeChatOptions, apiName: string, params: Re
     appid: appid ?? (await options.appid?.()) ?? 'wx0000000000000000',
     settings: () => readWeChatSettings(options.projectRoot),
     delivered: options.onDelivered,
+    recipients: options.recipients,
   };
   try {
     const answer = await api(params, context);

@@ -9,12 +9,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StudioError } from '../../shared/errors';
-import type { NewWeChatUser, WeChatUser, WeChatUserList } from '../../shared/wechat';
+import type { NewWeChatUser, WeChatSubscriptionKind, WeChatUser, WeChatUserList } from '../../shared/wechat';
 import type { SimulatedIdentity } from '../functions/identity';
 import { OPENID_PATTERN } from './inbox';
 
 const APPID_PATTERN = /^wx[0-9a-f]{16}$/i;
 const MAX_NICKNAME = 64;
+const MAX_TEMPLATE_ID = 128;
+/**
+ * Invocations are frequent: the newest one is kept in memory at once (a send reads it), the file
+ * is rewritten at most once a minute per user.
+ */
+const INTERACTION_WRITE_MS = 60_000;
+
+export type SubscriptionUse = 'accepted' | 'refused' | 'notSimulated';
 
 /** `o` and 27 URL-safe characters: the length and alphabet of WeChat's openids and unionids. */
 export function madeUpOpenId(): string {
@@ -39,11 +47,19 @@ function checkNew(input: unknown): NewWeChatUser {
   return { nickname, openId: value.openId as string | undefined, unionId: value.unionId as string | undefined, appId: value.appId as string | undefined };
 }
 
+function indexOfUser(list: WeChatUserList, openId: unknown): number {
+  const index = list.users.findIndex((u) => u.openId === openId);
+  if (index < 0) throw new StudioError('InvalidArgument', `There is no simulated user ${String(openId)}.`);
+  return index;
+}
+
 export class WeChatUsers {
   private list?: WeChatUserList;
   private writing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(current: WeChatUser | undefined) => void>();
   private readonly changeListeners = new Set<() => void>();
+  /** The newest interaction by openid, ahead of the file. */
+  private readonly interactions = new Map<string, number>();
 
   constructor(
     private readonly file: string,
@@ -53,7 +69,7 @@ export class WeChatUsers {
 
   async users(): Promise<WeChatUserList> {
     const list = await this.load();
-    return { users: list.users.map((u) => ({ ...u })), ...(list.current === undefined ? {} : { current: list.current }) };
+    return { users: list.users.map((u) => this.withInteraction(u)), ...(list.current === undefined ? {} : { current: list.current }) };
   }
 
   async current(): Promise<WeChatUser | undefined> {
@@ -92,7 +108,70 @@ export class WeChatUsers {
       if (index < 0) throw new StudioError('InvalidArgument', `There is no simulated user ${String(openId)}.`);
       list.users.splice(index, 1);
       if (list.current === openId) list.current = undefined;
+      this.interactions.delete(openId as string);
     });
+  }
+
+  /** The user accepted the template in wx.requestSubscribeMessage: one more one-time send, or long-term. */
+  async subscribe(openId: unknown, templateId: unknown, kind: unknown): Promise<WeChatUser> {
+    const id = typeof templateId === 'string' ? templateId.trim() : '';
+    if (id === '' || id.length > MAX_TEMPLATE_ID) throw new StudioError('InvalidArgument', `A template id is 1 to ${MAX_TEMPLATE_ID} characters.`);
+    if (kind !== 'oneTime' && kind !== 'longTerm') throw new StudioError('InvalidArgument', 'A subscription is oneTime or longTerm.');
+    return this.change((list) => {
+      const index = indexOfUser(list, openId);
+      const user = list.users[index];
+      const before = user.subscriptions?.[id] ?? { oneTime: 0 };
+      const after = (kind as WeChatSubscriptionKind) === 'longTerm' ? { ...before, longTerm: true } : { ...before, oneTime: before.oneTime + 1 };
+      const updated: WeChatUser = { ...user, subscriptions: { ...user.subscriptions, [id]: after } };
+      list.users[index] = updated;
+      return this.withInteraction(updated);
+    });
+  }
+
+  /**
+   * subscribeMessage.send asks before delivering: a one-time acceptance is used up, a long-term one
+   * stays. An openid that is no simulated user (the default caller, a made-up one) is not checked.
+   */
+  useSubscription(openId: string, templateId: string): Promise<SubscriptionUse> {
+    return this.changeIf((list) => {
+      const index = list.users.findIndex((u) => u.openId === openId);
+      if (index < 0) return { result: 'notSimulated', store: false };
+      const user = list.users[index];
+      const subscription = user.subscriptions && Object.hasOwn(user.subscriptions, templateId) ? user.subscriptions[templateId] : undefined;
+      if (subscription?.longTerm) return { result: 'accepted', store: false };
+      if (!subscription || subscription.oneTime <= 0) return { result: 'refused', store: false };
+      const subscriptions = { ...user.subscriptions };
+      if (subscription.oneTime === 1) delete subscriptions[templateId];
+      else subscriptions[templateId] = { ...subscription, oneTime: subscription.oneTime - 1 };
+      list.users[index] = { ...user, subscriptions };
+      return { result: 'accepted', store: true };
+    });
+  }
+
+  /** An invocation ran as this openid (`at`: ms since the epoch); other openids are ignored. */
+  async touch(openId: string, at: number): Promise<void> {
+    const user = (await this.load()).users.find((u) => u.openId === openId);
+    if (!user) return;
+    this.interactions.set(openId, Math.max(at, this.interactions.get(openId) ?? at));
+    if (user.lastInteractionAt !== undefined && at - user.lastInteractionAt < INTERACTION_WRITE_MS) return;
+    await this.changeIf((list) => {
+      const index = list.users.findIndex((u) => u.openId === openId);
+      if (index < 0) return { result: undefined, store: false };
+      list.users[index] = this.withInteraction(list.users[index]);
+      return { result: undefined, store: true };
+    });
+  }
+
+  /** When the openid last ran a function; `simulated: false` for one that is no simulated user. */
+  async lastInteraction(openId: string): Promise<{ simulated: boolean; at?: number }> {
+    const user = (await this.load()).users.find((u) => u.openId === openId);
+    return user ? { simulated: true, at: this.withInteraction(user).lastInteractionAt } : { simulated: false };
+  }
+
+  private withInteraction(user: WeChatUser): WeChatUser {
+    const kept = this.interactions.get(user.openId);
+    if (kept === undefined || (user.lastInteractionAt ?? -Infinity) >= kept) return { ...user };
+    return { ...user, lastInteractionAt: kept };
   }
 
   /** undefined or null: no current user (the default caller). */
@@ -119,13 +198,18 @@ export class WeChatUsers {
     return (this.list ??= list);
   }
 
-  /** One change at a time, on disk (written beside and renamed over) before it resolves. */
   private change<T>(apply: (list: WeChatUserList) => T): Promise<T> {
+    return this.changeIf((list) => ({ result: apply(list), store: true }));
+  }
+
+  /** One change at a time, on disk (written beside and renamed over) before it resolves; `store: false` writes nothing. */
+  private changeIf<T>(apply: (list: WeChatUserList) => { result: T; store: boolean }): Promise<T> {
     const next = this.writing.then(async () => {
       const loaded = await this.load();
       const list: WeChatUserList = { users: [...loaded.users], current: loaded.current };
       const before = loaded.current;
-      const result = apply(list);
+      const { result, store } = apply(list);
+      if (!store) return result;
       await mkdir(dirname(this.file), { recursive: true });
       const partial = `${this.file}.${process.pid}.partial`;
       await writeFile(partial, JSON.stringify(list, null, 2) + '\n');

@@ -1,13 +1,14 @@
 /**
  * Simulated WeChat users of local environments: Create WeChat User…, Delete User, Run Functions
- * as This User (the next invocations' `cloud.getWXContext()`), back to the default caller, and a
+ * as This User (the next invocations' `cloud.getWXContext()`), back to the default caller,
+ * Subscribe User to Template… (what wx.requestSubscribeMessage records on a phone), and a
  * message of a user's inbox opened as a read-only document. From the Users nodes, or from the
  * Command Palette through pickers.
  */
 import * as vscode from 'vscode';
 import type { WeChatApi } from '../../cloud/backend';
 import { StudioError } from '../../shared/errors';
-import type { WeChatUser } from '../../shared/wechat';
+import type { WeChatSubscriptionKind, WeChatUser } from '../../shared/wechat';
 import { CommandId } from '../commandIds';
 import { pickEnvironment } from '../commands/pickers';
 import { can } from '../environments/capabilities';
@@ -109,6 +110,37 @@ export function registerWeChatUserCommands(commands: CommandRegistry, s: Service
     s.log.info(`Functions in ${envKey} now run as the default caller`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Functions now run as the default caller.'), 5000);
     changed(s, envKey);
+  });
+
+  commands.register(CommandId.subscribeWeChatUser, async (arg?: unknown): Promise<WeChatUser> => {
+    const { envKey, user } = await userOf(s, arg, vscode.l10n.t('Subscribe which user?'));
+    const wechat = await wechatOf(s, envKey);
+    const templates = await withViewProgress(() => wechat.listTemplates());
+    const items: (vscode.QuickPickItem & { id?: string })[] = [...templates.map((t) => ({ label: t.id, description: t.title, id: t.id })), { label: vscode.l10n.t('Other template id…') }];
+    const chosen = await s.prompts.ui.pick(items, {
+      title: vscode.l10n.t('Subscribe {0} to which template?', user.nickname),
+      placeHolder: vscode.l10n.t('Template id'),
+    });
+    const templateId =
+      chosen.id ??
+      (
+        await s.prompts.ui.input({
+          title: vscode.l10n.t('Subscribe {0} to Template', user.nickname),
+          prompt: vscode.l10n.t('The template_id functions send with subscribeMessage.send'),
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a template id.') : value.trim().length > 128 ? vscode.l10n.t('At most 128 characters.') : undefined),
+        })
+      ).trim();
+    const kinds: (vscode.QuickPickItem & { subscription: WeChatSubscriptionKind })[] = [
+      { label: vscode.l10n.t('One-time'), detail: vscode.l10n.t('One subscribe message; each acceptance adds one'), subscription: 'oneTime' },
+      { label: vscode.l10n.t('Long-term'), detail: vscode.l10n.t('Every subscribe message until the user is deleted'), subscription: 'longTerm' },
+    ];
+    const { subscription: kind } = await s.prompts.ui.pick(kinds, { title: vscode.l10n.t('How does {0} accept {1}?', user.nickname, templateId), placeHolder: vscode.l10n.t('Subscription') });
+    const updated = await withViewProgress(() => wechat.subscribeUser(user.openId, templateId, kind));
+    s.log.info(`Simulated WeChat user ${user.openId} in ${envKey} accepted template ${templateId} (${kind})`);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('{0} accepted {1}.', user.nickname, templateId), 5000);
+    changed(s, envKey);
+    return updated;
   });
 
   commands.register(CommandId.openInboxMessage, async (arg?: unknown) => {

@@ -47,6 +47,12 @@ export class UsersNode implements ExplorerNode {
   }
 }
 
+function subscriptionLines(user: WeChatUser): string[] {
+  const entries = Object.entries(user.subscriptions ?? {}).filter(([, sub]) => sub.longTerm || sub.oneTime > 0);
+  if (entries.length === 0) return [vscode.l10n.t('Accepted no template: subscribe messages are refused.')];
+  return entries.map(([id, sub]) => (sub.longTerm ? vscode.l10n.t('Accepted {0}: long-term', id) : vscode.l10n.t('Accepted {0}: {1} message(s) left', id, String(sub.oneTime))));
+}
+
 export class WeChatUserNode implements ExplorerNode {
   readonly id: string;
 
@@ -73,6 +79,8 @@ export class WeChatUserNode implements ExplorerNode {
       vscode.l10n.t('OpenID: {0}', user.openId),
       vscode.l10n.t('UnionID: {0}', user.unionId),
       vscode.l10n.t('AppID: {0}', user.appId),
+      ...subscriptionLines(user),
+      user.lastInteractionAt === undefined ? vscode.l10n.t('No invocation yet: customer service messages are refused.') : vscode.l10n.t('Last invocation: {0}', new Date(user.lastInteractionAt).toLocaleString()),
       ...(this.current ? [vscode.l10n.t('Functions run as this user.')] : []),
     ].join('\n');
     item.contextValue = contextValue(ContextValue.wechatUser, this.current ? ContextValue.currentUser : ContextValue.switchableUser);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { LocalBackend } from '../../../../src/cloud/local/local-backend';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../../src/emulator/environment';
 import { DEFAULT_IDENTITY } from '../../../../src/emulator/functions/index';
+import { readInbox } from '../../../../src/emulator/wechat/index';
 import { makeProject, repoRoot, type TestProject } from '../server/support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -38,6 +39,19 @@ exports.main = async (event) => {
 };
 `;
 
+/** Sends whatever open API the event names; WeChat's refusals come back as { errCode, errMsg }. */
+const SEND = `const cloud = require('wx-server-sdk');
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+exports.main = async (event) => {
+  const [group, api] = event.api.split('.');
+  try {
+    return { ok: await cloud.openapi[group][api](event.data) };
+  } catch (e) {
+    return { errCode: e.errCode, errMsg: String(e.errMsg || e.message) };
+  }
+};
+`;
+
 describe('simulated WeChat users', function () {
   this.timeout(60_000);
   let project: TestProject;
@@ -57,6 +71,7 @@ describe('simulated WeChat users', function () {
       ['who', WHO],
       ['caller', CALLER],
       ['notify', NOTIFY],
+      ['send', SEND],
     ]) {
       mkdirSync(join(project.root, 'cloudfunctions', name), { recursive: true });
       writeFileSync(join(project.root, 'cloudfunctions', name, 'index.js'), code);
@@ -130,6 +145,7 @@ describe('simulated WeChat users', function () {
     const list = await backend.wechat!.listUsers();
     assert.equal(list.current, carol.openId);
     assert.ok(list.users.some((u) => u.nickname === 'Carol'));
+    await backend.wechat!.subscribeUser(carol.openId, 'tpl-order', 'oneTime');
     assert.equal(await run('notify', { item: 'teapot' }), 'sent');
     const [message] = await backend.wechat!.readInbox(carol.openId);
     assert.equal(message.title, 'Order shipped');
@@ -137,5 +153,66 @@ describe('simulated WeChat users', function () {
     await backend.wechat!.setCurrentUser(undefined);
     assert.equal((await run('who')).OPENID, DEFAULT_IDENTITY.openId);
     backend.functions?.dispose();
+  });
+
+  /** Sent by a function running as someone else, so the send is no interaction of the recipient. */
+  const OPERATOR = { identity: { openId: 'oOperator', appId: 'wx00000000000000ee' } };
+  const send = (api: string, data: Json): Promise<Json> => run('send', { api, data }, OPERATOR);
+  const subscribeTo = (touser: string, templateId: string, value = 'teapot'): Promise<Json> => send('subscribeMessage.send', { touser, templateId, data: { thing1: { value } } });
+  const serviceTo = (touser: string): Promise<Json> => send('customerServiceMessage.send', { touser, msgtype: 'text', text: { content: 'Can we help?' } });
+  const inboxOf = async (openId: string): Promise<Json[]> => readInbox(env.dataDir, openId);
+  const stored = (openId: string): Json => (JSON.parse(readFileSync(join(env.dataDir, 'wechat', 'users.json'), 'utf8')) as Json).users.find((u: Json) => u.openId === openId);
+
+  it('subscribeMessage.send reaches a simulated user once per one-time acceptance, always with a long-term one, else 43101', async function () {
+    const dave = await env.wechatUsers.create({ nickname: 'Dave' });
+    const refused = await subscribeTo(dave.openId, 'tpl-order');
+    assert.equal(refused.errCode, 43101, JSON.stringify(refused));
+    assert.match(refused.errMsg, /user refuse to accept the msg/);
+    assert.deepEqual(await inboxOf(dave.openId), [], 'a refused message is not delivered');
+
+    await env.wechatUsers.subscribe(dave.openId, 'tpl-order', 'oneTime');
+    const after = await env.wechatUsers.subscribe(dave.openId, 'tpl-order', 'oneTime');
+    assert.deepEqual(after.subscriptions, { 'tpl-order': { oneTime: 2 } }, 'one-time acceptances add up');
+    assert.equal((await subscribeTo(dave.openId, 'tpl-order', 'x'.repeat(21))).errCode, 47003);
+    assert.deepEqual(stored(dave.openId).subscriptions, { 'tpl-order': { oneTime: 2 } }, 'a request refused for its data uses up nothing');
+    assert.equal((await subscribeTo(dave.openId, 'tpl-order')).ok.errCode, 0);
+    assert.deepEqual(stored(dave.openId).subscriptions, { 'tpl-order': { oneTime: 1 } });
+    assert.equal((await subscribeTo(dave.openId, 'tpl-order')).ok.errCode, 0);
+    assert.equal((await subscribeTo(dave.openId, 'tpl-order')).errCode, 43101, 'both acceptances are used up');
+    assert.equal((await subscribeTo(dave.openId, 'tpl-other')).errCode, 43101, 'an acceptance is for its template only');
+    assert.equal((await inboxOf(dave.openId)).length, 2);
+
+    await env.wechatUsers.subscribe(dave.openId, 'tpl-long', 'longTerm');
+    for (let i = 0; i < 3; i++) assert.equal((await subscribeTo(dave.openId, 'tpl-long')).ok.errCode, 0);
+    assert.deepEqual(stored(dave.openId).subscriptions, { 'tpl-long': { oneTime: 0, longTerm: true } });
+
+    assert.equal((await subscribeTo('oNotSimulated0000000000000001', 'tpl-order')).ok.errCode, 0, 'an openid that is no simulated user is not checked');
+    await assert.rejects(env.wechatUsers.subscribe('oNobody', 'tpl-order', 'oneTime'), /no simulated user/);
+    await assert.rejects(env.wechatUsers.subscribe(dave.openId, '  ', 'oneTime'), /template id/);
+    await assert.rejects(env.wechatUsers.subscribe(dave.openId, 'tpl-order', 'forever'), /oneTime or longTerm/);
+    await env.wechatUsers.delete(dave.openId);
+  });
+
+  it('customerServiceMessage.send reaches a simulated user within 48 hours of an invocation as that user, else 45015', async function () {
+    const erin = await env.wechatUsers.create({ nickname: 'Erin' });
+    const refused = await serviceTo(erin.openId);
+    assert.equal(refused.errCode, 45015, 'never interacted');
+    assert.match(refused.errMsg, /response out of time limit/);
+    assert.deepEqual(await inboxOf(erin.openId), []);
+
+    const ran = Date.now();
+    await run('who', {}, { identity: { openId: erin.openId, appId: erin.appId } });
+    assert.ok(stored(erin.openId).lastInteractionAt >= ran, 'the invocation is recorded in the users file');
+    assert.equal((await serviceTo(erin.openId)).ok.errCode, 0);
+    assert.equal((await inboxOf(erin.openId)).length, 1);
+
+    const frank = await env.wechatUsers.create({ nickname: 'Frank' });
+    await env.wechatUsers.touch(frank.openId, Date.now() - 49 * 3600_000);
+    assert.equal((await serviceTo(frank.openId)).errCode, 45015, 'the last interaction is over 48 hours ago');
+    await env.wechatUsers.setCurrent(frank.openId);
+    await run('who');
+    assert.equal((await serviceTo(frank.openId)).ok.errCode, 0, 'an invocation as the current user counts');
+    await env.wechatUsers.setCurrent(undefined);
+    assert.equal((await serviceTo('oNotSimulated0000000000000001')).ok.errCode, 0, 'an openid that is no simulated user is not checked');
   });
 });
