@@ -173,7 +173,8 @@ async function load(): Promise<Handler> {
       : (require(config.moduleFile) as Record<string, unknown>);
   } catch (e) {
     const err = toHostError(e, 'FunctionLoadFailed');
-    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND' && (e as Error).message.includes(config.moduleFile)) {
+    // Only the handler itself: a missing dependency names the handler too, in its require stack.
+    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND' && (e as Error).message.split('\n')[0].includes(config.moduleFile)) {
       throw new HostFailure('HandlerNotFound', `The handler's file ${config.moduleFile} does not exist.`);
     }
     throw new HostFailure('FunctionLoadFailed', `Loading ${config.moduleFile} failed: ${err.message}`, err.stack);

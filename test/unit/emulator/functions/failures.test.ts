@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FunctionRuntime, InvokeOutcome } from '../../../../src/emulator/functions';
 import { createRuntime, type FixtureProject, isRunning, waitFor, withFixtureRuntime } from './support';
 
@@ -104,6 +106,15 @@ describe('function failures', function () {
     const out = await runtime.invoke('no-index', {});
     assert.equal(out.error?.code, 'HandlerNotFound');
     assert.match(out.error!.message, /index\.js/);
+  });
+
+  it('reports a module the handler requires but nobody installed as a load failure naming it, not as a missing handler', async () => {
+    const dir = join(fx.project.functionRoot, 'requires-missing');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'index.js'), "const pad = require('left-pad-nowhere');\nexports.main = async () => pad;\n");
+    const out = await runtime.invoke('requires-missing', {});
+    assert.equal(out.error?.code, 'FunctionLoadFailed');
+    assert.match(out.error!.message, /Cannot find module 'left-pad-nowhere'/);
   });
 
   it('reports a module without the exported handler', async () => {
