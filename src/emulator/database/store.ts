@@ -42,7 +42,9 @@ export class Store {
   ) {}
 
   static open(file: string): Store {
-    const env = open({ path: file, overlappingSync: false, maxDbs: 4 });
+    // eventTurnBatching off: every write is already a child transaction, and lmdb-js's event-turn
+    // batch leaves a promise nobody observes, which a failed commit (a full disk) rejects unhandled.
+    const env = open({ path: file, overlappingSync: false, eventTurnBatching: false, maxDbs: 4 });
     return new Store(
       env,
       env.openDB('documents', { keyEncoding: 'binary', encoding: 'binary' }) as unknown as Table<Buffer>,
@@ -60,8 +62,8 @@ export class Store {
       return result;
     }).then(
       (v) => v as T,
-      (e: unknown) => {
-        throw diskError(e) ?? e;
+      async (e: unknown) => {
+        throw diskError(await commitCause(e)) ?? e;
       },
     );
     this.inFlight.add(done);
@@ -108,6 +110,22 @@ export class Store {
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     await this.env.close();
+  }
+}
+
+/**
+ * lmdb-js rejects a failed commit with a generic error whose `commitError` promise rejects with the
+ * cause (ENOSPC…) once the write thread reports it; a moment is long enough.
+ */
+async function commitCause(e: unknown): Promise<unknown> {
+  const pending = (e as { commitError?: Promise<unknown> } | undefined)?.commitError;
+  if (!pending || typeof pending.then !== 'function') return e;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<unknown>((resolve) => (timer = setTimeout(() => resolve(e), 1000)));
+  try {
+    return await Promise.race([pending.then(() => e, (cause: unknown) => cause), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
