@@ -3,9 +3,10 @@
  * and prints one line per acknowledged write, until it is killed.
  *   node durability-writer.js <data folder> <round>
  * Lines: `ready`, `ack <id>` (inserted), `deleting <id>` (about to remove), `del <id>` (removed),
- * `cnt <value>` (counter reached value), `big-start <batch>` / `big-ack <batch>` (a 5,000-document insert).
+ * `cnt <value>` (counter reached value), `big-start <batch>` / `big-ack <batch>` (a 5,000-document insert),
+ * `tx <id>` (a transfer: one batch across two collections, like an /admin transaction's commit).
  */
-import { openDatabase } from '../../../../src/emulator/database';
+import { openDatabase, type Database } from '../../../../src/emulator/database';
 import type { Collection } from '../../../../src/emulator/database/api';
 
 const [dir, roundText] = process.argv.slice(2);
@@ -54,6 +55,19 @@ async function bigWriter(c: Collection): Promise<never> {
   }
 }
 
+/** Moves 1 from alice to bob and books it in the ledger: both accounts and the ledger entry, or nothing. */
+async function transferWriter(db: Database): Promise<never> {
+  for (let t = 0; ; t++) {
+    const id = `t-r${round}-${t}`;
+    await db.writeBatch([
+      { collection: 'accounts', op: 'update', filter: { _id: 'alice' }, update: { $inc: { balance: -1, transfers: 1 } }, options: { multi: false } },
+      { collection: 'accounts', op: 'update', filter: { _id: 'bob' }, update: { $inc: { balance: 1 } }, options: { multi: false } },
+      { collection: 'ledger', op: 'insert', documents: [{ _id: id, amount: 1, pad: PAD }] },
+    ]);
+    say(`tx ${id}`);
+  }
+}
+
 async function main(): Promise<void> {
   const db = await openDatabase(dir);
   const c = db.hasCollection('log') ? db.collection('log') : await db.createCollection('log');
@@ -63,8 +77,13 @@ async function main(): Promise<void> {
     // Bulk, so the store holds more than a few pages.
     for (let b = 0; b < 10; b++) await c.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: `bulk-${b}-${i}`, pad: PAD })));
   }
+  if (!db.hasCollection('accounts')) {
+    await db.createCollection('ledger');
+    const accounts = await db.createCollection('accounts');
+    await accounts.insertMany([{ _id: 'alice', balance: 1_000_000, transfers: 0 }, { _id: 'bob', balance: 0 }]);
+  }
   say('ready');
-  await Promise.all([...[0, 1, 2, 3].map((w) => writer(c, w)), bigWriter(c)]);
+  await Promise.all([...[0, 1, 2, 3].map((w) => writer(c, w)), bigWriter(c), transferWriter(db)]);
 }
 
 main().catch((e) => {

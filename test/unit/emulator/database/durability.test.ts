@@ -15,6 +15,8 @@ interface Acknowledged {
   counter: number;
   /** Large batches acknowledged whole. */
   big: Set<string>;
+  /** Transfers across two collections acknowledged. */
+  transfers: Set<string>;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -49,15 +51,16 @@ async function runAndKill(dir: string, round: number, kill: (output: () => strin
     else if (kind === 'del') into.deleted.add(value);
     else if (kind === 'cnt') into.counter = Math.max(into.counter, Number(value));
     else if (kind === 'big-ack') into.big.add(value);
+    else if (kind === 'tx') into.transfers.add(value);
   }
 }
 
 describe('database durability (a real process, killed at random)', function () {
   this.timeout(120_000);
 
-  it('keeps every acknowledged write through SIGKILLs, also in the middle of a large transaction', async () => {
+  it('keeps every acknowledged write through SIGKILLs, also in the middle of a large transaction or of a batch across collections', async () => {
     const folder = tempFolder();
-    const acked: Acknowledged = { inserted: new Set(), deleting: new Set(), deleted: new Set(), counter: 0, big: new Set() };
+    const acked: Acknowledged = { inserted: new Set(), deleting: new Set(), deleted: new Set(), counter: 0, big: new Set(), transfers: new Set() };
     let killedInBigWrite = 0;
     try {
       for (let round = 1; round <= 6; round++) {
@@ -100,6 +103,13 @@ describe('database durability (a real process, killed at random)', function () {
         for (const batch of acked.big) assert.equal(bigCounts.get(batch), 5000, `round ${round}: acknowledged large batch ${batch} is missing`);
         const counter = c.find({ _id: 'counter' }).documents[0].n as number;
         assert.ok(counter >= acked.counter, `round ${round}: counter ${counter} < acknowledged ${acked.counter}`);
+        // A batch across collections is one transaction too: both accounts and the ledger agree.
+        const [alice, bob] = ['alice', 'bob'].map((id) => db.collection('accounts').find({ _id: id }).documents[0]);
+        const ledger = new Set(db.collection('ledger').find({}, { projection: { _id: 1 } }).documents.map((d) => d._id));
+        assert.equal((alice.balance as number) + (bob.balance as number), 1_000_000, `round ${round}: money appeared or vanished`);
+        assert.equal(alice.transfers, bob.balance, `round ${round}: one account's side of a transfer is missing`);
+        assert.equal(ledger.size, bob.balance, `round ${round}: the ledger disagrees with the accounts`);
+        for (const id of acked.transfers) assert.ok(ledger.has(id), `round ${round}: acknowledged transfer ${id} is missing`);
         // Indexes rebuilt from the files agree with a full scan.
         assert.equal(c.count({ round, w: 0 }), c.find({}).documents.filter((d) => d.round === round && d.w === 0).length);
         await db.close();
@@ -107,6 +117,7 @@ describe('database durability (a real process, killed at random)', function () {
       }
       assert.ok(acked.inserted.size > 100, `only ${acked.inserted.size} writes were acknowledged`);
       assert.ok(killedInBigWrite >= 1, 'no kill landed during a large transaction');
+      assert.ok(acked.transfers.size > 100, `only ${acked.transfers.size} transfers were acknowledged`);
     } finally {
       folder.remove();
     }
