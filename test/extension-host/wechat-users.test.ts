@@ -180,7 +180,7 @@ suite('WeChat users: simulated identity and inbox', () => {
     const remove = new ScriptedInput({ pick: ['Bob'], confirm: 1 });
     api.useUserInput(remove);
     await vscode.commands.executeCommand('cloudbase.deleteWeChatUser');
-    assert.deepEqual(remove.asked, ['pick: Delete which user?', 'confirm: Delete the simulated user "Bob"? Its inbox stays in the local data. If functions run as this user, they run as the default caller afterwards.']);
+    assert.deepEqual(remove.asked, ['pick: Delete which user?', 'confirm: Delete the simulated user "Bob"? Its inbox is deleted with it. If functions run as this user, they run as the default caller afterwards.']);
     assert.deepEqual((await children(await usersNode())).map(labelOf), ['Alice']);
     assert.equal((await invoke()).OPENID, DEFAULT_OPENID);
   });

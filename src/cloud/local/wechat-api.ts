@@ -2,7 +2,7 @@
 import type { WeChatApi } from '../backend';
 import { throwIfAborted } from '../../shared/errors';
 import type { InboxMessage, NewWeChatUser, WeChatSubscriptionKind, WeChatTemplateInfo, WeChatUser, WeChatUserList } from '../../shared/wechat';
-import { readInbox, readWeChatSettings, type WeChatUsers } from '../../emulator/wechat/index';
+import { readInbox, readWeChatSettings, removeInbox, type WeChatUsers } from '../../emulator/wechat/index';
 
 export class LocalWeChatApi implements WeChatApi {
   constructor(
@@ -21,9 +21,10 @@ export class LocalWeChatApi implements WeChatApi {
     return this.users.create(user);
   }
 
-  deleteUser(openId: string, signal?: AbortSignal): Promise<void> {
+  async deleteUser(openId: string, signal?: AbortSignal): Promise<void> {
     throwIfAborted(signal);
-    return this.users.delete(openId);
+    await this.users.delete(openId);
+    await removeInbox(this.dataDir, openId);
   }
 
   setCurrentUser(openId: string | undefined, signal?: AbortSignal): Promise<void> {

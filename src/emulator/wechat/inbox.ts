@@ -4,7 +4,7 @@
  * per message, oldest first. Files in the environment's data folder, so the extension (another
  * process) reads them with these functions and a reset of local data empties them.
  */
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InboxMessage } from '../../shared/wechat';
 
@@ -23,6 +23,11 @@ function inboxFile(dataDir: string, openid: string): string {
 export async function appendToInbox(dataDir: string, message: InboxMessage): Promise<void> {
   await mkdir(join(dataDir, INBOX_FOLDER), { recursive: true });
   await appendFile(inboxFile(dataDir, message.touser), `${JSON.stringify(message)}\n`, 'utf8');
+}
+
+/** Deletes a user's messages, so a user made later with the same openid starts with none. */
+export async function removeInbox(dataDir: string, openid: string): Promise<void> {
+  await rm(inboxFile(dataDir, openid), { force: true });
 }
 
 /** One user's messages, oldest first; none for a user who never got one. */

@@ -88,7 +88,7 @@ export function registerWeChatUserCommands(commands: CommandRegistry, s: Service
     await s.prompts.ui.confirm(
       vscode.l10n.t('Delete the simulated user "{0}"?', user.nickname),
       vscode.l10n.t('Delete'),
-      vscode.l10n.t('Its inbox stays in the local data. If functions run as this user, they run as the default caller afterwards.'),
+      vscode.l10n.t('Its inbox is deleted with it. If functions run as this user, they run as the default caller afterwards.'),
     );
     await withViewProgress(async () => (await wechatOf(s, envKey)).deleteUser(user.openId));
     s.log.info(`Deleted simulated WeChat user ${user.openId} in ${envKey}`);

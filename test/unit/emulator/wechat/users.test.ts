@@ -152,6 +152,11 @@ describe('simulated WeChat users', function () {
     assert.equal(message.text, 'Your teapot is on its way');
     await backend.wechat!.setCurrentUser(undefined);
     assert.equal((await run('who')).OPENID, DEFAULT_IDENTITY.openId);
+    await backend.wechat!.deleteUser(carol.openId);
+    assert.deepEqual(await readInbox(env.dataDir, carol.openId), [], 'the inbox goes with the user');
+    const again = await backend.wechat!.createUser({ nickname: 'Carol again', openId: carol.openId });
+    assert.deepEqual(await backend.wechat!.readInbox(again.openId), [], 'a user made later with the same openid starts with an empty inbox');
+    await backend.wechat!.deleteUser(again.openId);
     backend.functions?.dispose();
   });
 
