@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { StudioError } from '../shared/errors';
 import type { Database } from './database/api';
 import { openDatabase, type DatabaseOptions } from './database/index';
-import { FunctionRuntime, type SimulatedIdentity } from './functions/index';
+import { DEFAULT_IDENTITY, FunctionRuntime, type SimulatedIdentity } from './functions/index';
 import { dataDirectory, detectProject, localEnvId, type ProjectInfo } from '../project/project';
 import { LocalStorage } from './storage/index';
 import { httpAccessHandler } from './server/http-access';
@@ -211,7 +211,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const announceWeChat = (change: WeChatChange): void => {
     for (const listener of [...wechatListeners]) listener(change);
   };
-  const wechatUsers = new WeChatUsers(join(dataDir, 'wechat', 'users.json'), () => projectAppId(project));
+  const defaultCaller = { ...DEFAULT_IDENTITY, ...options.functions?.defaultIdentity };
+  const wechatUsers = new WeChatUsers(join(dataDir, 'wechat', 'users.json'), () => projectAppId(project), { openId: defaultCaller.openId, appId: defaultCaller.appId });
   const clientRequests = new ClientRequestLog();
   const clientUsers = new ClientUsers(join(dataDir, 'client', 'users.json'));
   const storageRule = new StorageRuleStore(join(dataDir, 'client', 'storage-rule.json'));

@@ -33,6 +33,8 @@ export interface WeChatUserList {
   users: WeChatUser[];
   /** The openid functions run as; none: the environment's default caller. */
   current?: string;
+  /** Who functions run as when no user is current (its messages have an inbox too); absent from older environments. */
+  defaultCaller?: { openId: string; appId: string };
 }
 
 /** What Create WeChat User asks for; ids left out are made up, the appid is the project's. */

@@ -89,7 +89,7 @@ suite('WeChat users: simulated identity and inbox', () => {
     const users = await usersNode();
     assert.match(item(users).contextValue ?? '', /\bcloudbase\.wechatUsers\b/);
     assert.ok(offeredCommands(item(users).contextValue ?? '').includes('cloudbase.createWeChatUser'));
-    assert.deepEqual((await children(users)).map(labelOf), ['No users. Functions run as the default caller.']);
+    assert.deepEqual((await children(users)).map(labelOf), ['Default caller', 'No users. Functions run as the default caller.']);
   });
 
   let alice: WeChatUser;
@@ -160,6 +160,21 @@ suite('WeChat users: simulated identity and inbox', () => {
     assert.ok((await wechat.readInbox(DEFAULT_OPENID)).some((m) => m.text === 'Your Blue teapot is on its way'), 'the default caller got the message of the invocation it ran');
   });
 
+  test('the Default caller node shows its openid and its Inbox, whose message opens like a user\'s', async () => {
+    const caller = await child(await usersNode(), 'Default caller');
+    assert.equal(item(caller).description, DEFAULT_OPENID, 'Alice is current, so the openid shows, not the check');
+    assert.match(String(item(caller).tooltip), new RegExp(`OpenID: ${DEFAULT_OPENID}`));
+    assert.ok(offeredCommands(item(caller).contextValue ?? '').includes('cloudbase.runAsDefaultCaller'));
+    const messages = await children(await child(caller, 'Inbox'));
+    assert.ok(messages.length >= 1);
+    const command = item(messages[0]).command!;
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(command.command, ...(command.arguments ?? []));
+    const document = await waitFor('the message document', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()));
+    assert.match(document.getText(), /^# Order shipped/);
+    assert.match(document.getText(), new RegExp(`To: \`${DEFAULT_OPENID}\``));
+    assert.match(uri.path, /\/the default caller\//);
+  });
+
   test('from the palette: create Bob, run as Bob, delete Bob: functions run as the default caller again', async () => {
     const create = new ScriptedInput({ input: ['Bob'] });
     api.useUserInput(create);
@@ -181,8 +196,9 @@ suite('WeChat users: simulated identity and inbox', () => {
     api.useUserInput(remove);
     await vscode.commands.executeCommand('cloudbase.deleteWeChatUser');
     assert.deepEqual(remove.asked, ['pick: Delete which user?', 'confirm: Delete the simulated user "Bob"? Its inbox is deleted with it. If functions run as this user, they run as the default caller afterwards.']);
-    assert.deepEqual((await children(await usersNode())).map(labelOf), ['Alice']);
+    assert.deepEqual((await children(await usersNode())).map(labelOf), ['Default caller', 'Alice']);
     assert.equal((await invoke()).OPENID, DEFAULT_OPENID);
+    assert.match(String(item(await child(await usersNode(), 'Default caller')).description), /^✓/);
   });
 
   test('a switch made outside this window redraws the Users node', async () => {
@@ -210,5 +226,16 @@ suite('WeChat users: simulated identity and inbox', () => {
     await vscode.commands.executeCommand('cloudbase.runAsDefaultCaller', node);
     assert.equal((await invoke()).OPENID, DEFAULT_OPENID);
     assert.doesNotMatch(String(item(await userNode('Alice')).description), /^✓/);
+  });
+
+  test('Run Functions as the Default Caller on the Default caller node, offered only while another user is current', async () => {
+    await vscode.commands.executeCommand('cloudbase.runAsWeChatUser', await userNode('Alice'));
+    const caller = await child(await usersNode(), 'Default caller');
+    assert.ok(offeredCommands(item(caller).contextValue ?? '').includes('cloudbase.runAsDefaultCaller'));
+    await vscode.commands.executeCommand('cloudbase.runAsDefaultCaller', caller);
+    assert.equal((await invoke()).OPENID, DEFAULT_OPENID);
+    const after = await child(await usersNode(), 'Default caller');
+    assert.match(String(item(after).description), /^✓/);
+    assert.ok(!offeredCommands(item(after).contextValue ?? '').includes('cloudbase.runAsDefaultCaller'));
   });
 });

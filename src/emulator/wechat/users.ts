@@ -65,11 +65,17 @@ export class WeChatUsers {
     private readonly file: string,
     /** The appid of users created without one: the mini program's, from project.config.json. */
     private readonly defaultAppId: () => Promise<string>,
+    /** Who functions run as when no user is current, listed with the users. */
+    private readonly defaultCaller?: { openId: string; appId: string },
   ) {}
 
   async users(): Promise<WeChatUserList> {
     const list = await this.load();
-    return { users: list.users.map((u) => this.withInteraction(u)), ...(list.current === undefined ? {} : { current: list.current }) };
+    return {
+      users: list.users.map((u) => this.withInteraction(u)),
+      ...(list.current === undefined ? {} : { current: list.current }),
+      ...(this.defaultCaller ? { defaultCaller: { ...this.defaultCaller } } : {}),
+    };
   }
 
   async current(): Promise<WeChatUser | undefined> {

@@ -51,6 +51,8 @@ export const ContextValue = {
   switchableUser: 'cloudbase.switchableUser',
   /** The user functions run as: Run Functions as the Default Caller. */
   currentUser: 'cloudbase.currentUser',
+  /** The default caller while another user is current: Run Functions as the Default Caller. */
+  switchableDefaultCaller: 'cloudbase.switchableDefaultCaller',
   /** The Storage area (its root folder), its folders and files. */
   storage: 'cloudbase.storage',
   storageFolder: 'cloudbase.storageFolder',

@@ -12,7 +12,7 @@ import type { WeChatSubscriptionKind, WeChatUser } from '../../shared/wechat';
 import { CommandId } from '../commandIds';
 import { pickEnvironment } from '../commands/pickers';
 import { can } from '../environments/capabilities';
-import { InboxMessageNode, UsersNode, WeChatUserNode } from '../explorer/nodes/wechatUserNodes';
+import { DefaultCallerNode, InboxMessageNode, UsersNode, WeChatUserNode } from '../explorer/nodes/wechatUserNodes';
 import type { CommandRegistry } from '../platform/commandRegistry';
 import { withViewProgress } from '../platform/progress';
 import type { Services } from '../services';
@@ -36,7 +36,7 @@ async function wechatOf(s: Services, envKey: string): Promise<WeChatApi> {
 }
 
 async function environmentOf(s: Services, arg: unknown): Promise<string> {
-  if (arg instanceof UsersNode || arg instanceof WeChatUserNode) return arg.envKey;
+  if (arg instanceof UsersNode || arg instanceof WeChatUserNode || arg instanceof DefaultCallerNode) return arg.envKey;
   if (isTarget(arg)) return arg.envKey;
   return (await pickEnvironment(s, (e) => can(e.info.kind, 'simulatedUsers'))).key;
 }
@@ -145,9 +145,10 @@ export function registerWeChatUserCommands(commands: CommandRegistry, s: Service
 
   commands.register(CommandId.openInboxMessage, async (arg?: unknown) => {
     if (!(arg instanceof InboxMessageNode)) return;
-    const userNode = arg.parent.parent;
-    const envLabel = s.registry.get(userNode.envKey)?.info.label ?? userNode.envKey;
-    const uri = inboxMessageUri({ envKey: userNode.envKey, envLabel, nickname: userNode.user.nickname, openId: userNode.user.openId, message: arg.message });
+    const inbox = arg.parent;
+    const { envKey } = inbox.parent;
+    const envLabel = s.registry.get(envKey)?.info.label ?? envKey;
+    const uri = inboxMessageUri({ envKey, envLabel, nickname: inbox.owner, openId: inbox.openId, message: arg.message });
     await vscode.window.showTextDocument(uri, { preview: true });
     return uri;
   });

@@ -30,9 +30,11 @@ export class UsersNode implements ExplorerNode {
 
   async getChildren(): Promise<ExplorerNode[]> {
     try {
-      const { users, current } = await (await this.model.wechatOf(this.envKey)).listUsers();
+      const { users, current, defaultCaller } = await (await this.model.wechatOf(this.envKey)).listUsers();
+      const caller = defaultCaller ? [new DefaultCallerNode(this, defaultCaller, current === undefined)] : [];
       if (users.length === 0) {
         return [
+          ...caller,
           new InfoNode(this, 'no-users', vscode.l10n.t('No users. Functions run as the default caller.'), {
             command: CommandId.createWeChatUser,
             title: vscode.l10n.t('Create WeChat User…'),
@@ -40,7 +42,7 @@ export class UsersNode implements ExplorerNode {
           }),
         ];
       }
-      return users.map((u) => new WeChatUserNode(this, u, u.openId === current));
+      return [...caller, ...users.map((u) => new WeChatUserNode(this, u, u.openId === current))];
     } catch (e) {
       return [new ErrorNode(this, e, { environment: this.envKey })];
     }
@@ -51,6 +53,42 @@ function subscriptionLines(user: WeChatUser): string[] {
   const entries = Object.entries(user.subscriptions ?? {}).filter(([, sub]) => sub.longTerm || sub.oneTime > 0);
   if (entries.length === 0) return [vscode.l10n.t('Accepted no template: subscribe messages are refused.')];
   return entries.map(([id, sub]) => (sub.longTerm ? vscode.l10n.t('Accepted {0}: long-term', id) : vscode.l10n.t('Accepted {0}: {1} message(s) left', id, String(sub.oneTime))));
+}
+
+/** Who functions run as when no user is current; what they send to its openid lands in its inbox. */
+export class DefaultCallerNode implements ExplorerNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: UsersNode,
+    readonly caller: { openId: string; appId: string },
+    readonly current: boolean,
+  ) {
+    this.id = `${parent.id}/default-caller`;
+  }
+
+  get envKey(): string {
+    return this.parent.envKey;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(vscode.l10n.t('Default caller'), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = this.current ? vscode.l10n.t('✓ functions run as the default caller') : this.caller.openId;
+    item.iconPath = new vscode.ThemeIcon(this.current ? 'pass-filled' : 'account');
+    item.tooltip = [
+      vscode.l10n.t('Default caller'),
+      vscode.l10n.t('OpenID: {0}', this.caller.openId),
+      vscode.l10n.t('AppID: {0}', this.caller.appId),
+      this.current ? vscode.l10n.t('Functions run as the default caller.') : vscode.l10n.t('Functions run as another user now.'),
+    ].join('\n');
+    if (!this.current) item.contextValue = contextValue(ContextValue.switchableDefaultCaller);
+    return item;
+  }
+
+  async getChildren(): Promise<ExplorerNode[]> {
+    return [new InboxNode(this, this.parent.model, this.caller.openId, vscode.l10n.t('the default caller'))];
+  }
 }
 
 export class WeChatUserNode implements ExplorerNode {
@@ -88,7 +126,7 @@ export class WeChatUserNode implements ExplorerNode {
   }
 
   async getChildren(): Promise<ExplorerNode[]> {
-    return [new InboxNode(this)];
+    return [new InboxNode(this, this.parent.model, this.user.openId, this.user.nickname)];
   }
 }
 
@@ -96,7 +134,13 @@ export class WeChatUserNode implements ExplorerNode {
 export class InboxNode implements ExplorerNode {
   readonly id: string;
 
-  constructor(readonly parent: WeChatUserNode) {
+  constructor(
+    readonly parent: WeChatUserNode | DefaultCallerNode,
+    private readonly model: ExplorerModel,
+    readonly openId: string,
+    /** The nickname, or "the default caller". */
+    readonly owner: string,
+  ) {
     this.id = `${parent.id}/inbox`;
   }
 
@@ -104,14 +148,14 @@ export class InboxNode implements ExplorerNode {
     const item = new vscode.TreeItem(vscode.l10n.t('Inbox'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('inbox');
-    item.tooltip = vscode.l10n.t('Messages functions sent {0} with cloud.openapi', this.parent.user.nickname);
+    item.tooltip = vscode.l10n.t('Messages functions sent {0} with cloud.openapi', this.owner);
     return item;
   }
 
   async getChildren(): Promise<ExplorerNode[]> {
-    const { envKey, user } = this.parent;
+    const { envKey } = this.parent;
     try {
-      const messages = await (await this.parent.parent.model.wechatOf(envKey)).readInbox(user.openId);
+      const messages = await (await this.model.wechatOf(envKey)).readInbox(this.openId);
       if (messages.length === 0) return [new InfoNode(this, 'empty', vscode.l10n.t('No messages.'))];
       return messages.map((m) => new InboxMessageNode(this, m));
     } catch (e) {

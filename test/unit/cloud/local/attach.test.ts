@@ -82,9 +82,11 @@ describe('local environment process', function () {
     wechat.onChange((change) => heard.push(change));
     const dana = await wechat.createUser({ nickname: 'Dana' });
     assert.equal(dana.nickname, 'Dana');
-    assert.deepEqual(await wechat.listUsers(), { users: [dana] });
     const before = (await env.backend.functions.invoke('whoami', {})).result as { openid: string };
     assert.notEqual(before.openid, dana.openId);
+    const { defaultCaller } = await wechat.listUsers();
+    assert.equal(defaultCaller?.openId, before.openid, 'the list names the default caller functions run as');
+    assert.deepEqual(await wechat.listUsers(), { users: [dana], defaultCaller });
     await wechat.setCurrentUser(dana.openId);
     assert.equal((await wechat.listUsers()).current, dana.openId);
     const after = (await env.backend.functions.invoke('whoami', {})).result as { openid: string; userInfo: unknown };
@@ -95,7 +97,7 @@ describe('local environment process', function () {
     await wechat.setCurrentUser(undefined);
     assert.equal(((await env.backend.functions.invoke('whoami', {})).result as { openid: string }).openid, before.openid);
     await wechat.deleteUser(dana.openId);
-    assert.deepEqual(await wechat.listUsers(), { users: [] });
+    assert.deepEqual(await wechat.listUsers(), { users: [], defaultCaller });
     // created, made current, Dana's first invocation recorded, current cleared, deleted
     assert.ok(await until(() => heard.length === 5, 2000), `every change is announced on the event stream: ${JSON.stringify(heard)}`);
     assert.deepEqual(heard[0], {});

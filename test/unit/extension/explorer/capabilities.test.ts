@@ -88,12 +88,13 @@ describe('capabilities', () => {
       assert.ok(tencent.has('cloudbase.signOut') && tencent.has('cloudbase.createCollection'));
     });
 
-    it('simulated WeChat users: Create on Users, Run as on any user but the current one, back to the default caller on the current one', () => {
+    it('simulated WeChat users: Create on Users, Run as on any user but the current one, back to the default caller on the current one and on the Default caller', () => {
       assert.deepEqual([...offered(contextValue(ContextValue.wechatUsers))], ['cloudbase.createWeChatUser']);
       const other = offered(contextValue(ContextValue.wechatUser, ContextValue.switchableUser));
-      assert.deepEqual([...other].sort(), ['cloudbase.deleteWeChatUser', 'cloudbase.runAsWeChatUser']);
+      assert.deepEqual([...other].sort(), ['cloudbase.deleteWeChatUser', 'cloudbase.runAsWeChatUser', 'cloudbase.subscribeWeChatUser']);
       const current = offered(contextValue(ContextValue.wechatUser, ContextValue.currentUser));
-      assert.deepEqual([...current].sort(), ['cloudbase.deleteWeChatUser', 'cloudbase.runAsDefaultCaller']);
+      assert.deepEqual([...current].sort(), ['cloudbase.deleteWeChatUser', 'cloudbase.runAsDefaultCaller', 'cloudbase.subscribeWeChatUser']);
+      assert.deepEqual([...offered(contextValue(ContextValue.switchableDefaultCaller))], ['cloudbase.runAsDefaultCaller']);
     });
   });
 });
