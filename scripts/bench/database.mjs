@@ -97,7 +97,15 @@ async function probe(kind, dir, n) {
     const deepAt = c.find({}, { skip: Math.floor(n * 0.9), limit: 50 }).nextCursor;
     out.deep = medianOf(21, () => c.find({}, { limit: 50, after: deepAt }));
     if (process.env.PROBE_SCAN !== '0') {
-      out.count = medianOf(3, () => c.count(COUNT_FILTER));
+      // Each timed count follows a write, as a count after an edit does, so no kept count answers it.
+      const touched = await opened.result.createCollection(`touch-${Date.now()}`);
+      const counts = [];
+      for (let i = 0; i < 3; i++) {
+        await touched.insertMany([{ _id: `t${i}` }]);
+        counts.push(time(() => c.count(COUNT_FILTER)).ms);
+      }
+      out.count = median(counts);
+      out.countAgain = medianOf(3, () => c.count(COUNT_FILTER));
       out.rssScan = mib();
       out.anonScan = anonMib();
     }
@@ -210,7 +218,8 @@ export async function run() {
     rows.push({ metric: 'indexed equality lookup (unique email)', value: round(engine.lookup, 4), unit: 'ms', baseline: round(raw.lookup, 4), baselineLabel: beside(JOURNAL_ENGINE.lookup, ' ms'), better: 'lower', target: '< 0.03 ms', ok: engine.lookup < 0.03 });
     rows.push({ metric: 'first page of 50 (_id order)', value: round(engine.first, 3), unit: 'ms', baseline: round(raw.first, 3), baselineLabel: beside(JOURNAL_ENGINE.page, ' ms'), better: 'lower', target: '< 0.3 ms', ok: engine.first < 0.3 });
     rows.push({ metric: `page of 50 at position ${Math.floor(N * 0.9).toLocaleString('en-US')}, by cursor`, value: round(engine.deep, 3), unit: 'ms', baseline: round(raw.deep, 3), baselineLabel: 'lmdb-js directly', better: 'lower', target: '< 0.3 ms', ok: engine.deep < 0.3 });
-    rows.push({ metric: `count with an unindexed filter (city + age range, ${n1} documents)`, value: round(engine.count, 0), unit: 'ms', baseline: round(raw.count, 0), baselineLabel: beside(JOURNAL_ENGINE.count, ' ms'), better: 'lower', target: '≤ 46 ms (lokijs 23 ms × 2)', ok: engine.count <= 46 });
+    rows.push({ metric: `count with an unindexed filter (city + age range, ${n1} documents), after a write`, value: round(engine.count, 0), unit: 'ms', baseline: round(raw.count, 0), baselineLabel: beside(JOURNAL_ENGINE.count, ' ms'), better: 'lower', target: '≤ 46 ms (lokijs 23 ms × 2)', ok: engine.count <= 46 });
+    rows.push({ metric: 'the same count asked again with no write between (a grid refreshing)', value: round(engine.countAgain, 3), unit: 'ms', better: 'lower' });
 
     if (process.env.BENCH_SCALE !== '0') {
       let have = N;

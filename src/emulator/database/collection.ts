@@ -17,6 +17,7 @@ import { checkCount, checkIndexSpec, invalidArgument, normalizeSort } from './op
 import { choosePlan, type Plan, type SortSpec } from './planner';
 import { DEFAULT_PERMISSION, checkPermission } from '../../project/permission';
 import { ID_INDEX, PrimaryIndex } from './primary-index';
+import { CountCache, countKey } from './count-cache';
 import { compileFilter, compilePipeline, compileProjection, type CompiledFilter } from './query';
 import { SecondaryIndex, duplicateKey, type IndexKeys } from './secondary-index';
 import type { Store } from './store';
@@ -47,6 +48,8 @@ export class LocalCollection implements Collection {
   private indexes: SecondaryIndex[] = [];
   private state: 'open' | 'dropped' | 'closed' = 'open';
   private permission: CollectionPermission | undefined;
+  /** A grid asks the same count again after every page and refresh; a scan of millions is seconds. */
+  private readonly counts = new CountCache();
 
   private constructor(
     private readonly entry: CollectionEntry,
@@ -136,11 +139,16 @@ export class LocalCollection implements Collection {
     this.checkOpen();
     const compiled = compileFilter(filter);
     if (compiled.empty) return this.primary.size;
+    const { generation } = this.host.store;
+    const key = countKey(filter);
+    const known = this.counts.get(key, generation);
+    if (known !== undefined) return known;
     let n = 0;
     for (const _ of matching(this.plan(compiled), compiled, { examined: 0 })) {
       void _;
       n++;
     }
+    this.counts.set(key, generation, n);
     return n;
   }
 

@@ -209,11 +209,17 @@ export function executeFind(plan: Plan, req: PageRequestInternal, stats: Executi
   const want = req.limit === undefined ? Infinity : req.skip + req.limit + 1;
   let page: StoredDocument[];
 
+  let skip = req.skip;
   if (plan.ordered) {
+    // Skipped documents are counted, not kept: a skip of a million holds no million documents.
     page = [];
     readOrdered(plan, req, tie, stats, (doc) => {
+      if (skip > 0) {
+        skip--;
+        return false;
+      }
       page.push(doc);
-      return page.length >= want;
+      return page.length >= want - req.skip;
     });
   } else {
     const after = req.after;
@@ -241,7 +247,7 @@ export function executeFind(plan: Plan, req: PageRequestInternal, stats: Executi
     }
   }
 
-  const afterSkip = page.slice(req.skip);
+  const afterSkip = skip > 0 ? page.slice(skip) : page;
   if (req.limit === undefined || afterSkip.length <= req.limit) return { documents: afterSkip };
   const documents = afterSkip.slice(0, req.limit);
   const last = documents[documents.length - 1];

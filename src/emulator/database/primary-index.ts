@@ -6,10 +6,9 @@
 import type { IndexInfo } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
 import type { StoredDocument } from './api';
-import { decodeStored } from './document-bytes';
 import { afterPrefix, boundKey, decodeEntryKey, entryKey } from './key-encoding';
 import { compareIds, type IndexKeyTuple } from './keys';
-import type { Store, Table } from './store';
+import type { RangeTable, Store } from './store';
 
 export const ID_INDEX: IndexInfo = { name: '_id_', keys: [{ field: '_id', direction: 1 }], unique: true };
 
@@ -32,7 +31,7 @@ export interface OrderedIndex {
 }
 
 /** Store entries between `low` and `high` (inclusive low, exclusive high), in order or reversed; `value` only when `values`. */
-export function* keyRange<V>(table: Table<V>, low: Buffer, high: Buffer, reverse: boolean, values: boolean): Generator<{ key: Buffer; value: V }> {
+export function* keyRange<V>(table: RangeTable<V>, low: Buffer, high: Buffer, reverse: boolean, values: boolean): Generator<{ key: Buffer; value: V }> {
   const read = (options: { start: Buffer; end?: Buffer; reverse?: boolean }): Iterable<{ key: Buffer; value: V }> =>
     values ? table.getRange(options) : mapKeys(table.getKeys(options));
   if (!reverse) {
@@ -89,31 +88,35 @@ export class PrimaryIndex implements OrderedIndex {
   }
 
   has(id: string): boolean {
-    return this.store.documents.get(this.keyOf(id)) !== undefined;
+    return this.store.documents.doesExist(this.keyOf(id));
   }
 
   get(id: string): StoredDocument | undefined {
-    const bytes = this.store.documents.get(this.keyOf(id));
-    return bytes === undefined ? undefined : (decodeStored(bytes) as StoredDocument);
+    return this.store.documents.get(this.keyOf(id));
+  }
+
+  /** Bytes the stored document takes, undefined when there is none. */
+  private storedSize(key: Buffer): number | undefined {
+    return this.store.documents.getBinaryFast(key)?.length;
   }
 
   /** Inside a store write: stores a document (encoded by `encodeStored`), new (`knownNew`: checked absent already, not read again) or replacing. */
   put(id: string, encoded: Buffer, knownNew = false): void {
     const key = this.keyOf(id);
-    const old = knownNew ? undefined : this.store.documents.get(key);
+    const old = knownNew ? undefined : this.storedSize(key);
     void this.store.documents.put(key, encoded);
     if (old === undefined) this.store.addCount(this.countKey, 1);
-    this.store.addCount(this.bytesKey, encoded.length - (old?.length ?? 0));
+    this.store.addCount(this.bytesKey, encoded.length - (old ?? 0));
   }
 
   /** Inside a store write. */
   delete(id: string): void {
     const key = this.keyOf(id);
-    const old = this.store.documents.get(key);
+    const old = this.storedSize(key);
     if (old === undefined) return;
     void this.store.documents.remove(key);
     this.store.addCount(this.countKey, -1);
-    this.store.addCount(this.bytesKey, -old.length);
+    this.store.addCount(this.bytesKey, -old);
   }
 
   /** Inside a store write: removes every document and the counters. */
@@ -126,9 +129,7 @@ export class PrimaryIndex implements OrderedIndex {
   }
 
   *allDocuments(): Generator<StoredDocument> {
-    for (const { value } of keyRange(this.store.documents, this.prefix, this.end, false, true)) {
-      yield decodeStored(value) as StoredDocument;
-    }
+    for (const { value } of keyRange(this.store.documents, this.prefix, this.end, false, true)) yield value;
   }
 
   /** Every document, in `_id` order, as an array that later writes do not change. */
@@ -146,9 +147,6 @@ export class PrimaryIndex implements OrderedIndex {
   *scan(low: IndexKeyTuple, high: IndexKeyTuple, reverse: boolean): Generator<[IndexKeyTuple, StoredDocument]> {
     const from = boundKey(this.prefix, low, ID_DIRECTIONS, false);
     const to = boundKey(this.prefix, high, ID_DIRECTIONS, true);
-    for (const { value } of keyRange(this.store.documents, from, to, reverse, true)) {
-      const doc = decodeStored(value) as StoredDocument;
-      yield [[doc._id], doc];
-    }
+    for (const { value: doc } of keyRange(this.store.documents, from, to, reverse, true)) yield [[doc._id], doc];
   }
 }

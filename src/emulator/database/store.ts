@@ -2,7 +2,8 @@
  * The database's one file: an LMDB store (lmdb-js), memory-mapped, so opening reads nothing of the
  * data and memory does not grow with it. No vscode import.
  *
- *   documents  <collection prefix><_id component> → the document (document-bytes.ts: MessagePack, or EJSON text)
+ *   documents  <collection prefix><_id component> → the document (document-bytes.ts: MessagePack, or EJSON text),
+ *              decoded straight from LMDB's read buffer, so a scan allocates no copy of each value
  *   entries    <index prefix><values…><_id component> → empty; secondary index entries (key-encoding.ts)
  *   meta       "catalog" → the catalogue; "count:<stem>", "multi:<stem>:<index>" → counters
  *
@@ -12,17 +13,39 @@
  */
 import { open, type RootDatabase } from 'lmdb';
 import { StudioError } from '../../shared/errors';
+import type { StoredDocument } from './api';
+import { decodeStored } from './document-bytes';
 
 export const STORE_FILE = 'store.mdb';
 
-/** The part of an LMDB table the engine uses, with binary keys. */
-export interface Table<V> {
-  get(key: Buffer): V | undefined;
-  put(key: Buffer, value: V): Promise<boolean>;
-  remove(key: Buffer): Promise<boolean>;
+/** Ordered reads of an LMDB table with binary keys. */
+export interface RangeTable<V> {
   getRange(options: { start?: Buffer; end?: Buffer; reverse?: boolean }): Iterable<{ key: Buffer; value: V }>;
   getKeys(options: { start?: Buffer; end?: Buffer; reverse?: boolean }): Iterable<Buffer>;
 }
+
+/** The part of an LMDB table the engine uses, with binary keys. */
+export interface Table<V> extends RangeTable<V> {
+  get(key: Buffer): V | undefined;
+  put(key: Buffer, value: V): Promise<boolean>;
+  remove(key: Buffer): Promise<boolean>;
+}
+
+/** Documents: written as `encodeStored`'s bytes, read back decoded. */
+export interface DocumentTable extends RangeTable<StoredDocument> {
+  get(key: Buffer): StoredDocument | undefined;
+  /** The stored bytes without decoding them, valid until the next read. */
+  getBinaryFast(key: Buffer): Uint8Array | undefined;
+  doesExist(key: Buffer): boolean;
+  put(key: Buffer, encoded: Buffer): Promise<boolean>;
+  remove(key: Buffer): Promise<boolean>;
+}
+
+/**
+ * LMDB hands a decoder its shared read buffer (its `length` set to the value's) and reuses it for
+ * the next read; decodeStored copies everything out, so no buffer is made per value.
+ */
+const DOCUMENT_ENCODER = { encode: (encoded: Buffer): Buffer => encoded, decode: (bytes: Uint8Array): unknown => decodeStored(bytes) };
 
 export interface MetaTable {
   get(key: string): unknown;
@@ -33,10 +56,11 @@ export interface MetaTable {
 export class Store {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly pendingCounts = new Map<string, number>();
+  private writes = 0;
 
   private constructor(
     private readonly env: RootDatabase,
-    readonly documents: Table<Buffer>,
+    readonly documents: DocumentTable,
     readonly entries: Table<Buffer>,
     readonly meta: MetaTable,
   ) {}
@@ -47,15 +71,25 @@ export class Store {
     const env = open({ path: file, overlappingSync: false, eventTurnBatching: false, maxDbs: 4 });
     return new Store(
       env,
-      env.openDB('documents', { keyEncoding: 'binary', encoding: 'binary' }) as unknown as Table<Buffer>,
+      // lmdb-js takes an `encoder` its typings leave out.
+      env.openDB('documents', { keyEncoding: 'binary', encoder: DOCUMENT_ENCODER } as Parameters<RootDatabase['openDB']>[1]) as unknown as DocumentTable,
       env.openDB('entries', { keyEncoding: 'binary', encoding: 'binary' }) as unknown as Table<Buffer>,
       env.openDB('meta', { encoding: 'json' }) as unknown as MetaTable,
     );
   }
 
+  /**
+   * Moves when a write begins and again once it has settled, after readers see its commit: a result
+   * read at one generation holds for as long as the generation stays the same.
+   */
+  get generation(): number {
+    return this.writes;
+  }
+
   /** Runs `fn` in a transaction; a throw undoes everything it wrote. Resolves once durable. */
   write<T>(fn: () => T): Promise<T> {
     const done = this.env.childTransaction(() => {
+      this.writes++;
       this.pendingCounts.clear();
       const result = fn();
       this.flushCounts();
@@ -67,10 +101,11 @@ export class Store {
       },
     );
     this.inFlight.add(done);
-    void done.then(
-      () => this.inFlight.delete(done),
-      () => this.inFlight.delete(done),
-    );
+    const settled = (): void => {
+      this.writes++;
+      this.inFlight.delete(done);
+    };
+    void done.then(settled, settled);
     return done;
   }
 
